@@ -1,0 +1,34 @@
+// Bytes -> Envelope: hardened libxml2 parsing (no network, no DTD, no entity
+// expansion, depth and node limits) and extraction of the WS-Addressing and
+// WS-Management headers into a typed Request. Knows no HTTP and no provider.
+#ifndef WSMAND_SOAP_ENVELOPE_PARSER_H_
+#define WSMAND_SOAP_ENVELOPE_PARSER_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "soap/request.h"
+#include "soap/result.h"
+
+namespace wsman::soap {
+
+struct ParseLimits {
+  size_t max_bytes = 512000;    // MaxEnvelopeSize of the service
+  int max_depth = 64;           // element nesting
+  size_t max_nodes = 50000;     // elements + attributes + text nodes
+  size_t max_name_length = 1024;
+  size_t max_selectors = 64;
+  size_t max_options = 64;
+};
+
+// Parses a UTF-8 SOAP envelope. On failure returns the Fault to answer; when
+// `message_id` is given it receives the request's wsa:MessageID whenever the
+// parse got far enough to read it (so the fault can carry RelatesTo).
+Result<Envelope> ParseEnvelope(std::string_view utf8_xml,
+                               const ParseLimits& limits,
+                               std::string* message_id = nullptr);
+
+}  // namespace wsman::soap
+
+#endif  // WSMAND_SOAP_ENVELOPE_PARSER_H_
