@@ -6,6 +6,7 @@
 #define WSMAND_SOAP_XML_WRITER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,7 @@ class XmlWriter {
   // add, in bytes.
   size_t size() const;
   size_t BytesToCloseAll() const;
-  size_t depth() const { return stack_.size(); }
+  size_t depth() const { return offsets_.size(); }
   // Closes every open element.
   void CloseAll();
 
@@ -45,10 +46,16 @@ class XmlWriter {
 
  private:
   void FinishStartTag();
+  std::string_view Innermost() const;
 
   std::string* out_;
-  std::vector<std::string> stack_;  // open qnames
-  size_t close_bytes_ = 0;          // bytes the closing tags will take
+  // The open qnames are copied, back to back, into `names_`; `offsets_` holds
+  // where each starts. Callers may therefore pass temporaries, and once the
+  // two buffers have grown to the document's nesting depth no further call
+  // allocates (closing only shrinks their sizes, keeping the capacity).
+  std::string names_;
+  std::vector<uint32_t> offsets_;
+  size_t close_bytes_ = 0;  // bytes "</qname>" of every open element take
   bool start_tag_open_ = false;
 };
 

@@ -1,0 +1,231 @@
+#include "soap/response_writer.h"
+
+#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
+#include "soap/namespaces.h"
+
+namespace wsman::soap {
+namespace {
+
+constexpr size_t kMessageIdLen = 41;  // "uuid:" + 36
+
+// Fills `out` with "uuid:" and a random (version 4) UUID in upper case.
+void FormatMessageId(char (&out)[kMessageIdLen]) {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    // OpenSSL's generator failed (should not happen once seeded); fall back
+    // to the kernel's.
+    size_t got = 0;
+    while (got < b.size()) {
+      const ssize_t n = getrandom(b.data() + got, b.size() - got, 0);
+      if (n > 0) got += static_cast<size_t>(n);
+    }
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::memcpy(out, "uuid:", 5);
+  size_t pos = 5;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
+    out[pos++] = kHex[b[i] >> 4];
+    out[pos++] = kHex[b[i] & 0x0F];
+  }
+}
+
+// Windows declares the envelope's prefixes in one fixed order
+// (s a x e n w rsp p, as every recorded response shows); prefixes it does
+// not use follow in the order the caller gave them.
+constexpr std::string_view kLeading[] = {"x", "e", "n"};
+constexpr std::string_view kMiddle[] = {"rsp"};
+constexpr std::string_view kFixed[] = {"s", "a", "w", "p"};
+
+template <size_t N>
+bool In(std::string_view prefix, const std::string_view (&set)[N]) {
+  for (std::string_view s : set) {
+    if (s == prefix) return true;
+  }
+  return false;
+}
+
+template <size_t N>
+void DeclareFrom(XmlWriter& xml, std::initializer_list<NamespaceDecl> extra,
+                 const std::string_view (&wanted)[N]) {
+  for (std::string_view w : wanted) {
+    for (const NamespaceDecl& d : extra) {
+      if (d.first == w) {
+        xml.Xmlns(d.first, d.second);
+        break;  // once per prefix
+      }
+    }
+  }
+}
+
+std::string_view SoapCodeQName(SoapCodeValue v) {
+  switch (v) {
+    case SoapCodeValue::kSender:
+      return "s:Sender";
+    case SoapCodeValue::kReceiver:
+      return "s:Receiver";
+    case SoapCodeValue::kVersionMismatch:
+      return "s:VersionMismatch";
+    case SoapCodeValue::kMustUnderstand:
+      return "s:MustUnderstand";
+  }
+  return "s:Receiver";
+}
+
+// The prefix fault envelopes bind `ns` to ("" if none).
+std::string_view FaultPrefixFor(std::string_view ns) {
+  if (ns == ns::kWsman) return "w";
+  if (ns == ns::kAddressing) return "a";
+  if (ns == ns::kEnumeration) return "n";
+  if (ns == ns::kEventing) return "e";
+  if (ns == ns::kTransfer) return "x";
+  if (ns == ns::kSoap12) return "s";
+  if (ns == ns::kMsWsman) return "p";
+  return "";
+}
+
+}  // namespace
+
+std::string NewMessageId() {
+  char id[kMessageIdLen];
+  FormatMessageId(id);
+  return std::string(id, kMessageIdLen);
+}
+
+void ResponseWriter::StartEnvelope(
+    std::string_view action, std::string_view relates_to,
+    std::initializer_list<NamespaceDecl> extra_ns) {
+  xml_.Open("s:Envelope")
+      .Attr("xml:lang", "en-US")
+      .Xmlns("s", ns::kSoap12)
+      .Xmlns("a", ns::kAddressing);
+  DeclareFrom(xml_, extra_ns, kLeading);
+  xml_.Xmlns("w", ns::kWsman);
+  DeclareFrom(xml_, extra_ns, kMiddle);
+  xml_.Xmlns("p", ns::kMsWsman);
+  // The rest, in the caller's order, skipping prefixes already declared (a
+  // repeated attribute would not be well-formed).
+  for (auto it = extra_ns.begin(); it != extra_ns.end(); ++it) {
+    const std::string_view prefix = it->first;
+    if (In(prefix, kFixed) || In(prefix, kLeading) || In(prefix, kMiddle)) {
+      continue;
+    }
+    bool seen = false;
+    for (auto jt = extra_ns.begin(); jt != it; ++jt) {
+      if (jt->first == prefix) seen = true;
+    }
+    if (!seen) xml_.Xmlns(prefix, it->second);
+  }
+
+  xml_.Open("s:Header");
+  xml_.Element("a:Action", action);
+  char id[kMessageIdLen];
+  FormatMessageId(id);
+  xml_.Element("a:MessageID", std::string_view(id, kMessageIdLen));
+  xml_.Element("a:To", ns::kAnonymous);
+  if (!relates_to.empty()) xml_.Element("a:RelatesTo", relates_to);
+}
+
+void ResponseWriter::StartBody() {
+  xml_.Close();  // s:Header
+  xml_.Open("s:Body");
+}
+
+void ResponseWriter::Finish() { xml_.CloseAll(); }
+
+std::string RenderFault(const Fault& fault, std::string_view relates_to,
+                        std::string_view machine) {
+  const FaultInfo& info = Describe(fault.code);
+  std::string out;
+  out.reserve(2048);
+  ResponseWriter w(&out);
+  // Windows declares x, e and n on every fault envelope; that also binds the
+  // prefixes the WS-Transfer/Eventing/Enumeration subcodes use.
+  w.StartEnvelope(
+      info.action, relates_to,
+      {{"x", ns::kTransfer}, {"e", ns::kEventing}, {"n", ns::kEnumeration}});
+  XmlWriter& x = w.xml();
+
+  if (info.soap_code == SoapCodeValue::kVersionMismatch) {
+    // SOAP 1.2 part 1, 5.4.7: name the envelope versions we understand.
+    x.Open("s:Upgrade")
+        .Open("s:SupportedEnvelope")
+        .Attr("qname", "s:Envelope")
+        .Close()
+        .Close();
+  } else if (info.soap_code == SoapCodeValue::kMustUnderstand &&
+             !fault.not_understood_local.empty()) {
+    // SOAP 1.2 part 1, 5.4.8: one s:NotUnderstood per offending header.
+    x.Open("s:NotUnderstood");
+    if (fault.not_understood_ns.empty()) {
+      x.Attr("qname", fault.not_understood_local);
+    } else {
+      std::string qname = "h:";
+      qname += fault.not_understood_local;
+      x.Attr("qname", qname).Xmlns("h", fault.not_understood_ns);
+    }
+    x.Close();
+  }
+
+  w.StartBody();
+  x.Open("s:Fault");
+
+  x.Open("s:Code");
+  x.Element("s:Value", SoapCodeQName(info.soap_code));
+  if (!info.subcode_local.empty()) {
+    std::string subcode(FaultPrefixFor(info.subcode_ns));
+    subcode += ':';
+    subcode += info.subcode_local;
+    x.Open("s:Subcode");
+    x.Element("s:Value", subcode);
+    x.Close();
+  }
+  x.Close();  // s:Code
+
+  // Windows puts the text of the error it reports in the Reason. With the
+  // catalogue's own code that is the catalogue reason (the specific message
+  // goes to f:Message only); when the caller reports a different Windows
+  // error, its message is that error's text and becomes the Reason too.
+  const bool own_code = fault.wsman_code == 0;
+  const std::string_view reason = (!own_code && !fault.message.empty())
+                                      ? std::string_view(fault.message)
+                                      : info.reason;
+  x.Open("s:Reason");
+  x.Open("s:Text").Attr("xml:lang", "en-US").Text(reason).Close();
+  x.Close();
+
+  x.Open("s:Detail");
+  const std::string_view detail =
+      fault.detail.empty() ? info.default_detail : fault.detail;
+  if (!detail.empty()) x.Element("w:FaultDetail", detail);
+  char code_buf[16];
+  const uint32_t code = own_code ? info.wsman_code : fault.wsman_code;
+  const auto res = std::to_chars(code_buf, code_buf + sizeof code_buf, code);
+  x.Open("f:WSManFault")
+      .Xmlns("f", ns::kWsmanFault)
+      .Attr("Code", std::string_view(code_buf, res.ptr - code_buf))
+      .Attr("Machine", machine);
+  x.Element("f:Message", fault.message.empty()
+                             ? info.reason
+                             : std::string_view(fault.message));
+  x.Close();  // f:WSManFault
+  x.Close();  // s:Detail
+
+  w.Finish();
+  return out;
+}
+
+int HttpStatusOf(const Fault& fault) {
+  return Describe(fault.code).http_status;
+}
+
+}  // namespace wsman::soap
