@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# README command 1: install what is needed, build, and run wsmand in the
+# foreground on http://127.0.0.1:5985/wsman with a local account created on
+# first run (its password is printed once). Extra arguments go to wsmand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+state="${WSMAND_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/wsmand}"
+mkdir -p "$state"
+chmod 700 "$state"
+if [ ! -s "$state/accounts" ]; then
+  password="$(openssl rand -base64 18)"
+  printf '%s\n' "$password" |
+    build/wsmand user add wsman --accounts "$state/accounts" --password-stdin
+  cat <<MSG
+
+  Created the local account 'wsman' with password: $password
+  (shown once; stored hashed in $state/accounts; manage accounts with
+   build/wsmand user add|del|list --accounts $state/accounts)
+
+MSG
+fi
+cat <<MSG
+  Try it:
+    curl -s -u wsman:PASSWORD -H 'Content-Type: application/soap+xml;charset=UTF-8' \\
+      --data '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>' \\
+      http://127.0.0.1:5985/wsman
+
+MSG
+exec build/wsmand --accounts "$state/accounts" "$@"

@@ -1,0 +1,66 @@
+// The daemon's configuration: defaults, the TOML config file, and the
+// command-line overrides. Every key and its default is documented in
+// docs/configuration.md; keep the two in step.
+#ifndef WSMAND_SERVER_CONFIG_H_
+#define WSMAND_SERVER_CONFIG_H_
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsman::server {
+
+struct Config {
+  // [server]
+  std::vector<std::string> listen = {"http://127.0.0.1:5985"};
+  std::string log_level = "info";
+  std::string machine_name;  // "" = the host name
+
+  // [http]
+  int worker_threads = 16;
+  int max_connections = 256;
+  std::chrono::seconds header_timeout{10};  // whole request head
+  std::chrono::seconds body_timeout{30};    // whole request body
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds keep_alive_timeout{60};  // idle between requests
+  size_t max_envelope_size = 512000;            // bytes, request and response
+
+  // [auth]
+  std::string accounts_file;  // "" = none
+  std::string pam = "auto";   // "auto" | "on" | "off"
+  std::string pam_service = "wsmand";
+  std::chrono::seconds credential_cache_ttl{60};
+  int max_auth_failures = 5;
+  std::chrono::seconds auth_failure_window{60};
+  std::chrono::seconds auth_max_backoff{60};
+
+  // [xml]
+  int xml_max_depth = 64;
+  size_t xml_max_nodes = 50000;
+
+  // Where the configuration came from ("" = built-in defaults only).
+  std::string source_file;
+
+  // True when PAM is the backend for this configuration: pam = "on", or
+  // "auto" while running as root with no accounts file.
+  bool UsePam() const;
+};
+
+// A configuration error: what to print (one line naming file and line).
+struct ConfigError {
+  std::string message;
+};
+
+// Reads `path` (TOML) over the defaults. Unknown keys and wrong types are
+// errors naming the file and line.
+std::optional<ConfigError> LoadConfigFile(const std::string& path,
+                                          Config* config);
+
+// Checks values that are valid TOML but not valid settings.
+std::optional<ConfigError> ValidateConfig(const Config& config);
+
+}  // namespace wsman::server
+
+#endif  // WSMAND_SERVER_CONFIG_H_

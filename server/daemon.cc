@@ -1,0 +1,195 @@
+#include "server/daemon.h"
+
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "server/auth/authenticator.h"
+#include "server/dispatch.h"
+#include "server/http/http_server.h"
+#include "server/listen_address.h"
+#include "server/log.h"
+#include "server/operations/identify.h"
+#include "server/version.h"
+#include "server/wsman_endpoint.h"
+
+namespace wsman::server {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+std::string KernelRelease() {
+  struct utsname u;
+  if (::uname(&u) != 0) return "0.0";
+  return u.release;
+}
+
+auth::Authenticator::Options AuthOptionsFrom(const Config& config) {
+  auth::Authenticator::Options options;
+  options.accounts_file = config.accounts_file;
+  options.use_pam = config.UsePam();
+  options.pam_service = config.pam_service;
+  options.cache_ttl = config.credential_cache_ttl;
+  options.max_failures = config.max_auth_failures;
+  options.failure_window = config.auth_failure_window;
+  options.max_backoff = config.auth_max_backoff;
+  return options;
+}
+
+http::ConnectionLimits LimitsFrom(const Config& config) {
+  http::ConnectionLimits limits;
+  limits.warm_threads = config.worker_threads;
+  limits.max_connections = config.max_connections;
+  limits.header_timeout = config.header_timeout;
+  limits.body_timeout = config.body_timeout;
+  limits.write_timeout = config.write_timeout;
+  limits.keep_alive_timeout = config.keep_alive_timeout;
+  limits.max_body_bytes = config.max_envelope_size;
+  return limits;
+}
+
+}  // namespace
+
+int RunDaemon(Config config, const std::string& config_path,
+              const std::function<void(Config*)>& overrides) {
+  log::SetLevel(*log::ParseLevel(config.log_level));
+  // Signals are taken synchronously by this thread only.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  std::string machine =
+      config.machine_name.empty() ? HostName() : config.machine_name;
+  if (!config.UsePam() && config.accounts_file.empty()) {
+    log::Warn("auth", {{"detail",
+                        "no accounts file and PAM is off: nobody can log in; "
+                        "use --accounts FILE (see `wsmand user add`)"}});
+  }
+  auto created = auth::Authenticator::Create(AuthOptionsFrom(config));
+  if (!created.ok()) {
+    log::Error("startup", {{"error", created.message()}});
+    return 2;
+  }
+  std::shared_ptr<auth::Authenticator> authenticator =
+      std::move(created.value());
+
+  std::vector<ListenAddress> addresses;
+  bool any_http = false, any_https = false;
+  for (const std::string& url : config.listen) {
+    ListenAddress address = ParseListenUrl(url);
+    if (address.tls) {
+      log::Error("startup", {{"error",
+                              "https listeners are not available "
+                              "yet: " +
+                                  url}});
+      return 2;
+    }
+    any_http = any_http || !address.tls;
+    any_https = any_https || address.tls;
+    addresses.push_back(address);
+  }
+
+  IdentifyInfo identify;
+  identify.os_version = KernelRelease();
+  if (any_http) {
+    identify.security_profiles.push_back(
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic");
+  }
+  if (any_https) {
+    identify.security_profiles.push_back(
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic");
+  }
+  Dispatcher dispatcher;
+  dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
+
+  EndpointSettings settings;
+  settings.machine_name = machine;
+  settings.max_envelope_size = config.max_envelope_size;
+  settings.parse_limits.max_bytes = config.max_envelope_size;
+  settings.parse_limits.max_depth = config.xml_max_depth;
+  settings.parse_limits.max_nodes = config.xml_max_nodes;
+  WsmanEndpoint endpoint(settings, &dispatcher, authenticator);
+
+  std::vector<std::unique_ptr<http::HttpServer>> servers;
+  for (const ListenAddress& address : addresses) {
+    auto server = std::make_unique<http::HttpServer>(LimitsFrom(config));
+    endpoint.Install(server.get());
+    std::string error;
+    if (!server->Bind(address, &error)) {
+      log::Error("startup", {{"error", error}});
+      return 1;
+    }
+    ListenAddress bound = address;
+    bound.port = server->bound_port();
+    log::Info("listening", {{"url", bound.ToUrl() + "/wsman"}});
+    servers.push_back(std::move(server));
+  }
+
+  std::vector<std::thread> threads;
+  for (auto& server : servers) {
+    threads.emplace_back([s = server.get()] { s->Serve(); });
+  }
+  log::Info("started", {{"version", WSMAND_VERSION},
+                        {"machine", machine},
+                        {"auth", config.UsePam() ? "pam" : "accounts-file"}});
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      Config fresh;
+      if (!config_path.empty()) {
+        if (auto err = LoadConfigFile(config_path, &fresh)) {
+          log::Error("reload", {{"error", err->message},
+                                {"detail", "keeping the running config"}});
+          continue;
+        }
+      }
+      overrides(&fresh);
+      if (auto err = ValidateConfig(fresh)) {
+        log::Error("reload", {{"error", err->message}});
+        continue;
+      }
+      log::SetLevel(*log::ParseLevel(fresh.log_level));
+      if (fresh.listen != config.listen) {
+        log::Warn("reload", {{"detail",
+                              "listen addresses change only on "
+                              "restart"}});
+      }
+      // A new authenticator re-reads the accounts file and starts with an
+      // empty credential cache; a bad file keeps the running one.
+      auto reloaded = auth::Authenticator::Create(AuthOptionsFrom(fresh));
+      if (!reloaded.ok()) {
+        log::Error("reload", {{"error", reloaded.message()},
+                              {"detail", "keeping the running accounts"}});
+        continue;
+      }
+      authenticator = std::move(reloaded.value());
+      endpoint.SetAuthenticator(authenticator);
+      config = fresh;
+      log::Info("reloaded",
+                {{"config", config_path.empty() ? "-" : config_path}});
+      continue;
+    }
+    log::Info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  for (auto& server : servers) server->Shutdown();
+  for (auto& thread : threads) thread.join();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace wsman::server

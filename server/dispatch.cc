@@ -1,0 +1,63 @@
+#include "server/dispatch.h"
+
+#include <array>
+
+#include "soap/namespaces.h"
+#include "soap/xml_doc.h"
+
+namespace wsman::server {
+namespace {
+
+// Actions DSP0226 defines for resources. A request with one of them whose
+// resource nobody serves is answered DestinationUnreachable (the resource is
+// the problem); any other unserved action is ActionNotSupported.
+bool IsResourceAction(std::string_view a) {
+  static constexpr std::array kKnown = {
+      action::kGet,       action::kPut,          action::kCreate,
+      action::kDelete,    action::kEnumerate,    action::kPull,
+      action::kRelease,   action::kRenew,        action::kGetStatus,
+      action::kSubscribe, action::kUnsubscribe,  action::kShellCommand,
+      action::kShellSend, action::kShellReceive, action::kShellSignal};
+  for (std::string_view known : kKnown) {
+    if (a == known) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Dispatcher::Register(std::string action, Operation operation) {
+  by_action_[std::move(action)] = std::move(operation);
+}
+
+void Dispatcher::RegisterIdentify(Operation operation) {
+  identify_ = std::move(operation);
+}
+
+bool Dispatcher::IsIdentify(const soap::Request& request) {
+  return soap::IsElement(request.body, soap::ns::kIdentity, "Identify");
+}
+
+soap::Status Dispatcher::Dispatch(const OperationContext& context,
+                                  std::string* out) const {
+  const soap::Request& request = context.request;
+  if (IsIdentify(request) && identify_) return identify_(context, out);
+  auto it = by_action_.find(request.action);
+  if (it != by_action_.end()) return it->second(context, out);
+  if (IsResourceAction(request.action) ||
+      (!request.resource_uri.empty() &&
+       request.action.rfind(request.resource_uri + "/", 0) == 0)) {
+    // A known operation (or a method invocation) on a resource that no
+    // provider serves.
+    return soap::Fault(soap::FaultCode::kDestinationUnreachable,
+                       soap::fault_detail::kInvalidResourceURI,
+                       "The WS-Management service cannot process the request "
+                       "because the resource URI \"" +
+                           request.resource_uri + "\" is not served here.");
+  }
+  return soap::Fault(
+      soap::FaultCode::kActionNotSupported, {},
+      "The action \"" + request.action + "\" is not supported by the service.");
+}
+
+}  // namespace wsman::server

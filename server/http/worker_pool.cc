@@ -1,0 +1,82 @@
+#include "server/http/worker_pool.h"
+
+namespace wsman::server::http {
+namespace {
+thread_local bool t_refused = false;
+}  // namespace
+
+WorkerPool::WorkerPool(int warm_threads, int max_threads,
+                       std::chrono::seconds idle_exit)
+    : warm_threads_(warm_threads),
+      max_threads_(max_threads < warm_threads ? warm_threads : max_threads),
+      idle_exit_(idle_exit) {}
+
+WorkerPool::~WorkerPool() { shutdown(); }
+
+bool WorkerPool::Refused() { return t_refused; }
+
+int WorkerPool::busy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_;
+}
+
+int WorkerPool::threads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return threads_;
+}
+
+void WorkerPool::enqueue(std::function<void()> fn) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    int pending = static_cast<int>(jobs_.size());
+    bool has_room = !shutdown_ && busy_ + pending < max_threads_;
+    if (has_room) {
+      jobs_.push_back(std::move(fn));
+      if (idle_ > pending) {
+        cv_.notify_one();
+      } else {
+        ++threads_;
+        std::thread(&WorkerPool::WorkerLoop, this).detach();
+      }
+      return;
+    }
+  }
+  // Over the connection limit: run the task here with the refused flag so
+  // the connection is closed without being served.
+  t_refused = true;
+  fn();
+  t_refused = false;
+}
+
+void WorkerPool::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    ++idle_;
+    bool woke = cv_.wait_for(lock, idle_exit_,
+                             [&] { return shutdown_ || !jobs_.empty(); });
+    --idle_;
+    if (jobs_.empty()) {
+      if (shutdown_ || (!woke && threads_ > warm_threads_)) break;
+      continue;
+    }
+    std::function<void()> job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++busy_;
+    lock.unlock();
+    job();
+    job = nullptr;
+    lock.lock();
+    --busy_;
+  }
+  --threads_;
+  exited_cv_.notify_all();
+}
+
+void WorkerPool::shutdown() {
+  std::unique_lock<std::mutex> lock(mu_);
+  shutdown_ = true;
+  cv_.notify_all();
+  exited_cv_.wait(lock, [&] { return threads_ == 0; });
+}
+
+}  // namespace wsman::server::http

@@ -1,0 +1,56 @@
+// An elastic worker pool for connections (an httplib::TaskQueue): keeps
+// `warm_threads` threads alive, grows on demand up to `max_threads`, and
+// refuses work beyond that instead of queueing it without bound. A refused
+// connection is still run, inline, with Refused() true, so the connection
+// handler can close it at once.
+#ifndef WSMAND_SERVER_HTTP_WORKER_POOL_H_
+#define WSMAND_SERVER_HTTP_WORKER_POOL_H_
+
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace wsman::server::http {
+
+class WorkerPool : public httplib::TaskQueue {
+ public:
+  WorkerPool(int warm_threads, int max_threads,
+             std::chrono::seconds idle_exit = std::chrono::seconds(60));
+  ~WorkerPool() override;
+
+  void enqueue(std::function<void()> fn) override;
+  // Runs queued work to completion, then joins every thread.
+  void shutdown() override;
+
+  // True on the thread running a refused task.
+  static bool Refused();
+
+  int busy() const;
+  int threads() const;
+
+ private:
+  void WorkerLoop();
+
+  const int warm_threads_;
+  const int max_threads_;
+  const std::chrono::seconds idle_exit_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable exited_cv_;
+  std::deque<std::function<void()>> jobs_;
+  int threads_ = 0;
+  int idle_ = 0;
+  int busy_ = 0;
+  bool shutdown_ = false;
+};
+
+}  // namespace wsman::server::http
+
+#endif  // WSMAND_SERVER_HTTP_WORKER_POOL_H_

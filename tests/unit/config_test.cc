@@ -1,0 +1,182 @@
+// Config file loading, validation, listen URLs and the Content-Type rule.
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "server/content_type.h"
+#include "server/listen_address.h"
+
+namespace wsman::server {
+namespace {
+
+class ConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/wsmand-config-XXXXXX";
+    int fd = mkstemp(tmpl);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    path_ = tmpl;
+  }
+  void TearDown() override { std::remove(path_.c_str()); }
+
+  std::optional<ConfigError> Load(const std::string& text, Config* config) {
+    std::ofstream(path_) << text;
+    return LoadConfigFile(path_, config);
+  }
+
+  std::string path_;
+};
+
+TEST_F(ConfigFileTest, DefaultsMatchTheDocumentation) {
+  Config c;
+  EXPECT_EQ(c.listen, std::vector<std::string>{"http://127.0.0.1:5985"});
+  EXPECT_EQ(c.max_envelope_size, 512000u);
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.pam_service, "wsmand");
+  EXPECT_EQ(c.keep_alive_timeout.count(), 60);
+  EXPECT_FALSE(ValidateConfig(c).has_value());
+}
+
+TEST_F(ConfigFileTest, ReadsEveryTable) {
+  Config c;
+  auto err = Load(R"(
+[server]
+listen = ["http://[::1]:5985", "http://127.0.0.1:15985"]
+log_level = "debug"
+machine_name = "box"
+[http]
+worker_threads = 4
+max_connections = 10
+header_timeout = 3
+body_timeout = 4
+write_timeout = 5
+keep_alive_timeout = 6
+max_envelope_size = 153600
+[auth]
+accounts_file = "/etc/wsmand/accounts"
+pam = "off"
+pam_service = "login"
+credential_cache_ttl = 30
+max_failures = 3
+failure_window = 20
+max_backoff = 120
+[xml]
+max_depth = 32
+max_nodes = 1000
+)",
+                  &c);
+  ASSERT_FALSE(err.has_value()) << err->message;
+  EXPECT_EQ(c.listen.size(), 2u);
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.machine_name, "box");
+  EXPECT_EQ(c.worker_threads, 4);
+  EXPECT_EQ(c.max_connections, 10);
+  EXPECT_EQ(c.header_timeout.count(), 3);
+  EXPECT_EQ(c.body_timeout.count(), 4);
+  EXPECT_EQ(c.write_timeout.count(), 5);
+  EXPECT_EQ(c.keep_alive_timeout.count(), 6);
+  EXPECT_EQ(c.max_envelope_size, 153600u);
+  EXPECT_EQ(c.accounts_file, "/etc/wsmand/accounts");
+  EXPECT_FALSE(c.UsePam());
+  EXPECT_EQ(c.pam_service, "login");
+  EXPECT_EQ(c.credential_cache_ttl.count(), 30);
+  EXPECT_EQ(c.max_auth_failures, 3);
+  EXPECT_EQ(c.auth_failure_window.count(), 20);
+  EXPECT_EQ(c.auth_max_backoff.count(), 120);
+  EXPECT_EQ(c.xml_max_depth, 32);
+  EXPECT_EQ(c.xml_max_nodes, 1000u);
+}
+
+TEST_F(ConfigFileTest, UnknownKeyNamesFileAndLine) {
+  Config c;
+  auto err = Load("[http]\nworker_threads = 2\nworkers = 3\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->message, path_ + ":3: unknown key http.workers");
+}
+
+TEST_F(ConfigFileTest, WrongTypeNamesFileAndLine) {
+  Config c;
+  auto err = Load("\n[http]\nmax_connections = \"many\"\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->message,
+            path_ + ":3: http.max_connections must be an integer");
+}
+
+TEST_F(ConfigFileTest, OutOfRangeIsAnError) {
+  Config c;
+  auto err = Load("[http]\nmax_envelope_size = 10\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find(":2: http.max_envelope_size must be between"),
+            std::string::npos);
+}
+
+TEST_F(ConfigFileTest, SyntaxErrorNamesFileAndLine) {
+  Config c;
+  auto err = Load("[server]\nlisten = [\n\n= 3\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->message.rfind(path_ + ":", 0), 0u) << err->message;
+}
+
+TEST_F(ConfigFileTest, UnknownTableAndBadListen) {
+  Config c;
+  auto err = Load("[nope]\nx = 1\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->message, path_ + ":1: unknown table [nope]");
+  Config d;
+  err = Load("[server]\nlisten = [\"ftp://x\"]\n", &d);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("ftp://x"), std::string::npos);
+}
+
+TEST(ListenAddressTest, ParsesIpv4Ipv6AndDefaults) {
+  auto a = ParseListenUrl("http://127.0.0.1:5985");
+  ASSERT_TRUE(a.ok);
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 5985);
+  EXPECT_FALSE(a.ipv6);
+  auto b = ParseListenUrl("http://[::1]:0/wsman");
+  ASSERT_TRUE(b.ok);
+  EXPECT_TRUE(b.ipv6);
+  EXPECT_EQ(b.host, "::1");
+  EXPECT_EQ(b.port, 0);
+  EXPECT_EQ(ParseListenUrl("https://0.0.0.0").port, 5986);
+  EXPECT_TRUE(ParseListenUrl("https://0.0.0.0").tls);
+  EXPECT_EQ(ParseListenUrl("http://[::1]:5985").ToUrl(), "http://[::1]:5985");
+}
+
+TEST(ListenAddressTest, RejectsNonsense) {
+  EXPECT_FALSE(ParseListenUrl("127.0.0.1:5985").ok);
+  EXPECT_FALSE(ParseListenUrl("http://example.com:80").ok);
+  EXPECT_FALSE(ParseListenUrl("http://[::1:80").ok);
+  EXPECT_FALSE(ParseListenUrl("http://127.0.0.1:99999").ok);
+  EXPECT_FALSE(ParseListenUrl("http://127.0.0.1:80/other").ok);
+  EXPECT_FALSE(ParseListenUrl("http://::1:80").ok);
+}
+
+TEST(ContentTypeTest, AcceptsSoapWithUtf8AndUtf16) {
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml;charset=UTF-8"),
+            soap::Charset::kUtf8);
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml"), soap::Charset::kUtf8);
+  EXPECT_EQ(SoapCharsetOf("Application/SOAP+XML; charset=\"utf-16\""),
+            soap::Charset::kUtf16LE);
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml;charset=UTF-16BE"),
+            soap::Charset::kUtf16BE);
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml; action=\"x\"; charset=utf-8"),
+            soap::Charset::kUtf8);
+}
+
+TEST(ContentTypeTest, RejectsOtherTypesAndCharsets) {
+  EXPECT_FALSE(SoapCharsetOf("text/xml;charset=UTF-8"));
+  EXPECT_FALSE(SoapCharsetOf("application/soap+xml;charset=ISO-8859-1"));
+  EXPECT_FALSE(SoapCharsetOf(""));
+  EXPECT_FALSE(SoapCharsetOf("application/soap+xmlx"));
+}
+
+}  // namespace
+}  // namespace wsman::server
