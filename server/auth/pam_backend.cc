@@ -1,0 +1,140 @@
+#include "server/auth/pam_backend.h"
+
+#include <openssl/crypto.h>
+#include <security/pam_appl.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+namespace wsman::auth {
+namespace {
+
+struct ConvData {
+  const char* password;
+};
+
+void FreeResponses(struct pam_response* resp, int n) {
+  if (resp == nullptr) return;
+  for (int i = 0; i < n; ++i) {
+    if (resp[i].resp != nullptr) {
+      OPENSSL_cleanse(resp[i].resp, std::strlen(resp[i].resp));
+      std::free(resp[i].resp);
+    }
+  }
+  std::free(resp);
+}
+
+// Answers password prompts with the password; refuses anything interactive
+// (echo-on prompts such as one-time codes); ignores info and error texts.
+int Conversation(int num_msg, const struct pam_message** msg,
+                 struct pam_response** resp, void* appdata_ptr) {
+  if (num_msg <= 0 || num_msg > PAM_MAX_NUM_MSG || resp == nullptr) {
+    return PAM_CONV_ERR;
+  }
+  *resp = nullptr;
+  auto* data = static_cast<ConvData*>(appdata_ptr);
+  auto* out = static_cast<struct pam_response*>(
+      std::calloc(static_cast<size_t>(num_msg), sizeof(struct pam_response)));
+  if (out == nullptr) return PAM_BUF_ERR;
+  for (int i = 0; i < num_msg; ++i) {
+    switch (msg[i]->msg_style) {
+      case PAM_PROMPT_ECHO_OFF:
+        out[i].resp = strdup(data->password);
+        if (out[i].resp == nullptr) {
+          FreeResponses(out, num_msg);
+          return PAM_BUF_ERR;
+        }
+        break;
+      case PAM_ERROR_MSG:
+      case PAM_TEXT_INFO:
+        break;
+      default:  // PAM_PROMPT_ECHO_ON and anything unknown
+        FreeResponses(out, num_msg);
+        return PAM_CONV_ERR;
+    }
+  }
+  *resp = out;
+  return PAM_SUCCESS;
+}
+
+// RAII for a pam handle: pam_end with the last status.
+class PamHandle {
+ public:
+  PamHandle() = default;
+  PamHandle(const PamHandle&) = delete;
+  PamHandle& operator=(const PamHandle&) = delete;
+  ~PamHandle() {
+    if (h_ != nullptr) pam_end(h_, last_ | PAM_DATA_SILENT);
+  }
+  pam_handle_t** out() { return &h_; }
+  pam_handle_t* get() const { return h_; }
+  int Track(int rc) {
+    last_ = rc;
+    return rc;
+  }
+
+ private:
+  pam_handle_t* h_ = nullptr;
+  int last_ = PAM_SUCCESS;
+};
+
+}  // namespace
+
+PamBackend::PamBackend(std::string service, std::string confdir)
+    : service_(std::move(service)), confdir_(std::move(confdir)) {}
+
+PamBackend::Result PamBackend::Verify(std::string_view user,
+                                      std::string_view password,
+                                      std::string_view peer) const {
+  Result result;
+  std::string u(user);
+  std::string pw(password);
+  if (u.empty() || pw.empty() || u.find('\0') != std::string::npos ||
+      pw.find('\0') != std::string::npos) {
+    result.error = "empty user or password";
+    OPENSSL_cleanse(pw.data(), pw.size());
+    return result;
+  }
+  ConvData data{pw.c_str()};
+  struct pam_conv conv {
+    &Conversation, &data
+  };
+  {
+    PamHandle pamh;
+    int rc = confdir_.empty()
+                 ? pam_start(service_.c_str(), u.c_str(), &conv, pamh.out())
+                 : pam_start_confdir(service_.c_str(), u.c_str(), &conv,
+                                     confdir_.c_str(), pamh.out());
+    if (rc != PAM_SUCCESS) {
+      result.error = pamh.get() ? pam_strerror(pamh.get(), rc) : "pam_start";
+      pamh.Track(rc);
+    } else {
+      if (!peer.empty()) {
+        std::string rhost(peer);
+        pam_set_item(pamh.get(), PAM_RHOST, rhost.c_str());
+      }
+      rc = pamh.Track(
+          pam_authenticate(pamh.get(), PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK));
+      if (rc == PAM_SUCCESS) {
+        rc = pamh.Track(pam_acct_mgmt(pamh.get(), PAM_SILENT));
+      }
+      if (rc == PAM_SUCCESS) {
+        const void* item = nullptr;
+        std::string name = u;
+        if (pam_get_item(pamh.get(), PAM_USER, &item) == PAM_SUCCESS &&
+            item != nullptr) {
+          name = static_cast<const char*>(item);
+        }
+        result.ok = true;
+        result.identity = IdentityForUser(name);
+      } else {
+        result.error = pam_strerror(pamh.get(), rc);
+      }
+    }
+  }
+  OPENSSL_cleanse(pw.data(), pw.size());
+  return result;
+}
+
+}  // namespace wsman::auth
