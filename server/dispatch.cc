@@ -30,6 +30,36 @@ void Dispatcher::Register(std::string action, Operation operation) {
   by_action_[std::move(action)] = std::move(operation);
 }
 
+void Dispatcher::RegisterForResource(std::string action,
+                                     std::string resource_uri,
+                                     Operation operation) {
+  by_action_and_resource_[action + '\n' + resource_uri] = std::move(operation);
+}
+
+void Dispatcher::RegisterResource(std::string resource_uri,
+                                  Operation operation) {
+  by_resource_[std::move(resource_uri)] = std::move(operation);
+}
+
+void Dispatcher::Add(std::vector<engine::Route> routes) {
+  for (engine::Route& route : routes) {
+    if (route.resource_uri.empty()) {
+      Register(std::move(route.action), std::move(route.operation));
+    } else if (route.action.empty()) {
+      RegisterResource(std::move(route.resource_uri),
+                       std::move(route.operation));
+    } else {
+      RegisterForResource(std::move(route.action),
+                          std::move(route.resource_uri),
+                          std::move(route.operation));
+    }
+  }
+}
+
+void Dispatcher::SetFallback(Fallback fallback) {
+  fallback_ = std::move(fallback);
+}
+
 void Dispatcher::RegisterIdentify(Operation operation) {
   identify_ = std::move(operation);
 }
@@ -42,8 +72,24 @@ soap::Status Dispatcher::Dispatch(const OperationContext& context,
                                   std::string* out) const {
   const soap::Request& request = context.request;
   if (IsIdentify(request) && identify_) return identify_(context, out);
+  if (!by_action_and_resource_.empty()) {
+    auto exact = by_action_and_resource_.find(request.action + '\n' +
+                                              request.resource_uri);
+    if (exact != by_action_and_resource_.end()) {
+      return exact->second(context, out);
+    }
+  }
+  if (!request.resource_uri.empty()) {
+    auto by_resource = by_resource_.find(request.resource_uri);
+    if (by_resource != by_resource_.end()) {
+      return by_resource->second(context, out);
+    }
+  }
   auto it = by_action_.find(request.action);
   if (it != by_action_.end()) return it->second(context, out);
+  if (fallback_) {
+    if (auto answered = fallback_(context, out)) return *std::move(answered);
+  }
   if (IsResourceAction(request.action) ||
       (!request.resource_uri.empty() &&
        request.action.rfind(request.resource_uri + "/", 0) == 0)) {

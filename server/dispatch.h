@@ -5,34 +5,41 @@
 #define WSMAND_SERVER_DISPATCH_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
-#include "server/auth/identity.h"
+#include "engine/operation.h"
 #include "soap/request.h"
 #include "soap/result.h"
 
 namespace wsman::server {
 
-// What an operation knows about the request it answers.
-struct OperationContext {
-  const soap::Request& request;
-  const auth::Identity* identity;  // nullptr for unauthenticated Identify
-  std::string_view peer;
-  std::string_view machine_name;
-  // The largest response envelope allowed: the smaller of the service's
-  // limit and the request's w:MaxEnvelopeSize.
-  size_t max_envelope_size;
-};
-
-using Operation =
-    std::function<soap::Status(const OperationContext&, std::string* out)>;
+using engine::Operation;
+using engine::OperationContext;
 
 class Dispatcher {
  public:
-  // Answers requests whose wsa:Action is `action`.
+  // Answers requests whose wsa:Action is `action`, whatever their resource.
   void Register(std::string action, Operation operation);
+  // Answers requests with this wsa:Action addressed to exactly this
+  // w:ResourceURI; takes precedence over Register().
+  void RegisterForResource(std::string action, std::string resource_uri,
+                           Operation operation);
+  // Answers every request addressed to `resource_uri` that no exact
+  // (action, resource) entry took, e.g. method invocations
+  // `<resourceURI>/<Method>`; takes precedence over Register().
+  void RegisterResource(std::string resource_uri, Operation operation);
+  // Answers what nothing else took, before the ActionNotSupported /
+  // DestinationUnreachable answer (e.g. the CIM engine, which knows its
+  // resource URIs only at run time). Returns nullopt to decline.
+  using Fallback = std::function<std::optional<soap::Status>(
+      const OperationContext&, std::string* out)>;
+  void SetFallback(Fallback fallback);
+  // Installs routes contributed by an engine.
+  void Add(std::vector<engine::Route> routes);
   // The wsmid:Identify operation (requests may carry no Action at all).
   void RegisterIdentify(Operation operation);
 
@@ -44,6 +51,10 @@ class Dispatcher {
 
  private:
   std::unordered_map<std::string, Operation> by_action_;
+  // Keyed by action + '\n' + resource URI.
+  std::unordered_map<std::string, Operation> by_action_and_resource_;
+  std::unordered_map<std::string, Operation> by_resource_;
+  Fallback fallback_;
   Operation identify_;
 };
 

@@ -127,7 +127,8 @@ void ResponseWriter::StartEnvelope(
   }
 
   xml_.Open("s:Header");
-  xml_.Element("a:Action", action);
+  // Identify answers carry no action (WS-Man Identify is not addressed).
+  if (!action.empty()) xml_.Element("a:Action", action);
   char id[kMessageIdLen];
   FormatMessageId(id);
   xml_.Element("a:MessageID", std::string_view(id, kMessageIdLen));

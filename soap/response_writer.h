@@ -29,7 +29,7 @@ class ResponseWriter {
   explicit ResponseWriter(std::string* out) : xml_(out) {}
 
   // Writes <s:Envelope ...><s:Header> and the addressing headers; leaves the
-  // Header open for extra headers.
+  // Header open for extra headers. An empty `action` writes no a:Action.
   void StartEnvelope(std::string_view action, std::string_view relates_to,
                      std::initializer_list<NamespaceDecl> extra_ns = {});
   // Closes the Header and opens s:Body.
