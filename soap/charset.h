@@ -16,7 +16,9 @@ enum class Charset { kUtf8, kUtf16LE, kUtf16BE };
 // Decodes `body` to UTF-8. `declared` is the charset from Content-Type; a BOM
 // in the body decides the byte order of UTF-16 (and must agree with UTF-8
 // when declared so). Invalid sequences give an EncodingLimit/CharacterSet
-// fault. A UTF-8 BOM is dropped.
+// fault. A UTF-8 BOM is dropped. Without a BOM, UTF-16 is read in the
+// declared byte order: map the bare label "UTF-16" to kUtf16BE (RFC 2781
+// section 4.3) and "UTF-16LE"/"UTF-16BE" to their own order.
 Result<std::string> DecodeToUtf8(std::string_view body, Charset declared,
                                  Charset* actual = nullptr);
 
@@ -26,6 +28,10 @@ std::string EncodeFromUtf8(std::string_view utf8, Charset charset);
 
 // The charset name as it appears in a Content-Type parameter.
 std::string_view CharsetName(Charset charset);
+
+// True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF, no truncated sequence).
+bool IsValidUtf8(std::string_view s);
 
 }  // namespace wsman::soap
 

@@ -36,6 +36,8 @@ bool GetAttr(const xmlNode* node, std::string_view ns, std::string_view local,
 // Attribute lookup that ignores the namespace (matches prefixed or not).
 bool GetAttrAnyNs(const xmlNode* node, std::string_view local,
                   std::string* value);
+// `s` without leading and trailing XML white space (space, tab, CR, LF).
+std::string_view TrimXmlSpace(std::string_view s);
 
 }  // namespace wsman::soap
 
