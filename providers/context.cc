@@ -1,0 +1,214 @@
+#include "providers/context.h"
+
+#include <exception>
+
+#include "providers/log.h"
+
+namespace wsman::providers {
+
+Context::Context(size_t capacity, bool blocking)
+    : capacity_(capacity == 0 ? 1 : capacity), blocking_(blocking) {}
+
+MiResult Context::Enqueue(Posted item) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (has_result_) return MiResult::kFailed;
+  if (cancelled_) return kCancelledResult;
+  if (queue_.size() >= capacity_) {
+    if (!blocking_) return MiResult::kServerLimitsExceeded;
+    producer_cv_.wait(lock, [&] {
+      return queue_.size() < capacity_ || cancelled_ || has_result_;
+    });
+    if (has_result_) return MiResult::kFailed;
+    if (cancelled_) return kCancelledResult;
+  }
+  queue_.push_back(std::move(item));
+  if (queue_.size() > peak_) peak_ = queue_.size();
+  lock.unlock();
+  consumer_cv_.notify_one();
+  return MiResult::kOk;
+}
+
+MiResult Context::PostInstance(Instance instance) {
+  return Enqueue(Posted{std::move(instance), false, {}});
+}
+
+MiResult Context::PostIndication(Instance indication, std::string bookmark) {
+  return Enqueue(Posted{std::move(indication), true, std::move(bookmark)});
+}
+
+MiResult Context::WriteError(MiResult code, std::string message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (has_result_) return MiResult::kFailed;
+  if (cancelled_) return kCancelledResult;
+  messages_.push_back({true, code, 0, std::move(message)});
+  return MiResult::kOk;
+}
+
+MiResult Context::WriteMessage(uint32_t channel, std::string message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (has_result_) return MiResult::kFailed;
+  if (cancelled_) return kCancelledResult;
+  messages_.push_back({false, MiResult::kOk, channel, std::move(message)});
+  return MiResult::kOk;
+}
+
+MiResult Context::PostResult(MiResult result, std::optional<Instance> error,
+                             std::string message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (has_result_) return MiResult::kFailed;
+    has_result_ = true;
+    result_ = result;
+    error_ = std::move(error);
+    message_ = std::move(message);
+  }
+  consumer_cv_.notify_all();
+  producer_cv_.notify_all();
+  return MiResult::kOk;
+}
+
+bool Context::IsCancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
+}
+
+bool Context::WaitReady(Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return consumer_cv_.wait_until(
+      lock, deadline, [&] { return !queue_.empty() || has_result_; });
+}
+
+std::optional<Posted> Context::TryTake() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (queue_.empty()) return std::nullopt;
+  Posted item = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  producer_cv_.notify_one();
+  return item;
+}
+
+bool Context::WaitResult(Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return consumer_cv_.wait_until(lock, deadline, [&] { return has_result_; });
+}
+
+bool Context::HasResult() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return has_result_;
+}
+
+bool Context::Drained() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return has_result_ && queue_.empty();
+}
+
+MiResult Context::result() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return result_;
+}
+
+std::string Context::result_message() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return message_;
+}
+
+std::optional<Instance> Context::error_instance() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_;
+}
+
+std::vector<ProviderMessage> Context::TakeMessages() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ProviderMessage> out;
+  out.swap(messages_);
+  return out;
+}
+
+void Context::Cancel() {
+  std::deque<Posted> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cancelled_) return;
+    cancelled_ = true;
+    dropped.swap(queue_);
+  }
+  producer_cv_.notify_all();
+  consumer_cv_.notify_all();
+}
+
+size_t Context::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+size_t Context::peak_queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return peak_;
+}
+
+bool Context::FailIfOpen(std::string_view why) {
+  std::string label;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (has_result_) return false;
+    has_result_ = true;
+    result_ = MiResult::kFailed;
+    message_ = std::string(why);
+    label = label_;
+  }
+  consumer_cv_.notify_all();
+  producer_cv_.notify_all();
+  Log(LogLevel::kError, "provider-error",
+      {{"provider", label.empty() ? std::string_view("-") : label},
+       {"error", why}});
+  return true;
+}
+
+void Context::set_label(std::string label) {
+  std::lock_guard<std::mutex> lock(mu_);
+  label_ = std::move(label);
+}
+
+std::string Context::label() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return label_;
+}
+
+namespace {
+
+// Owned by the control block of every provider handle: runs when the last
+// handle copy goes away.
+struct HandleGuard {
+  explicit HandleGuard(std::shared_ptr<Context> c) : context(std::move(c)) {}
+  HandleGuard(const HandleGuard&) = delete;
+  HandleGuard& operator=(const HandleGuard&) = delete;
+  ~HandleGuard() {
+    context->FailIfOpen("the provider returned without calling PostResult");
+  }
+  std::shared_ptr<Context> context;
+};
+
+}  // namespace
+
+ContextPtr MakeProviderHandle(const std::shared_ptr<Context>& context) {
+  auto guard = std::make_shared<HandleGuard>(context);
+  return ContextPtr(guard, context.get());
+}
+
+void CallProvider(const std::shared_ptr<Context>& context, std::string label,
+                  const std::function<void(ContextPtr)>& call) {
+  context->set_label(std::move(label));
+  ContextPtr handle = MakeProviderHandle(context);
+  try {
+    call(handle);
+  } catch (const std::exception& e) {
+    context->FailIfOpen(std::string("the provider threw an exception: ") +
+                        e.what());
+  } catch (...) {
+    context->FailIfOpen("the provider threw an exception");
+  }
+  handle.reset();
+}
+
+}  // namespace wsman::providers
