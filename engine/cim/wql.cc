@@ -1,0 +1,640 @@
+#include "engine/cim/wql.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace wsman::engine::cim {
+namespace {
+
+using providers::CimType;
+using providers::Value;
+
+enum class Tri { kFalse, kTrue, kUnknown };
+
+struct Token {
+  enum class Kind { kIdent, kString, kNumber, kOp, kEnd };
+  Kind kind = Kind::kEnd;
+  std::string text;
+};
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool IsIdentStart(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool Tokenize(std::string_view s, const WqlLimits& limits,
+              std::vector<Token>* out, std::string* error) {
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+      continue;
+    }
+    if (out->size() >= limits.max_tokens) {
+      *error = "the query has too many tokens";
+      return false;
+    }
+    Token t;
+    if (IsIdentStart(c)) {
+      size_t start = i;
+      while (i < s.size() && IsIdentChar(s[i])) ++i;
+      t.kind = Token::Kind::kIdent;
+      t.text = std::string(s.substr(start, i - start));
+    } else if (IsDigit(c) ||
+               ((c == '-' || c == '+' || c == '.') && i + 1 < s.size() &&
+                (IsDigit(s[i + 1]) || s[i + 1] == '.'))) {
+      size_t start = i;
+      ++i;
+      while (i < s.size() &&
+             (IsDigit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' ||
+              ((s[i] == '-' || s[i] == '+') &&
+               (s[i - 1] == 'e' || s[i - 1] == 'E')))) {
+        ++i;
+      }
+      t.kind = Token::Kind::kNumber;
+      t.text = std::string(s.substr(start, i - start));
+      char* end = nullptr;
+      std::string copy = t.text;
+      std::strtod(copy.c_str(), &end);
+      if (end != copy.c_str() + copy.size()) {
+        *error = "malformed number \"" + t.text + "\"";
+        return false;
+      }
+    } else if (c == '\'' || c == '"') {
+      char quote = c;
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        if (s[i] == '\\' && i + 1 < s.size()) {
+          t.text += s[i + 1];
+          i += 2;
+          continue;
+        }
+        if (s[i] == quote) {
+          closed = true;
+          ++i;
+          break;
+        }
+        t.text += s[i++];
+      }
+      if (!closed) {
+        *error = "unterminated string";
+        return false;
+      }
+      t.kind = Token::Kind::kString;
+    } else {
+      t.kind = Token::Kind::kOp;
+      std::string_view two = s.substr(i, 2);
+      if (two == "<=" || two == ">=" || two == "<>" || two == "!=") {
+        t.text = std::string(two);
+        i += 2;
+      } else if (c == '=' || c == '<' || c == '>' || c == '(' || c == ')' ||
+                 c == ',' || c == '*') {
+        t.text = std::string(1, c);
+        ++i;
+      } else {
+        *error = std::string("unexpected character '") + c + "'";
+        return false;
+      }
+    }
+    out->push_back(std::move(t));
+  }
+  out->push_back(Token{});
+  return true;
+}
+
+bool KeywordIs(const Token& t, std::string_view kw) {
+  return t.kind == Token::Kind::kIdent && providers::NameEquals(t.text, kw);
+}
+
+bool IsReserved(const Token& t) {
+  for (std::string_view kw : {"select", "from", "where", "and", "or", "not",
+                              "like", "is", "null", "true", "false"}) {
+    if (KeywordIs(t, kw)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+class WqlParser {
+ public:
+  WqlParser(std::vector<Token> tokens, const WqlLimits& limits)
+      : tokens_(std::move(tokens)), limits_(limits) {}
+
+  std::optional<WqlQuery> Parse(std::string* error) {
+    WqlQuery q;
+    if (!Expect("select", error)) return std::nullopt;
+    if (Peek().kind == Token::Kind::kOp && Peek().text == "*") {
+      Next();
+    } else {
+      for (;;) {
+        if (Peek().kind != Token::Kind::kIdent || IsReserved(Peek())) {
+          return Fail(error, "expected a property name or *");
+        }
+        q.properties_.push_back(Next().text);
+        if (Peek().kind == Token::Kind::kOp && Peek().text == ",") {
+          Next();
+          continue;
+        }
+        break;
+      }
+    }
+    if (!Expect("from", error)) return std::nullopt;
+    if (Peek().kind != Token::Kind::kIdent || IsReserved(Peek())) {
+      return Fail(error, "expected a class name after FROM");
+    }
+    q.class_name_ = Next().text;
+    if (KeywordIs(Peek(), "where")) {
+      Next();
+      q.where_ = ParseOr(0, error);
+      if (!q.where_) return std::nullopt;
+    }
+    if (Peek().kind != Token::Kind::kEnd) {
+      return Fail(error, "unexpected \"" + Peek().text + "\"");
+    }
+    return q;
+  }
+
+ private:
+  const Token& Peek() const { return tokens_[pos_]; }
+  const Token& Next() {
+    const Token& t = tokens_[pos_];
+    if (t.kind != Token::Kind::kEnd) ++pos_;
+    return t;
+  }
+  std::nullopt_t Fail(std::string* error, std::string message) {
+    if (error->empty()) *error = std::move(message);
+    return std::nullopt;
+  }
+  bool Expect(std::string_view kw, std::string* error) {
+    if (!KeywordIs(Peek(), kw)) {
+      Fail(error, "expected " + std::string(kw));
+      return false;
+    }
+    Next();
+    return true;
+  }
+
+  std::unique_ptr<WqlExpr> ParseOr(int depth, std::string* error) {
+    auto left = ParseAnd(depth, error);
+    while (left && KeywordIs(Peek(), "or")) {
+      Next();
+      auto right = ParseAnd(depth, error);
+      if (!right) return nullptr;
+      auto node = std::make_unique<WqlExpr>();
+      node->kind = WqlExpr::Kind::kOr;
+      node->left = std::move(left);
+      node->right = std::move(right);
+      left = std::move(node);
+    }
+    return left;
+  }
+
+  std::unique_ptr<WqlExpr> ParseAnd(int depth, std::string* error) {
+    auto left = ParseNot(depth, error);
+    while (left && KeywordIs(Peek(), "and")) {
+      Next();
+      auto right = ParseNot(depth, error);
+      if (!right) return nullptr;
+      auto node = std::make_unique<WqlExpr>();
+      node->kind = WqlExpr::Kind::kAnd;
+      node->left = std::move(left);
+      node->right = std::move(right);
+      left = std::move(node);
+    }
+    return left;
+  }
+
+  std::unique_ptr<WqlExpr> ParseNot(int depth, std::string* error) {
+    if (depth > limits_.max_depth) {
+      Fail(error, "the condition nests too deep");
+      return nullptr;
+    }
+    if (KeywordIs(Peek(), "not")) {
+      Next();
+      auto inner = ParseNot(depth + 1, error);
+      if (!inner) return nullptr;
+      auto node = std::make_unique<WqlExpr>();
+      node->kind = WqlExpr::Kind::kNot;
+      node->left = std::move(inner);
+      return node;
+    }
+    return ParsePrimary(depth, error);
+  }
+
+  bool ParseLiteral(WqlLiteral* lit) {
+    const Token& t = Peek();
+    if (t.kind == Token::Kind::kString) {
+      lit->kind = WqlLiteral::Kind::kString;
+      lit->text = Next().text;
+      return true;
+    }
+    if (t.kind == Token::Kind::kNumber) {
+      lit->kind = WqlLiteral::Kind::kNumber;
+      lit->text = Next().text;
+      return true;
+    }
+    if (KeywordIs(t, "true") || KeywordIs(t, "false")) {
+      lit->kind = WqlLiteral::Kind::kBoolean;
+      lit->boolean = KeywordIs(t, "true");
+      lit->text = lit->boolean ? "true" : "false";
+      Next();
+      return true;
+    }
+    if (KeywordIs(t, "null")) {
+      lit->kind = WqlLiteral::Kind::kNull;
+      Next();
+      return true;
+    }
+    return false;
+  }
+
+  static std::optional<WqlExpr::Op> OpOf(const Token& t) {
+    if (t.kind != Token::Kind::kOp) return std::nullopt;
+    if (t.text == "=") return WqlExpr::Op::kEq;
+    if (t.text == "<>" || t.text == "!=") return WqlExpr::Op::kNe;
+    if (t.text == "<") return WqlExpr::Op::kLt;
+    if (t.text == "<=") return WqlExpr::Op::kLe;
+    if (t.text == ">") return WqlExpr::Op::kGt;
+    if (t.text == ">=") return WqlExpr::Op::kGe;
+    return std::nullopt;
+  }
+
+  static WqlExpr::Op Mirror(WqlExpr::Op op) {
+    switch (op) {
+      case WqlExpr::Op::kLt:
+        return WqlExpr::Op::kGt;
+      case WqlExpr::Op::kLe:
+        return WqlExpr::Op::kGe;
+      case WqlExpr::Op::kGt:
+        return WqlExpr::Op::kLt;
+      case WqlExpr::Op::kGe:
+        return WqlExpr::Op::kLe;
+      default:
+        return op;
+    }
+  }
+
+  // A comparison with NULL means IS [NOT] NULL.
+  static std::unique_ptr<WqlExpr> Normalise(std::unique_ptr<WqlExpr> e) {
+    if (e->kind == WqlExpr::Kind::kCompare &&
+        e->literal.kind == WqlLiteral::Kind::kNull) {
+      if (e->op == WqlExpr::Op::kEq) e->kind = WqlExpr::Kind::kIsNull;
+      if (e->op == WqlExpr::Op::kNe) e->kind = WqlExpr::Kind::kIsNotNull;
+    }
+    return e;
+  }
+
+  std::unique_ptr<WqlExpr> ParsePrimary(int depth, std::string* error) {
+    if (Peek().kind == Token::Kind::kOp && Peek().text == "(") {
+      Next();
+      auto inner = ParseOr(depth + 1, error);
+      if (!inner) return nullptr;
+      if (!(Peek().kind == Token::Kind::kOp && Peek().text == ")")) {
+        Fail(error, "expected )");
+        return nullptr;
+      }
+      Next();
+      return inner;
+    }
+    auto node = std::make_unique<WqlExpr>();
+    // literal <op> property
+    if (ParseLiteral(&node->literal)) {
+      auto op = OpOf(Peek());
+      if (!op) {
+        Fail(error, "expected a comparison operator");
+        return nullptr;
+      }
+      Next();
+      if (Peek().kind != Token::Kind::kIdent || IsReserved(Peek())) {
+        Fail(error, "expected a property name");
+        return nullptr;
+      }
+      node->property = Next().text;
+      node->kind = WqlExpr::Kind::kCompare;
+      node->op = Mirror(*op);
+      return Normalise(std::move(node));
+    }
+    if (Peek().kind != Token::Kind::kIdent || IsReserved(Peek())) {
+      Fail(error, Peek().kind == Token::Kind::kEnd
+                      ? "the condition ends too early"
+                      : "unexpected \"" + Peek().text + "\"");
+      return nullptr;
+    }
+    node->property = Next().text;
+    if (KeywordIs(Peek(), "is")) {
+      Next();
+      bool negated = false;
+      if (KeywordIs(Peek(), "not")) {
+        Next();
+        negated = true;
+      }
+      if (!KeywordIs(Peek(), "null")) {
+        Fail(error, "expected NULL after IS");
+        return nullptr;
+      }
+      Next();
+      node->kind = negated ? WqlExpr::Kind::kIsNotNull : WqlExpr::Kind::kIsNull;
+      return node;
+    }
+    bool negated_like = false;
+    if (KeywordIs(Peek(), "not")) {
+      Next();
+      negated_like = true;
+      if (!KeywordIs(Peek(), "like")) {
+        Fail(error, "expected LIKE after NOT");
+        return nullptr;
+      }
+    }
+    if (KeywordIs(Peek(), "like")) {
+      Next();
+      if (Peek().kind != Token::Kind::kString) {
+        Fail(error, "LIKE needs a string pattern");
+        return nullptr;
+      }
+      node->kind = WqlExpr::Kind::kLike;
+      node->literal.kind = WqlLiteral::Kind::kString;
+      node->literal.text = Next().text;
+      if (!negated_like) return node;
+      auto neg = std::make_unique<WqlExpr>();
+      neg->kind = WqlExpr::Kind::kNot;
+      neg->left = std::move(node);
+      return neg;
+    }
+    auto op = OpOf(Peek());
+    if (!op) {
+      Fail(error, Peek().kind == Token::Kind::kEnd
+                      ? "the condition ends too early"
+                      : "expected an operator, not \"" + Peek().text + "\"");
+      return nullptr;
+    }
+    Next();
+    if (!ParseLiteral(&node->literal)) {
+      Fail(error, "expected a literal value");
+      return nullptr;
+    }
+    node->kind = WqlExpr::Kind::kCompare;
+    node->op = *op;
+    return Normalise(std::move(node));
+  }
+
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  const WqlLimits& limits_;
+};
+
+std::optional<WqlQuery> ParseWql(std::string_view text, std::string* error,
+                                 const WqlLimits& limits) {
+  error->clear();
+  if (text.size() > limits.max_length) {
+    *error = "the query is too long";
+    return std::nullopt;
+  }
+  std::vector<Token> tokens;
+  if (!Tokenize(text, limits, &tokens, error)) return std::nullopt;
+  WqlParser parser(std::move(tokens), limits);
+  return parser.Parse(error);
+}
+
+bool WqlLike(std::string_view text, std::string_view pat) {
+  // Greedy matching with backtracking to the last %: every other pattern
+  // element matches exactly one character, so this is linear-ish and never
+  // exponential.
+  size_t t = 0, p = 0;
+  size_t star_p = std::string_view::npos, star_t = 0;
+  auto match_one = [&](size_t pi, char c, size_t* next) -> bool {
+    char pc = pat[pi];
+    if (pc == '_') {
+      *next = pi + 1;
+      return true;
+    }
+    if (pc == '[') {
+      size_t j = pi + 1;
+      bool negate = false;
+      if (j < pat.size() && pat[j] == '^') {
+        negate = true;
+        ++j;
+      }
+      bool matched = false;
+      size_t start = j;
+      while (j < pat.size() && (pat[j] != ']' || j == start)) {
+        if (j + 2 < pat.size() && pat[j + 1] == '-' && pat[j + 2] != ']') {
+          if (Lower(c) >= Lower(pat[j]) && Lower(c) <= Lower(pat[j + 2])) {
+            matched = true;
+          }
+          j += 3;
+        } else {
+          if (Lower(c) == Lower(pat[j])) matched = true;
+          ++j;
+        }
+      }
+      if (j >= pat.size()) {  // no closing ]: a literal '['
+        *next = pi + 1;
+        return c == '[';
+      }
+      *next = j + 1;
+      return matched != negate;
+    }
+    *next = pi + 1;
+    return Lower(pc) == Lower(c);
+  };
+  while (t < text.size()) {
+    size_t next = 0;
+    if (p < pat.size() && pat[p] == '%') {
+      star_p = p++;
+      star_t = t;
+      continue;
+    }
+    if (p < pat.size() && match_one(p, text[t], &next)) {
+      p = next;
+      ++t;
+      continue;
+    }
+    if (star_p != std::string_view::npos) {
+      p = star_p + 1;
+      t = ++star_t;
+      continue;
+    }
+    return false;
+  }
+  while (p < pat.size() && pat[p] == '%') ++p;
+  return p == pat.size();
+}
+
+namespace {
+
+template <typename T>
+Tri Cmp(T a, T b, WqlExpr::Op op) {
+  bool r = false;
+  switch (op) {
+    case WqlExpr::Op::kEq:
+      r = a == b;
+      break;
+    case WqlExpr::Op::kNe:
+      r = a != b;
+      break;
+    case WqlExpr::Op::kLt:
+      r = a < b;
+      break;
+    case WqlExpr::Op::kLe:
+      r = a <= b;
+      break;
+    case WqlExpr::Op::kGt:
+      r = a > b;
+      break;
+    case WqlExpr::Op::kGe:
+      r = a >= b;
+      break;
+  }
+  return r ? Tri::kTrue : Tri::kFalse;
+}
+
+std::optional<double> NumberOf(const WqlLiteral& lit) {
+  if (lit.kind == WqlLiteral::Kind::kBoolean) return lit.boolean ? 1 : 0;
+  if (lit.kind != WqlLiteral::Kind::kNumber &&
+      lit.kind != WqlLiteral::Kind::kString) {
+    return std::nullopt;
+  }
+  if (lit.text.empty()) return std::nullopt;
+  char* end = nullptr;
+  double d = std::strtod(lit.text.c_str(), &end);
+  if (end != lit.text.c_str() + lit.text.size()) return std::nullopt;
+  return d;
+}
+
+Tri Compare(const Value& v, WqlExpr::Op op, const WqlLiteral& lit) {
+  if (v.is_null() || v.is_array() || lit.kind == WqlLiteral::Kind::kNull) {
+    return Tri::kUnknown;
+  }
+  const CimType type = v.type();
+  if (type == CimType::kBoolean) {
+    bool b = *v.AsBool();
+    std::optional<bool> l;
+    if (lit.kind == WqlLiteral::Kind::kBoolean) l = lit.boolean;
+    if (lit.kind == WqlLiteral::Kind::kString) {
+      if (providers::NameEquals(lit.text, "true")) l = true;
+      if (providers::NameEquals(lit.text, "false")) l = false;
+    }
+    if (!l) {
+      if (auto n = NumberOf(lit)) l = *n != 0;
+    }
+    if (!l) return Tri::kUnknown;
+    return Cmp<int>(b, *l, op);
+  }
+  if (providers::IsSignedInteger(type) || providers::IsUnsignedInteger(type) ||
+      providers::IsReal(type)) {
+    auto n = NumberOf(lit);
+    if (!n) return Tri::kUnknown;
+    if (const int64_t* i = std::get_if<int64_t>(&v.scalar())) {
+      if (std::floor(*n) == *n && std::fabs(*n) < 9e18) {
+        return Cmp<int64_t>(*i, static_cast<int64_t>(*n), op);
+      }
+      return Cmp<double>(static_cast<double>(*i), *n, op);
+    }
+    if (const uint64_t* u = std::get_if<uint64_t>(&v.scalar())) {
+      if (*n >= 0 && std::floor(*n) == *n && *n < 1.8e19) {
+        return Cmp<uint64_t>(*u, static_cast<uint64_t>(*n), op);
+      }
+      return Cmp<double>(static_cast<double>(*u), *n, op);
+    }
+    return Cmp<double>(*v.AsReal(), *n, op);
+  }
+  if (type == CimType::kDatetime) {
+    auto d = providers::Datetime::Parse(lit.text);
+    const auto& mine = std::get<providers::Datetime>(v.scalar());
+    if (!d || d->is_interval != mine.is_interval) return Tri::kUnknown;
+    return Cmp<int64_t>(mine.TotalMicroseconds(), d->TotalMicroseconds(), op);
+  }
+  if (type == CimType::kString || type == CimType::kChar16) {
+    std::string a =
+        providers::LowerAscii(providers::ScalarToText(type, v.scalar()));
+    std::string b = providers::LowerAscii(lit.text);
+    return Cmp<std::string_view>(a, b, op);
+  }
+  return Tri::kUnknown;
+}
+
+Tri Eval(const WqlExpr& e, const providers::Instance& inst) {
+  switch (e.kind) {
+    case WqlExpr::Kind::kAnd: {
+      Tri a = Eval(*e.left, inst);
+      if (a == Tri::kFalse) return a;
+      Tri b = Eval(*e.right, inst);
+      if (b == Tri::kFalse) return b;
+      return (a == Tri::kTrue && b == Tri::kTrue) ? Tri::kTrue : Tri::kUnknown;
+    }
+    case WqlExpr::Kind::kOr: {
+      Tri a = Eval(*e.left, inst);
+      if (a == Tri::kTrue) return a;
+      Tri b = Eval(*e.right, inst);
+      if (b == Tri::kTrue) return b;
+      return (a == Tri::kFalse && b == Tri::kFalse) ? Tri::kFalse
+                                                    : Tri::kUnknown;
+    }
+    case WqlExpr::Kind::kNot: {
+      Tri a = Eval(*e.left, inst);
+      if (a == Tri::kUnknown) return a;
+      return a == Tri::kTrue ? Tri::kFalse : Tri::kTrue;
+    }
+    case WqlExpr::Kind::kIsNull: {
+      const Value* v = inst.Get(e.property);
+      return (!v || v->is_null()) ? Tri::kTrue : Tri::kFalse;
+    }
+    case WqlExpr::Kind::kIsNotNull: {
+      const Value* v = inst.Get(e.property);
+      return (v && !v->is_null()) ? Tri::kTrue : Tri::kFalse;
+    }
+    case WqlExpr::Kind::kLike: {
+      const Value* v = inst.Get(e.property);
+      if (!v || v->is_null() || v->is_array() ||
+          v->type() == CimType::kReference || v->type() == CimType::kInstance) {
+        return Tri::kUnknown;
+      }
+      return WqlLike(providers::ScalarToText(v->type(), v->scalar()),
+                     e.literal.text)
+                 ? Tri::kTrue
+                 : Tri::kFalse;
+    }
+    case WqlExpr::Kind::kCompare: {
+      const Value* v = inst.Get(e.property);
+      if (!v) return Tri::kUnknown;
+      return Compare(*v, e.op, e.literal);
+    }
+  }
+  return Tri::kUnknown;
+}
+
+void CollectNames(const WqlExpr* e, std::vector<const std::string*>* out) {
+  if (!e) return;
+  if (!e->property.empty()) out->push_back(&e->property);
+  CollectNames(e->left.get(), out);
+  CollectNames(e->right.get(), out);
+}
+
+}  // namespace
+
+bool WqlQuery::Matches(const providers::Instance& instance) const {
+  if (!where_) return true;
+  return Eval(*where_, instance) == Tri::kTrue;
+}
+
+std::string WqlQuery::CheckAgainst(const providers::ClassDecl& decl) const {
+  std::vector<const std::string*> names;
+  for (const std::string& p : properties_) names.push_back(&p);
+  CollectNames(where_.get(), &names);
+  for (const std::string* n : names) {
+    if (!decl.FindProperty(*n)) {
+      return "the class " + decl.name + " has no property \"" + *n + "\"";
+    }
+  }
+  return {};
+}
+
+}  // namespace wsman::engine::cim
