@@ -194,6 +194,31 @@ std::optional<ConfigError> ReadXml(const std::string& path,
   return r.RejectUnknown();
 }
 
+std::optional<ConfigError> ReadShell(const std::string& path,
+                                     const toml::table& t, Config* c) {
+  TableReader r(path, t, "shell");
+  long v = 0;
+  if (t.contains("max_shells_per_user")) {
+    WSMAND_TRY(r.Int("max_shells_per_user", 0, 1000000, &v));
+    c->shell_max_shells_per_user = static_cast<int>(v);
+  }
+  if (t.contains("max_processes_per_shell")) {
+    WSMAND_TRY(r.Int("max_processes_per_shell", 0, 1000000, &v));
+    c->shell_max_processes_per_shell = static_cast<int>(v);
+  }
+  if (t.contains("max_concurrent_users")) {
+    WSMAND_TRY(r.Int("max_concurrent_users", 0, 1000000, &v));
+    c->shell_max_concurrent_users = static_cast<int>(v);
+  }
+  WSMAND_TRY(r.Seconds("idle_timeout", 0, 365L * 86400, &c->shell_idle_timeout));
+  if (t.contains("max_memory_per_shell_mb")) {
+    WSMAND_TRY(r.Int("max_memory_per_shell_mb", 0, 1L << 30, &v));
+    c->shell_max_memory_per_shell_mb = v;
+  }
+  WSMAND_TRY(r.String("fallback_user", &c->shell_fallback_user));
+  return r.RejectUnknown();
+}
+
 }  // namespace
 
 bool Config::UsePam() const {
@@ -228,6 +253,8 @@ std::optional<ConfigError> LoadConfigFile(const std::string& path,
       err = ReadAuth(path, *table, config);
     } else if (name == "xml") {
       err = ReadXml(path, *table, config);
+    } else if (name == "shell") {
+      err = ReadShell(path, *table, config);
     } else {
       err = ConfigError{Where(path, node.source()) + ": unknown table [" +
                         name + "]"};

@@ -40,6 +40,14 @@ struct Config {
   int xml_max_depth = 64;
   size_t xml_max_nodes = 50000;
 
+  // [shell] WinRS quotas with WinRM's names (docs/shell.md); 0 = no limit.
+  int shell_max_shells_per_user = 30;
+  int shell_max_processes_per_shell = 25;
+  int shell_max_concurrent_users = 10;
+  std::chrono::seconds shell_idle_timeout{7200};
+  long shell_max_memory_per_shell_mb = 1024;
+  std::string shell_fallback_user;  // "" = none
+
   // Where the configuration came from ("" = built-in defaults only).
   std::string source_file;
 

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "engine/shell/shell_routes.h"
+#include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
 #include "server/http/http_server.h"
@@ -54,6 +56,17 @@ http::ConnectionLimits LimitsFrom(const Config& config) {
   limits.keep_alive_timeout = config.keep_alive_timeout;
   limits.max_body_bytes = config.max_envelope_size;
   return limits;
+}
+
+providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
+  providers::shell::HostOptions options = providers::shell::DefaultHostOptions();
+  options.quotas.max_shells_per_user = config.shell_max_shells_per_user;
+  options.quotas.max_processes_per_shell = config.shell_max_processes_per_shell;
+  options.quotas.max_concurrent_users = config.shell_max_concurrent_users;
+  options.quotas.idle_timeout = config.shell_idle_timeout;
+  options.quotas.max_memory_per_shell_mb = config.shell_max_memory_per_shell_mb;
+  options.fallback_user = config.shell_fallback_user;
+  return options;
 }
 
 }  // namespace
@@ -113,6 +126,9 @@ int RunDaemon(Config config, const std::string& config_path,
   }
   Dispatcher dispatcher;
   dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
+  auto shell_host = std::make_shared<providers::shell::ShellHost>(
+      ShellHostOptionsFrom(config));
+  dispatcher.Add(engine::shell::ShellRoutes(shell_host));
 
   EndpointSettings settings;
   settings.machine_name = machine;
@@ -186,6 +202,7 @@ int RunDaemon(Config config, const std::string& config_path,
     log::Info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
+  shell_host->Shutdown();  // ends commands, wakes Receive long-polls
   for (auto& server : servers) server->Shutdown();
   for (auto& thread : threads) thread.join();
   log::Info("stopped");

@@ -1,0 +1,120 @@
+// One command of a shell: its process (own process group), the pipes the
+// I/O loop serves, bounded output buffers with back-pressure (a full buffer
+// stops reading its pipe, so the writer blocks), stdin queueing, the exit
+// status, and the Receive long-poll.
+#ifndef WSMAND_PROVIDERS_SHELL_COMMAND_H_
+#define WSMAND_PROVIDERS_SHELL_COMMAND_H_
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "providers/shell/io_loop.h"
+#include "providers/shell/process.h"
+#include "providers/shell/shell_types.h"
+
+namespace wsman::providers::shell {
+
+struct CommandLimits {
+  size_t output_buffer = 1 << 20;  // per stream
+  size_t stdin_buffer = 1 << 20;
+  // After the process exited, how long to wait for end-of-file on its
+  // pipes (a background child may keep them open) before ending the
+  // streams anyway.
+  std::chrono::milliseconds exit_grace{1000};
+  // How long a Receive that found output waits for more (or for the exit)
+  // before answering, so that short commands answer in one round trip.
+  std::chrono::milliseconds coalesce{20};
+};
+
+class Command : public std::enable_shared_from_this<Command> {
+ public:
+  Command(std::string id, IoLoop* loop, CommandLimits limits,
+          std::shared_ptr<std::atomic<int>> live_processes);
+  ~Command();
+  Command(const Command&) = delete;
+  Command& operator=(const Command&) = delete;
+
+  const std::string& id() const { return id_; }
+
+  // Starts the process and registers its descriptors with the loop.
+  Error Start(const SpawnRequest& request);
+
+  // Queues stdin bytes; `end` closes stdin once they are written. Waits
+  // (until `deadline`) while the stdin queue is full.
+  Error Send(std::string_view data, bool end, SteadyClock::time_point deadline);
+
+  // Waits until there is something to report (output, the end of the
+  // streams, the exit) or `deadline`, then takes at most `max_bytes` of
+  // output. kTimedOut when nothing came; kShellNotFound when the command was
+  // killed by Delete/terminate meanwhile.
+  Error Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
+                SteadyClock::time_point deadline, ReceiveResult* out);
+
+  // ctrl_c: SIGINT; ctrl_break: SIGTERM; terminate: SIGKILL (and the command
+  // is finished: see Kill).
+  void Signal(SignalCode code);
+
+  // Ends the command: SIGKILL to its process group, stdin and the output
+  // pipes closed, waiters woken. The process is reaped by the loop.
+  void Kill();
+
+  // For tests and quotas.
+  pid_t pid() const { return pid_; }
+  size_t buffered(Stream s) const;
+  bool exited() const;
+  bool reaped() const;
+
+ private:
+  size_t AvailLocked(int s) const { return buf_[s].size() - head_[s]; }
+  void OnOutput(int s, uint32_t events);
+  void OnExit();
+  void OnStdinWritable();
+  void CloseOutputLocked(int s);
+  void CloseStdinLocked();
+  void TryWriteStdinLocked();
+  void KillGroupLocked(int sig);
+  bool StreamsEndedLocked() const { return eof_[0] && eof_[1]; }
+
+  const std::string id_;
+  IoLoop* const loop_;
+  const CommandLimits limits_;
+  std::shared_ptr<std::atomic<int>> live_processes_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  uint64_t pid_token_ = 0;
+  int out_fd_[2] = {-1, -1};
+  uint64_t out_token_[2] = {0, 0};
+  bool paused_[2] = {false, false};
+  std::string buf_[2];
+  size_t head_[2] = {0, 0};
+  bool eof_[2] = {true, true};
+  bool end_sent_[2] = {false, false};
+  int stdin_fd_ = -1;
+  uint64_t stdin_token_ = 0;
+  bool stdin_watched_ = false;
+  std::string stdin_buf_;
+  size_t stdin_head_ = 0;
+  bool stdin_end_ = false;
+  bool stdin_closed_ = true;
+  bool started_ = false;
+  bool reaped_ = false;
+  bool exited_ = false;
+  int exit_code_ = 0;
+  SteadyClock::time_point exit_time_{};
+  bool killed_ = false;
+};
+
+}  // namespace wsman::providers::shell
+
+#endif  // WSMAND_PROVIDERS_SHELL_COMMAND_H_

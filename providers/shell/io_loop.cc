@@ -1,0 +1,112 @@
+#include "providers/shell/io_loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace wsman::providers::shell {
+
+namespace {
+constexpr uint64_t kWakeToken = 0;
+}  // namespace
+
+IoLoop::IoLoop() {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeToken;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  thread_ = std::thread([this] { Run(); });
+}
+
+IoLoop::~IoLoop() {
+  stop_ = true;
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    handlers_.clear();
+  }
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+bool IoLoop::Watch(int fd, uint64_t token, uint32_t events, Handler handler) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    handlers_[token] = std::make_shared<Handler>(std::move(handler));
+  }
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = token;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    handlers_.erase(token);
+    return false;
+  }
+  return true;
+}
+
+void IoLoop::Pause(int fd) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+bool IoLoop::Resume(int fd, uint64_t token, uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = token;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) return true;
+  return errno == EEXIST;
+}
+
+void IoLoop::Unwatch(int fd, uint64_t token) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  std::shared_ptr<Handler> dropped;  // destroyed outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = handlers_.find(token);
+  if (it != handlers_.end()) {
+    dropped = std::move(it->second);
+    handlers_.erase(it);
+  }
+}
+
+size_t IoLoop::watch_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return handlers_.size();
+}
+
+void IoLoop::Run() {
+  constexpr int kMaxEvents = 64;
+  epoll_event events[kMaxEvents];
+  while (!stop_) {
+    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < n && !stop_; ++i) {
+      uint64_t token = events[i].data.u64;
+      if (token == kWakeToken) {
+        uint64_t drain;
+        (void)!::read(wake_fd_, &drain, sizeof drain);
+        continue;
+      }
+      std::shared_ptr<Handler> handler;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = handlers_.find(token);
+        if (it != handlers_.end()) handler = it->second;
+      }
+      if (handler) (*handler)(events[i].events);
+    }
+  }
+}
+
+}  // namespace wsman::providers::shell

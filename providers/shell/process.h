@@ -1,0 +1,47 @@
+// Starting one command's process: fork, then in the child only
+// async-signal-safe calls (own process group, default signal dispositions,
+// the pipes on 0/1/2, every other descriptor closed, RLIMIT_AS, the run-as
+// account's groups/gid/uid, the working directory, execve). Everything that
+// allocates (argv, envp, the group list) is prepared before the fork.
+#ifndef WSMAND_PROVIDERS_SHELL_PROCESS_H_
+#define WSMAND_PROVIDERS_SHELL_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "providers/shell/shell_types.h"
+
+namespace wsman::providers::shell {
+
+struct SpawnRequest {
+  RunAs run_as;
+  std::string working_directory;  // "" = run_as.home (or "/" if none)
+  // Added to the clean base environment, overriding it.
+  std::vector<std::pair<std::string, std::string>> environment;
+  CommandSpec command;
+  long memory_limit_mb = 0;  // 0 = no RLIMIT_AS
+};
+
+struct SpawnedProcess {
+  pid_t pid = -1;
+  int pidfd = -1;
+  int stdin_fd = -1;   // write end, non-blocking, close-on-exec
+  int stdout_fd = -1;  // read end, non-blocking, close-on-exec
+  int stderr_fd = -1;
+};
+
+// The clean base environment for `run_as`: PATH, HOME, USER, LOGNAME,
+// SHELL, LANG.
+std::vector<std::pair<std::string, std::string>> BaseEnvironment(
+    const RunAs& run_as);
+
+// Starts the process. On failure returns kSpawnFailed (or kInvalidArgument
+// for an unusable working directory) with a message naming the step.
+Error Spawn(const SpawnRequest& request, SpawnedProcess* out);
+
+}  // namespace wsman::providers::shell
+
+#endif  // WSMAND_PROVIDERS_SHELL_PROCESS_H_

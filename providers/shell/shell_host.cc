@@ -1,0 +1,460 @@
+#include "providers/shell/shell_host.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+namespace wsman::providers::shell {
+
+struct ShellHost::Shell {
+  std::string id;
+  std::string owner;
+  std::string client_ip;
+  RunAs run_as;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::string working_directory;
+  std::string input_streams;
+  std::string output_streams;
+  std::chrono::milliseconds idle_timeout{0};
+  std::chrono::milliseconds lifetime{0};
+  SteadyClock::time_point created{};
+  std::shared_ptr<std::atomic<int>> live_processes =
+      std::make_shared<std::atomic<int>>(0);
+
+  std::mutex mu;
+  SteadyClock::time_point last_activity{};
+  int active_requests = 0;
+  bool closed = false;
+  std::unordered_map<std::string, std::shared_ptr<Command>> commands;
+};
+
+namespace {
+
+bool LookUpUser(const std::string& name, uid_t uid, bool by_name, RunAs* out) {
+  struct passwd pw;
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  int rc = by_name
+               ? ::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found)
+               : ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
+  if (rc != 0 || found == nullptr) return false;
+  out->user = pw.pw_name;
+  out->uid = pw.pw_uid;
+  out->gid = pw.pw_gid;
+  out->home = pw.pw_dir ? pw.pw_dir : "/";
+  out->shell = pw.pw_shell ? pw.pw_shell : "/bin/sh";
+  return true;
+}
+
+std::vector<gid_t> GroupsOf(const std::string& user, gid_t gid) {
+  int n = 32;
+  std::vector<gid_t> groups(n);
+  for (int tries = 0; tries < 4; ++tries) {
+    int count = n;
+    if (::getgrouplist(user.c_str(), gid, groups.data(), &count) >= 0) {
+      groups.resize(count);
+      return groups;
+    }
+    n = count > n ? count : n * 4;
+    groups.resize(n);
+  }
+  return {gid};
+}
+
+// RAII: a request in progress on a shell (keeps it from being idle).
+class ActiveRequest {
+ public:
+  ActiveRequest(std::mutex* mu, int* count, SteadyClock::time_point* last,
+                std::function<SteadyClock::time_point()> now)
+      : mu_(mu), count_(count), last_(last), now_(std::move(now)) {
+    std::lock_guard<std::mutex> lock(*mu_);
+    ++*count_;
+    *last_ = now_();
+  }
+  ~ActiveRequest() {
+    std::lock_guard<std::mutex> lock(*mu_);
+    --*count_;
+    *last_ = now_();
+  }
+
+ private:
+  std::mutex* mu_;
+  int* count_;
+  SteadyClock::time_point* last_;
+  std::function<SteadyClock::time_point()> now_;
+};
+
+}  // namespace
+
+std::string NewUuid() {
+  unsigned char b[16];
+  size_t got = 0;
+  while (got < sizeof b) {
+    ssize_t n = ::getrandom(b + got, sizeof b - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X"
+                "%02X%02X",
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+                b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+HostOptions DefaultHostOptions() {
+  HostOptions options;
+  options.run_as_authenticated = ::geteuid() == 0;
+  return options;
+}
+
+ShellHost::ShellHost(HostOptions options) : options_(std::move(options)) {
+  // A command that closes its stdin must not kill the host with SIGPIPE
+  // when we write to it (the daemon ignores SIGPIPE already).
+  ::signal(SIGPIPE, SIG_IGN);
+  if (options_.start_reaper) {
+    reaper_ = std::thread([this] { ReaperLoop(); });
+  }
+}
+
+ShellHost::~ShellHost() {
+  Shutdown();
+  {
+    std::lock_guard<std::mutex> lock(reaper_mu_);
+    reaper_stop_ = true;
+  }
+  reaper_cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
+  // loop_ is destroyed next: it drops the remaining registrations, whose
+  // commands reap their (killed) processes as they go.
+}
+
+SteadyClock::time_point ShellHost::Now() const {
+  return options_.clock ? options_.clock() : SteadyClock::now();
+}
+
+Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
+  if (!options_.run_as_authenticated) {
+    if (!LookUpUser({}, ::geteuid(), false, out)) {
+      out->user = identity.user;
+      out->uid = ::geteuid();
+      out->gid = ::getegid();
+      const char* home = ::getenv("HOME");
+      out->home = home ? home : "/";
+      out->shell = "/bin/sh";
+    }
+    out->switch_user = false;
+    return Error::Ok();
+  }
+  if (identity.system_account) {
+    out->user = identity.user;
+    out->uid = identity.uid;
+    out->gid = identity.gid;
+    out->home = identity.home.empty() ? "/" : identity.home;
+    out->shell = identity.shell.empty() ? "/bin/sh" : identity.shell;
+  } else if (!options_.fallback_user.empty()) {
+    if (!LookUpUser(options_.fallback_user, 0, true, out)) {
+      return {Errc::kAccessDenied, "the [shell] fallback_user \"" +
+                                       options_.fallback_user +
+                                       "\" is not a system account"};
+    }
+    if (out->uid == 0) {
+      return {Errc::kAccessDenied,
+              "the [shell] fallback_user must be an unprivileged account"};
+    }
+  } else {
+    return {Errc::kAccessDenied,
+            "The user \"" + identity.user +
+                "\" has no system account of the same name, and wsmand runs "
+                "commands as the authenticated system user. Create the "
+                "account, or set [shell] fallback_user to run such users as "
+                "an unprivileged account."};
+  }
+  out->groups = GroupsOf(out->user, out->gid);
+  out->switch_user = true;
+  return Error::Ok();
+}
+
+Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
+                        ShellInfo* out) {
+  RunAs run_as;
+  Error err = ResolveRunAs(identity, &run_as);
+  if (!err.ok()) return err;
+  auto shell = std::make_shared<Shell>();
+  shell->id = NewUuid();
+  shell->owner = identity.user;
+  shell->client_ip = spec.client_ip;
+  shell->run_as = std::move(run_as);
+  shell->environment = spec.environment;
+  shell->working_directory = spec.working_directory;
+  shell->input_streams = spec.input_streams;
+  shell->output_streams = spec.output_streams;
+  shell->idle_timeout = spec.idle_timeout.count() > 0
+                            ? spec.idle_timeout
+                            : options_.quotas.idle_timeout;
+  shell->lifetime = spec.lifetime;
+  shell->created = shell->last_activity = Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shut_down_) return {Errc::kShuttingDown, "the service is stopping"};
+    const Quotas& q = options_.quotas;
+    auto it = shells_per_user_.find(identity.user);
+    int mine = it == shells_per_user_.end() ? 0 : it->second;
+    if (mine == 0 && q.max_concurrent_users > 0 &&
+        static_cast<int>(shells_per_user_.size()) >= q.max_concurrent_users) {
+      return {Errc::kMaxConcurrentUsers,
+              "The WS-Management service cannot process the request. The "
+              "maximum number of concurrent users (MaxConcurrentUsers = " +
+                  std::to_string(q.max_concurrent_users) +
+                  ") holding shells has been reached. Retry later or raise "
+                  "the quota."};
+    }
+    if (q.max_shells_per_user > 0 && mine >= q.max_shells_per_user) {
+      return {Errc::kMaxShellsPerUser,
+              "The WS-Management service cannot process the request. This "
+              "user is allowed a maximum number of " +
+                  std::to_string(q.max_shells_per_user) +
+                  " concurrent shells (MaxShellsPerUser), which has been "
+                  "exceeded. Close existing shells or raise the quota for "
+                  "this user."};
+    }
+    shells_[shell->id] = shell;
+    ++shells_per_user_[identity.user];
+  }
+  out->id = shell->id;
+  out->owner = shell->owner;
+  out->client_ip = shell->client_ip;
+  out->idle_timeout = shell->idle_timeout;
+  out->input_streams = shell->input_streams;
+  out->output_streams = shell->output_streams;
+  out->run_time = out->inactivity = std::chrono::milliseconds(0);
+  return Error::Ok();
+}
+
+std::shared_ptr<ShellHost::Shell> ShellHost::Find(
+    std::string_view user, std::string_view shell_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = shells_.find(std::string(shell_id));
+  if (it == shells_.end() || it->second->owner != user) return nullptr;
+  return it->second;
+}
+
+Error ShellHost::Info(std::string_view user, std::string_view shell_id,
+                      ShellInfo* out) {
+  std::shared_ptr<Shell> shell = Find(user, shell_id);
+  if (!shell) return {Errc::kShellNotFound, {}};
+  SteadyClock::time_point now = Now();
+  std::lock_guard<std::mutex> lock(shell->mu);
+  out->id = shell->id;
+  out->owner = shell->owner;
+  out->client_ip = shell->client_ip;
+  out->idle_timeout = shell->idle_timeout;
+  out->input_streams = shell->input_streams;
+  out->output_streams = shell->output_streams;
+  out->run_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+      now - shell->created);
+  out->inactivity = std::chrono::duration_cast<std::chrono::milliseconds>(
+      now - shell->last_activity);
+  return Error::Ok();
+}
+
+Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
+                            const CommandSpec& command,
+                            std::string* command_id) {
+  std::shared_ptr<Shell> shell = Find(user, shell_id);
+  if (!shell) return {Errc::kShellNotFound, {}};
+  ActiveRequest active(&shell->mu, &shell->active_requests,
+                       &shell->last_activity, [this] { return Now(); });
+  int max = options_.quotas.max_processes_per_shell;
+  if (max > 0 && shell->live_processes->load() >= max) {
+    return {Errc::kMaxProcessesPerShell,
+            "The WS-Management service cannot process the request. The "
+            "maximum number of processes per shell (MaxProcessesPerShell = " +
+                std::to_string(max) +
+                ") has been reached. Wait for running commands to finish or "
+                "raise the quota."};
+  }
+  SpawnRequest request;
+  {
+    std::lock_guard<std::mutex> lock(shell->mu);
+    if (shell->closed) return {Errc::kShellNotFound, {}};
+    request.run_as = shell->run_as;
+    request.working_directory = shell->working_directory;
+    request.environment = shell->environment;
+  }
+  request.command = command;
+  request.memory_limit_mb = options_.quotas.max_memory_per_shell_mb;
+  auto cmd = std::make_shared<Command>(
+      NewUuid(), &loop_, options_.command_limits, shell->live_processes);
+  Error err = cmd->Start(request);
+  if (!err.ok()) return err;
+  {
+    std::lock_guard<std::mutex> lock(shell->mu);
+    if (shell->closed) {
+      cmd->Kill();
+      return {Errc::kShellNotFound, {}};
+    }
+    shell->commands[cmd->id()] = cmd;
+  }
+  *command_id = cmd->id();
+  return Error::Ok();
+}
+
+Error ShellHost::FindCommand(std::string_view user, std::string_view shell_id,
+                             std::string_view command_id,
+                             std::shared_ptr<Shell>* shell,
+                             std::shared_ptr<Command>* command) const {
+  *shell = Find(user, shell_id);
+  if (!*shell) return {Errc::kShellNotFound, {}};
+  std::lock_guard<std::mutex> lock((*shell)->mu);
+  auto it = (*shell)->commands.find(std::string(command_id));
+  if (it == (*shell)->commands.end()) return {Errc::kCommandNotFound, {}};
+  *command = it->second;
+  return Error::Ok();
+}
+
+Error ShellHost::Send(std::string_view user, std::string_view shell_id,
+                      std::string_view command_id, std::string_view data,
+                      bool end, SteadyClock::time_point deadline) {
+  std::shared_ptr<Shell> shell;
+  std::shared_ptr<Command> command;
+  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  if (!err.ok()) return err;
+  ActiveRequest active(&shell->mu, &shell->active_requests,
+                       &shell->last_activity, [this] { return Now(); });
+  return command->Send(data, end, deadline);
+}
+
+Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
+                         std::string_view command_id, bool want_stdout,
+                         bool want_stderr, size_t max_bytes,
+                         SteadyClock::time_point deadline, ReceiveResult* out) {
+  std::shared_ptr<Shell> shell;
+  std::shared_ptr<Command> command;
+  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  if (!err.ok()) return err;
+  ActiveRequest active(&shell->mu, &shell->active_requests,
+                       &shell->last_activity, [this] { return Now(); });
+  return command->Receive(want_stdout, want_stderr, max_bytes, deadline, out);
+}
+
+Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
+                        std::string_view command_id, SignalCode code) {
+  std::shared_ptr<Shell> shell;
+  std::shared_ptr<Command> command;
+  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  if (!err.ok()) return err;
+  ActiveRequest active(&shell->mu, &shell->active_requests,
+                       &shell->last_activity, [this] { return Now(); });
+  command->Signal(code);
+  if (code == SignalCode::kTerminate) {
+    // A terminated command is finished and forgotten, as on Windows.
+    std::lock_guard<std::mutex> lock(shell->mu);
+    shell->commands.erase(std::string(command_id));
+  }
+  return Error::Ok();
+}
+
+void ShellHost::CloseShell(Shell* shell) {
+  std::unordered_map<std::string, std::shared_ptr<Command>> commands;
+  {
+    std::lock_guard<std::mutex> lock(shell->mu);
+    shell->closed = true;
+    commands.swap(shell->commands);
+  }
+  for (auto& [id, command] : commands) command->Kill();
+}
+
+Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
+  std::shared_ptr<Shell> shell;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = shells_.find(std::string(shell_id));
+    if (it == shells_.end() || it->second->owner != user) {
+      return {Errc::kShellNotFound, {}};
+    }
+    shell = it->second;
+    shells_.erase(it);
+    if (--shells_per_user_[shell->owner] <= 0) {
+      shells_per_user_.erase(shell->owner);
+    }
+  }
+  CloseShell(shell.get());
+  return Error::Ok();
+}
+
+size_t ShellHost::ReapIdle() {
+  SteadyClock::time_point now = Now();
+  std::vector<std::shared_ptr<Shell>> ended;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = shells_.begin(); it != shells_.end();) {
+      Shell& s = *it->second;
+      bool end = false;
+      {
+        std::lock_guard<std::mutex> shell_lock(s.mu);
+        if (s.lifetime.count() > 0 && now - s.created >= s.lifetime) {
+          end = true;
+        } else if (s.active_requests == 0 && s.idle_timeout.count() > 0 &&
+                   now - s.last_activity >= s.idle_timeout) {
+          end = true;
+        }
+      }
+      if (!end) {
+        ++it;
+        continue;
+      }
+      if (--shells_per_user_[s.owner] <= 0) shells_per_user_.erase(s.owner);
+      ended.push_back(std::move(it->second));
+      it = shells_.erase(it);
+    }
+  }
+  for (auto& shell : ended) CloseShell(shell.get());
+  return ended.size();
+}
+
+void ShellHost::Shutdown() {
+  std::unordered_map<std::string, std::shared_ptr<Shell>> shells;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shut_down_ = true;
+    shells.swap(shells_);
+    shells_per_user_.clear();
+  }
+  for (auto& [id, shell] : shells) CloseShell(shell.get());
+}
+
+size_t ShellHost::shell_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return shells_.size();
+}
+
+std::shared_ptr<Command> ShellHost::FindCommandForTest(
+    std::string_view shell_id, std::string_view command_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = shells_.find(std::string(shell_id));
+  if (it == shells_.end()) return nullptr;
+  std::lock_guard<std::mutex> shell_lock(it->second->mu);
+  auto c = it->second->commands.find(std::string(command_id));
+  return c == it->second->commands.end() ? nullptr : c->second;
+}
+
+void ShellHost::ReaperLoop() {
+  std::unique_lock<std::mutex> lock(reaper_mu_);
+  while (!reaper_stop_) {
+    reaper_cv_.wait_for(lock, options_.reaper_interval);
+    if (reaper_stop_) break;
+    lock.unlock();
+    ReapIdle();
+    lock.lock();
+  }
+}
+
+}  // namespace wsman::providers::shell

@@ -1,0 +1,113 @@
+// The WinRS shell host: every open shell, its commands and processes, the
+// quotas (MaxShellsPerUser, MaxConcurrentUsers, MaxProcessesPerShell,
+// MaxMemoryPerShellMB), the idle/lifetime reaper, and who commands run as.
+// Knows no SOAP and no HTTP; engine/shell turns its Errors into faults.
+//
+// Locking: the host's mutex guards the shell table only and is never held
+// while waiting; each shell guards its commands; each command guards its
+// buffers and is where Receive long-polls wait. Order: host, shell, command.
+#ifndef WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
+#define WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include "providers/identity.h"
+#include "providers/shell/command.h"
+#include "providers/shell/io_loop.h"
+#include "providers/shell/shell_types.h"
+
+namespace wsman::providers::shell {
+
+struct HostOptions {
+  Quotas quotas;
+  // True: run commands as the authenticated user (wsmand runs as root).
+  // False: run them as the daemon's own user (developer mode).
+  bool run_as_authenticated = false;
+  // With run_as_authenticated: the unprivileged system account that
+  // authenticated users without a system account of their own run as;
+  // "" = such users are refused.
+  std::string fallback_user;
+  CommandLimits command_limits;
+  Clock clock;  // empty = steady_clock::now
+  // The background reaper (idle and lifetime); tests call ReapIdle().
+  bool start_reaper = true;
+  std::chrono::milliseconds reaper_interval{1000};
+};
+
+// The defaults: run_as_authenticated when the process runs as root.
+HostOptions DefaultHostOptions();
+
+class ShellHost {
+ public:
+  explicit ShellHost(HostOptions options);
+  ~ShellHost();
+  ShellHost(const ShellHost&) = delete;
+  ShellHost& operator=(const ShellHost&) = delete;
+
+  Error Create(const Identity& identity, const ShellSpec& spec, ShellInfo* out);
+  Error Info(std::string_view user, std::string_view shell_id, ShellInfo* out);
+  Error RunCommand(std::string_view user, std::string_view shell_id,
+                   const CommandSpec& command, std::string* command_id);
+  Error Send(std::string_view user, std::string_view shell_id,
+             std::string_view command_id, std::string_view data, bool end,
+             SteadyClock::time_point deadline);
+  Error Receive(std::string_view user, std::string_view shell_id,
+                std::string_view command_id, bool want_stdout, bool want_stderr,
+                size_t max_bytes, SteadyClock::time_point deadline,
+                ReceiveResult* out);
+  Error Signal(std::string_view user, std::string_view shell_id,
+               std::string_view command_id, SignalCode code);
+  Error Delete(std::string_view user, std::string_view shell_id);
+
+  // Ends shells idle longer than their IdleTimeOut (no request in progress)
+  // or older than their Lifetime. Returns how many were ended.
+  size_t ReapIdle();
+  // Ends every shell and wakes every waiter; later calls fail.
+  void Shutdown();
+
+  size_t shell_count() const;
+  const HostOptions& options() const { return options_; }
+  // For tests: the command object (nullptr when unknown).
+  std::shared_ptr<Command> FindCommandForTest(std::string_view shell_id,
+                                              std::string_view command_id);
+
+ private:
+  struct Shell;
+  SteadyClock::time_point Now() const;
+  std::shared_ptr<Shell> Find(std::string_view user,
+                              std::string_view shell_id) const;
+  Error ResolveRunAs(const Identity& identity, RunAs* out) const;
+  Error FindCommand(std::string_view user, std::string_view shell_id,
+                    std::string_view command_id, std::shared_ptr<Shell>* shell,
+                    std::shared_ptr<Command>* command) const;
+  static void CloseShell(Shell* shell);
+  void ReaperLoop();
+
+  HostOptions options_;
+  IoLoop loop_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Shell>> shells_;
+  std::map<std::string, int, std::less<>> shells_per_user_;
+  bool shut_down_ = false;
+
+  std::mutex reaper_mu_;
+  std::condition_variable reaper_cv_;
+  bool reaper_stop_ = false;
+  std::thread reaper_;
+};
+
+// A fresh upper-case UUID (version 4), as Windows writes ShellId/CommandId.
+std::string NewUuid();
+
+}  // namespace wsman::providers::shell
+
+#endif  // WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
