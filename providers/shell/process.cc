@@ -125,6 +125,7 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   envp.push_back(nullptr);
 
   std::string cwd = request.working_directory;
+  const bool default_cwd = cwd.empty();
   if (cwd.empty())
     cwd = request.run_as.home.empty() ? "/" : request.run_as.home;
   const RunAs& who = request.run_as;
@@ -193,7 +194,11 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
       if (::setgid(who.gid) != 0) ChildFail(rfd, kStepGid);
       if (::setuid(who.uid) != 0) ChildFail(rfd, kStepUid);
     }
-    if (::chdir(cwd.c_str()) != 0) ChildFail(rfd, kStepChdir);
+    if (::chdir(cwd.c_str()) != 0) {
+      // A home directory that does not exist (useradd -M) is not fatal, as
+      // for login(1): start in "/" instead. An explicit one is.
+      if (!default_cwd || ::chdir("/") != 0) ChildFail(rfd, kStepChdir);
+    }
     ::execve("/bin/sh", argv.data(), envp.data());
     ChildFail(rfd, kStepExec);
   }
