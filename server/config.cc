@@ -57,6 +57,13 @@ class TableReader {
     return std::nullopt;
   }
 
+  std::optional<ConfigError> Bool(std::string_view key, bool* out) {
+    return Read<bool>(key, "true or false", [&](bool v) {
+      *out = v;
+      return true;
+    });
+  }
+
   std::optional<ConfigError> StringList(std::string_view key,
                                         std::vector<std::string>* out) {
     used_.insert(std::string(key));
@@ -219,6 +226,33 @@ std::optional<ConfigError> ReadShell(const std::string& path,
   return r.RejectUnknown();
 }
 
+std::optional<ConfigError> ReadEnumeration(const std::string& path,
+                                           const toml::table& t, Config* c) {
+  TableReader r(path, t, "enumeration");
+  long v = 0;
+  WSMAND_TRY(
+      r.Seconds("default_expiry", 1, 86400, &c->enumeration_default_expiry));
+  WSMAND_TRY(r.Seconds("max_expiry", 1, 86400, &c->enumeration_max_expiry));
+  if (t.contains("max_contexts_per_user")) {
+    WSMAND_TRY(r.Int("max_contexts_per_user", 1, 100000, &v));
+    c->enumeration_max_contexts_per_user = static_cast<int>(v);
+  }
+  if (t.contains("queue_capacity")) {
+    WSMAND_TRY(r.Int("queue_capacity", 1, 1000000, &v));
+    c->enumeration_queue_capacity = static_cast<int>(v);
+  }
+  return r.RejectUnknown();
+}
+
+std::optional<ConfigError> ReadProviders(const std::string& path,
+                                         const toml::table& t, Config* c) {
+  TableReader r(path, t, "providers");
+  WSMAND_TRY(r.String("default_namespace", &c->providers_default_namespace));
+  WSMAND_TRY(r.String("directory", &c->providers_directory));
+  WSMAND_TRY(r.Bool("test_providers", &c->providers_test_providers));
+  return r.RejectUnknown();
+}
+
 }  // namespace
 
 bool Config::UsePam() const {
@@ -253,6 +287,10 @@ std::optional<ConfigError> LoadConfigFile(const std::string& path,
       err = ReadAuth(path, *table, config);
     } else if (name == "xml") {
       err = ReadXml(path, *table, config);
+    } else if (name == "enumeration") {
+      err = ReadEnumeration(path, *table, config);
+    } else if (name == "providers") {
+      err = ReadProviders(path, *table, config);
     } else if (name == "shell") {
       err = ReadShell(path, *table, config);
     } else {

@@ -48,6 +48,17 @@ struct Config {
   long shell_max_memory_per_shell_mb = 1024;
   std::string shell_fallback_user;  // "" = none
 
+  // [enumeration] CIM enumeration contexts (docs/operations.md).
+  std::chrono::seconds enumeration_default_expiry{600};
+  std::chrono::seconds enumeration_max_expiry{3600};
+  int enumeration_max_contexts_per_user = 64;
+  int enumeration_queue_capacity = 1000;
+
+  // [providers] CIM providers (docs/providers.md).
+  std::string providers_default_namespace = "root/cimv2";
+  std::string providers_directory;        // "" = load no .so providers
+  bool providers_test_providers = false;  // tests only (WSMAND_TEST_PROVIDERS=1)
+
   // Where the configuration came from ("" = built-in defaults only).
   std::string source_file;
 

@@ -11,6 +11,7 @@
 #include "engine/shell/shell_routes.h"
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
+#include "server/cim_setup.h"
 #include "server/dispatch.h"
 #include "server/http/http_server.h"
 #include "server/listen_address.h"
@@ -129,6 +130,9 @@ int RunDaemon(Config config, const std::string& config_path,
   auto shell_host = std::make_shared<providers::shell::ShellHost>(
       ShellHostOptionsFrom(config));
   dispatcher.Add(engine::shell::ShellRoutes(shell_host));
+  std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
+  if (!cim) return 2;
+  InstallCimEngine(&dispatcher, cim);
 
   EndpointSettings settings;
   settings.machine_name = machine;
@@ -205,6 +209,7 @@ int RunDaemon(Config config, const std::string& config_path,
   shell_host->Shutdown();  // ends commands, wakes Receive long-polls
   for (auto& server : servers) server->Shutdown();
   for (auto& thread : threads) thread.join();
+  cim->Shutdown();  // cancels enumerations, waits for provider threads
   log::Info("stopped");
   return 0;
 }

@@ -1,0 +1,78 @@
+// The CIM operation engine: WS-Transfer Get/Put/Create/Delete, method
+// invocation, and WS-Enumeration Enumerate/Pull/Release/Renew/GetStatus
+// over the providers in a Registry. It is installed as the dispatcher's
+// fallback: it knows its resource URIs only at run time, and declines
+// (nullopt) any request whose resource URI names no registered class, so
+// that dispatch answers DestinationUnreachable/InvalidResourceURI.
+#ifndef WSMAND_ENGINE_CIM_CIM_ENGINE_H_
+#define WSMAND_ENGINE_CIM_CIM_ENGINE_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/cim/cim_xml.h"
+#include "engine/cim/enumeration.h"
+#include "engine/operation.h"
+#include "providers/registry.h"
+
+namespace wsman::engine::cim {
+
+// Filter dialects.
+inline constexpr std::string_view kWqlDialect =
+    "http://schemas.microsoft.com/wbem/wsman/1/WQL";
+inline constexpr std::string_view kSelectorDialect =
+    "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter";
+inline constexpr std::string_view kAssociationDialect =
+    "http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter";
+
+struct CimEngineSettings {
+  EnumerationSettings enumeration;
+  // When the request has no OperationTimeout (and a Pull no MaxTime).
+  std::chrono::milliseconds default_operation_timeout{std::chrono::seconds(60)};
+  // Items in an optimized EnumerateResponse when w:MaxElements is absent.
+  uint32_t default_max_elements = 1;
+};
+
+class CimEngine {
+ public:
+  CimEngine(std::shared_ptr<const providers::Registry> registry,
+            CimEngineSettings settings);
+  ~CimEngine();
+
+  // The dispatcher fallback: answers CIM requests, declines the rest.
+  std::optional<soap::Status> Handle(const OperationContext& context,
+                                     std::string* out);
+
+  EnumerationManager& enumerations() { return enumerations_; }
+  const providers::Registry& registry() const { return *registry_; }
+  // Cancels every enumeration and waits briefly for provider threads.
+  void Shutdown();
+
+ private:
+  struct Target;
+  soap::Status Get(const OperationContext& c, const Target& t,
+                   std::string* out);
+  soap::Status Put(const OperationContext& c, const Target& t,
+                   std::string* out);
+  soap::Status Create(const OperationContext& c, const Target& t,
+                      std::string* out);
+  soap::Status Delete(const OperationContext& c, const Target& t,
+                      std::string* out);
+  soap::Status Invoke(const OperationContext& c, const Target& t,
+                      std::string_view method, std::string* out);
+  soap::Status Enumerate(const OperationContext& c, const Target& t,
+                         std::string* out);
+  std::optional<soap::Status> ContextOperation(const OperationContext& c,
+                                               std::string* out);
+
+  std::shared_ptr<const providers::Registry> registry_;
+  CimEngineSettings settings_;
+  ClassResolver resolver_;
+  EnumerationManager enumerations_;
+};
+
+}  // namespace wsman::engine::cim
+
+#endif  // WSMAND_ENGINE_CIM_CIM_ENGINE_H_

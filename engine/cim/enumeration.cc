@@ -1,0 +1,170 @@
+#include "engine/cim/enumeration.h"
+
+#include "providers/log.h"
+#include "soap/response_writer.h"
+
+namespace wsman::engine::cim {
+
+bool ItemFilter::Matches(const providers::Instance& instance) const {
+  if (!engine_filters) return true;
+  if (wql && !wql->Matches(instance)) return false;
+  for (const soap::Selector& s : selectors) {
+    const providers::Value* v = instance.Get(s.name);
+    if (!v || v->is_null() || v->is_array()) return false;
+    if (v->type() == providers::CimType::kReference ||
+        v->type() == providers::CimType::kInstance) {
+      return false;
+    }
+    std::string text = providers::ScalarToText(v->type(), v->scalar());
+    if (v->type() == providers::CimType::kString) {
+      if (text != s.value) return false;
+    } else {
+      auto parsed =
+          providers::ScalarFromText(v->type(), soap::TrimXmlSpace(s.value));
+      if (!parsed) return false;
+      auto want = providers::Value::Make(v->type(), std::move(*parsed));
+      if (!want || !(*want == *v)) return false;
+    }
+  }
+  return true;
+}
+
+const std::vector<std::string>* ItemFilter::projection() const {
+  if (wql && !wql->properties().empty()) return &wql->properties();
+  return nullptr;
+}
+
+EnumerationManager::EnumerationManager(EnumerationSettings settings)
+    : settings_(settings) {
+  reaper_ = std::thread([this] { ReaperLoop(); });
+}
+
+EnumerationManager::~EnumerationManager() { Shutdown(); }
+
+soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
+    std::string owner, std::chrono::milliseconds lifetime) {
+  auto context = std::make_shared<EnumerationContext>();
+  context->id = soap::NewMessageId();
+  context->owner = owner;
+  context->lifetime = lifetime;
+  context->expires_at = Clock::now() + lifetime;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) {
+    return soap::Fault(soap::FaultCode::kEndpointUnavailable, {},
+                       "The service is shutting down.");
+  }
+  size_t& count = per_user_[owner];
+  if (count >= settings_.max_contexts_per_user) {
+    return soap::Fault(
+        soap::FaultCode::kQuotaLimit, {},
+        "The user already has " + std::to_string(count) +
+            " open enumerations, the most allowed. Release some (or let "
+            "them expire) first.");
+  }
+  ++count;
+  contexts_[context->id] = context;
+  return context;
+}
+
+std::shared_ptr<EnumerationContext> EnumerationManager::Find(
+    const std::string& id, const std::string& user) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = contexts_.find(id);
+  if (it == contexts_.end()) return nullptr;
+  if (it->second->owner != user) return nullptr;
+  if (it->second->expires_at <= Clock::now()) return nullptr;
+  return it->second;
+}
+
+std::chrono::milliseconds EnumerationManager::Touch(
+    EnumerationContext& context,
+    std::optional<std::chrono::milliseconds> lifetime) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lifetime) context.lifetime = *lifetime;
+  context.expires_at = Clock::now() + context.lifetime;
+  return context.lifetime;
+}
+
+void EnumerationManager::Close(const std::string& id) {
+  std::shared_ptr<EnumerationContext> closed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = contexts_.find(id);
+    if (it == contexts_.end()) return;
+    closed = it->second;
+    contexts_.erase(it);
+    auto user = per_user_.find(closed->owner);
+    if (user != per_user_.end() && --user->second == 0) per_user_.erase(user);
+  }
+  closed->mi->Cancel();
+}
+
+size_t EnumerationManager::OpenCount(const std::string& user) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = per_user_.find(user);
+  return it == per_user_.end() ? 0 : it->second;
+}
+
+size_t EnumerationManager::OpenCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return contexts_.size();
+}
+
+size_t EnumerationManager::ReapExpired() {
+  std::vector<std::string> expired;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Clock::time_point now = Clock::now();
+    for (const auto& [id, context] : contexts_) {
+      if (context->expires_at <= now) expired.push_back(id);
+    }
+  }
+  for (const std::string& id : expired) {
+    providers::Log(providers::LogLevel::kInfo, "enumeration-expired",
+                   {{"context", id}});
+    Close(id);
+  }
+  return expired.size();
+}
+
+void EnumerationManager::ReaperLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    reaper_cv_.wait_for(lock, settings_.reap_interval);
+    if (stopping_) break;
+    lock.unlock();
+    ReapExpired();
+    lock.lock();
+  }
+}
+
+void EnumerationManager::Spawn(std::function<void()> work) {
+  {
+    std::lock_guard<std::mutex> lock(threads_mu_);
+    ++running_;
+  }
+  std::thread([this, work = std::move(work)] {
+    work();
+    std::lock_guard<std::mutex> lock(threads_mu_);
+    --running_;
+    threads_cv_.notify_all();
+  }).detach();
+}
+
+void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
+  std::map<std::string, std::shared_ptr<EnumerationContext>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && !reaper_.joinable()) return;
+    stopping_ = true;
+    all.swap(contexts_);
+    per_user_.clear();
+  }
+  reaper_cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
+  for (auto& [id, context] : all) context->mi->Cancel();
+  std::unique_lock<std::mutex> lock(threads_mu_);
+  threads_cv_.wait_for(lock, wait, [&] { return running_ == 0; });
+}
+
+}  // namespace wsman::engine::cim

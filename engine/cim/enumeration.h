@@ -1,0 +1,126 @@
+// Enumeration contexts (WS-Enumeration as DSP0226 profiles it): each open
+// enumeration owns the provider's Context (a bounded queue), its owner, its
+// expiry, the engine-side filter and the one serialised item that did not
+// fit the last response. The manager enforces the per-user quota, answers
+// lookups only for the owner, reaps expired contexts on a thread, and runs
+// the enumeration providers on their own threads.
+#ifndef WSMAND_ENGINE_CIM_ENUMERATION_H_
+#define WSMAND_ENGINE_CIM_ENUMERATION_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/cim/wql.h"
+#include "providers/context.h"
+#include "soap/request.h"
+#include "soap/result.h"
+
+namespace wsman::engine::cim {
+
+struct EnumerationSettings {
+  // Lifetime of an idle context when Enumerate carries no Expires, and the
+  // most a client may ask for. Every Pull starts the lifetime again.
+  std::chrono::milliseconds default_expiry{std::chrono::minutes(10)};
+  std::chrono::milliseconds max_expiry{std::chrono::hours(1)};
+  // Open contexts one user may hold.
+  size_t max_contexts_per_user = 64;
+  // Instances queued per context before the provider blocks.
+  size_t queue_capacity = 1000;
+  std::chrono::milliseconds reap_interval{std::chrono::seconds(1)};
+};
+
+// What the engine filters and projects (when the provider does not).
+struct ItemFilter {
+  std::shared_ptr<const WqlQuery> wql;
+  std::vector<soap::Selector> selectors;  // SelectorFilter dialect
+  bool engine_filters = true;
+
+  bool Matches(const providers::Instance& instance) const;
+  // The WQL property list, or nullptr for all properties.
+  const std::vector<std::string>* projection() const;
+};
+
+enum class EnumerationMode { kObject, kObjectAndEpr, kEpr };
+
+struct EnumerationContext {
+  using Clock = std::chrono::steady_clock;
+
+  std::string id;
+  std::string owner;
+  std::shared_ptr<providers::Context> mi;
+  ItemFilter filter;
+  EnumerationMode mode = EnumerationMode::kObject;
+  std::string resource_uri;    // the class URI items are written with ("" =
+                               // each instance's own class URI)
+  std::string namespace_name;  // for EPRs
+  std::string address;         // a:Address of EPRs
+
+  // Guarded by the manager's mutex.
+  std::chrono::milliseconds lifetime{0};
+  Clock::time_point expires_at;
+
+  // One Pull at a time.
+  std::mutex pull_mu;
+  std::optional<std::string> pending;  // serialised, did not fit last time
+};
+
+class EnumerationManager {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit EnumerationManager(EnumerationSettings settings);
+  ~EnumerationManager();
+  EnumerationManager(const EnumerationManager&) = delete;
+  EnumerationManager& operator=(const EnumerationManager&) = delete;
+
+  const EnumerationSettings& settings() const { return settings_; }
+
+  // Registers a new context for `owner` (quota checked: w:QuotaLimit).
+  soap::Result<std::shared_ptr<EnumerationContext>> Open(
+      std::string owner, std::chrono::milliseconds lifetime);
+  // The context, if it exists, has not expired and belongs to `user`.
+  std::shared_ptr<EnumerationContext> Find(const std::string& id,
+                                           const std::string& user);
+  // Starts the lifetime again (Pull, Renew); returns the new lifetime.
+  std::chrono::milliseconds Touch(
+      EnumerationContext& context,
+      std::optional<std::chrono::milliseconds> lifetime = std::nullopt);
+  // Cancels the provider and forgets the context.
+  void Close(const std::string& id);
+  size_t OpenCount(const std::string& user) const;
+  size_t OpenCount() const;
+  // Closes every expired context now (the reaper calls this).
+  size_t ReapExpired();
+
+  // Runs `work` (a provider call) on its own thread; tracked for shutdown.
+  void Spawn(std::function<void()> work);
+  // Cancels every context and waits (up to `wait`) for provider threads.
+  void Shutdown(std::chrono::milliseconds wait = std::chrono::seconds(5));
+
+ private:
+  void ReaperLoop();
+
+  const EnumerationSettings settings_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<EnumerationContext>> contexts_;
+  std::map<std::string, size_t> per_user_;
+  bool stopping_ = false;
+  std::condition_variable reaper_cv_;
+  std::thread reaper_;
+  // Provider threads.
+  std::mutex threads_mu_;
+  std::condition_variable threads_cv_;
+  size_t running_ = 0;
+};
+
+}  // namespace wsman::engine::cim
+
+#endif  // WSMAND_ENGINE_CIM_ENUMERATION_H_

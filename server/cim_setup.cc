@@ -1,0 +1,65 @@
+#include "server/cim_setup.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "providers/log.h"
+#include "providers/registry.h"
+#include "providers/testing/test_providers.h"
+#include "server/log.h"
+
+namespace wsman::server {
+namespace {
+
+void ProviderLogSink(providers::LogLevel level, std::string_view event,
+                     std::initializer_list<providers::LogField> fields) {
+  log::Level l = level == providers::LogLevel::kDebug  ? log::Level::kDebug
+                 : level == providers::LogLevel::kInfo ? log::Level::kInfo
+                 : level == providers::LogLevel::kWarn ? log::Level::kWarn
+                                                       : log::Level::kError;
+  if (l != log::Level::kError && !log::Enabled(l)) return;
+  log::Write(l, event, fields);
+}
+
+bool TestProvidersWanted(const Config& config) {
+  const char* env = std::getenv("WSMAND_TEST_PROVIDERS");
+  return config.providers_test_providers ||
+         (env != nullptr && std::string(env) == "1");
+}
+
+}  // namespace
+
+std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
+  providers::SetLogSink(&ProviderLogSink);
+  auto registry =
+      std::make_shared<providers::Registry>(config.providers_default_namespace);
+  std::string error;
+  if (TestProvidersWanted(config)) {
+    if (!providers::testing::RegisterTestProviders(registry.get(), &error)) {
+      log::Error("startup", {{"error", error}});
+      return nullptr;
+    }
+    log::Warn("providers", {{"detail",
+                             "test providers registered (WSMAN_Test*); "
+                             "for tests only"}});
+  }
+  engine::cim::CimEngineSettings settings;
+  settings.enumeration.default_expiry = std::min(
+      config.enumeration_default_expiry, config.enumeration_max_expiry);
+  settings.enumeration.max_expiry = config.enumeration_max_expiry;
+  settings.enumeration.max_contexts_per_user =
+      static_cast<size_t>(config.enumeration_max_contexts_per_user);
+  settings.enumeration.queue_capacity =
+      static_cast<size_t>(config.enumeration_queue_capacity);
+  return std::make_shared<engine::cim::CimEngine>(registry, settings);
+}
+
+void InstallCimEngine(Dispatcher* dispatcher,
+                      std::shared_ptr<engine::cim::CimEngine> engine) {
+  dispatcher->SetFallback(
+      [engine](const OperationContext& context, std::string* out) {
+        return engine->Handle(context, out);
+      });
+}
+
+}  // namespace wsman::server
