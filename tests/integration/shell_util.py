@@ -56,11 +56,13 @@ class ShellEnv:
     """A daemon plus the two users the shell tests log in as: system
     accounts when running as root, the conftest accounts otherwise."""
 
-    def __init__(self, config_text=""):
+    def __init__(self, config_text="", manage_users=True):
+        self.manage_users = manage_users and IS_ROOT
         self.workdir = tempfile.mkdtemp(prefix="wsmand-shell-")
         os.chmod(self.workdir, 0o755)
         if IS_ROOT:
-            create_system_users()
+            if self.manage_users:
+                create_system_users()
             accounts = os.path.join(self.workdir, "accounts")
             for user, password in ((SYS_USER_A, SYS_PASSWORD_A),
                                    (SYS_USER_B, SYS_PASSWORD_B)):
@@ -78,7 +80,7 @@ class ShellEnv:
     def close(self):
         code = self.daemon.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
-        if IS_ROOT:
+        if self.manage_users:
             delete_system_users()
         return code
 
