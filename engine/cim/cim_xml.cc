@@ -89,8 +89,7 @@ void WriteInstanceBody(soap::XmlWriter& xml, const Instance& instance,
                        int depth) {
   std::string qname;
   for (const Property& p : instance.properties()) {
-    if (!p.key && !Wanted(o, p.name)) continue;
-    if (!Wanted(o, p.name)) continue;
+    if (!p.key && !Wanted(o, p.name)) continue;  // keys always stay
     qname.assign(prefix);
     qname += ':';
     qname += p.name;
