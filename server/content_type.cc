@@ -26,10 +26,14 @@ std::optional<soap::Charset> SoapCharsetOf(std::string_view content_type) {
     return std::nullopt;
   }
   soap::Charset charset = soap::Charset::kUtf8;
-  while (semi != std::string_view::npos) {
-    std::string_view rest = content_type.substr(semi + 1);
-    semi = rest.find(';');
-    std::string_view param = Trim(rest.substr(0, semi));
+  std::string_view rest = semi == std::string_view::npos
+                              ? std::string_view()
+                              : content_type.substr(semi + 1);
+  while (!rest.empty()) {
+    size_t next = rest.find(';');
+    std::string_view param = Trim(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view()
+                                          : rest.substr(next + 1);
     size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view name = Trim(param.substr(0, eq));
@@ -40,12 +44,12 @@ std::optional<soap::Charset> SoapCharsetOf(std::string_view content_type) {
     if (!EqualsNoCase(name, "charset")) continue;
     if (EqualsNoCase(value, "utf-8")) {
       charset = soap::Charset::kUtf8;
-    } else if (EqualsNoCase(value, "utf-16")) {
-      charset = soap::Charset::kUtf16LE;  // byte order from the BOM
+    } else if (EqualsNoCase(value, "utf-16") ||
+               EqualsNoCase(value, "utf-16be")) {
+      // RFC 2781: unlabelled UTF-16 is big-endian; a BOM overrides it.
+      charset = soap::Charset::kUtf16BE;
     } else if (EqualsNoCase(value, "utf-16le")) {
       charset = soap::Charset::kUtf16LE;
-    } else if (EqualsNoCase(value, "utf-16be")) {
-      charset = soap::Charset::kUtf16BE;
     } else {
       return std::nullopt;
     }

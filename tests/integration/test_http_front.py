@@ -124,3 +124,10 @@ def test_responses_use_windows_prefixes(daemon):
     assert data.startswith(b"<s:Envelope")
     assert b'xml:lang="en-US"' in data[:400]
     assert b"<a:MessageID>uuid:" in data
+
+
+def test_content_type_with_several_parameters(daemon):
+    status, _, data = daemon.post(
+        IDENTIFY, path="/wsman-anon", user=None,
+        content_type='application/soap+xml; action="urn:x"; charset=UTF-8')
+    assert status == 200 and b"IdentifyResponse" in data

@@ -164,11 +164,15 @@ TEST(ContentTypeTest, AcceptsSoapWithUtf8AndUtf16) {
             soap::Charset::kUtf8);
   EXPECT_EQ(SoapCharsetOf("application/soap+xml"), soap::Charset::kUtf8);
   EXPECT_EQ(SoapCharsetOf("Application/SOAP+XML; charset=\"utf-16\""),
+            soap::Charset::kUtf16BE);
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml;charset=UTF-16LE"),
             soap::Charset::kUtf16LE);
   EXPECT_EQ(SoapCharsetOf("application/soap+xml;charset=UTF-16BE"),
             soap::Charset::kUtf16BE);
   EXPECT_EQ(SoapCharsetOf("application/soap+xml; action=\"x\"; charset=utf-8"),
             soap::Charset::kUtf8);
+  EXPECT_EQ(SoapCharsetOf("application/soap+xml;a=1;b=2;c;charset=utf-16le;"),
+            soap::Charset::kUtf16LE);
 }
 
 TEST(ContentTypeTest, RejectsOtherTypesAndCharsets) {

@@ -1,0 +1,74 @@
+// WorkerPool: grows on demand to its cap, refuses (runs inline, flagged)
+// beyond it, and finishes queued work on shutdown.
+#include "server/http/worker_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+
+namespace wsman::server::http {
+namespace {
+
+TEST(WorkerPoolTest, GrowsToTheCapThenRefuses) {
+  WorkerPool pool(1, 3);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> started{0};
+  for (int i = 0; i < 3; ++i) {
+    pool.enqueue([&, gate] {
+      ++started;
+      gate.wait();
+    });
+  }
+  for (int i = 0; i < 200 && started.load() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(started.load(), 3);
+  EXPECT_EQ(pool.busy(), 3);
+  bool refused = false;
+  pool.enqueue([&] { refused = WorkerPool::Refused(); });
+  EXPECT_TRUE(refused);  // ran inline, flagged
+  EXPECT_FALSE(WorkerPool::Refused());
+  release.set_value();
+  pool.shutdown();
+  EXPECT_EQ(pool.threads(), 0);
+}
+
+TEST(WorkerPoolTest, ShutdownFinishesQueuedWork) {
+  std::atomic<int> done{0};
+  {
+    WorkerPool pool(2, 8);
+    for (int i = 0; i < 8; ++i) {
+      pool.enqueue([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        ++done;
+      });
+    }
+    pool.shutdown();
+  }
+  EXPECT_EQ(done.load(), 8);
+}
+
+TEST(WorkerPoolTest, IdleExtraThreadsExit) {
+  WorkerPool pool(1, 4, std::chrono::seconds(1));
+  std::atomic<int> done{0};
+  for (int i = 0; i < 4; ++i) {
+    pool.enqueue([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      ++done;
+    });
+  }
+  for (int i = 0; i < 100 && done.load() < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(pool.threads(), 4);
+  for (int i = 0; i < 300 && pool.threads() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(pool.threads(), 1);
+}
+
+}  // namespace
+}  // namespace wsman::server::http
