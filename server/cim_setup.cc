@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "providers/loader.h"
 #include "providers/log.h"
 #include "providers/registry.h"
 #include "providers/testing/test_providers.h"
@@ -42,6 +43,14 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
     log::Warn("providers", {{"detail",
                              "test providers registered (WSMAN_Test*); "
                              "for tests only"}});
+  }
+  if (!config.providers_directory.empty()) {
+    providers::LoadReport report = providers::LoadProviderDirectory(
+        config.providers_directory, registry.get());
+    log::Info("providers", {{"directory", config.providers_directory},
+                            {"loaded", std::to_string(report.modules_loaded)},
+                            {"refused", std::to_string(report.modules_refused)},
+                            {"classes", std::to_string(report.classes)}});
   }
   engine::cim::CimEngineSettings settings;
   settings.enumeration.default_expiry = std::min(

@@ -1,0 +1,397 @@
+#include "providers/loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "providers/abi/wsmand_provider.h"
+#include "providers/log.h"
+
+struct wsmand_instance {
+  wsman::providers::Instance instance;
+};
+
+struct wsmand_context {
+  wsman::providers::ContextPtr context;
+};
+
+namespace wsman::providers {
+namespace {
+
+bool IsType(int t) { return t >= WSMAND_BOOLEAN && t <= WSMAND_INSTANCE; }
+
+int SetValue(wsmand_instance* i, const char* name, Value v, int is_key) {
+  if (!i || !name || !*name) return 1;
+  i->instance.Set(name, std::move(v), is_key != 0);
+  return 0;
+}
+
+const Value* Find(const wsmand_instance* i, const char* name) {
+  if (!i || !name) return nullptr;
+  const Value* v = i->instance.Get(name);
+  if (!v || v->is_null() || v->is_array()) return nullptr;
+  return v;
+}
+
+// ---------------------------------------------------------- host functions
+
+wsmand_instance* InstanceNew(const char* class_name) {
+  auto* i = new wsmand_instance;
+  i->instance.set_class_name(class_name ? class_name : "");
+  return i;
+}
+void InstanceFree(wsmand_instance* i) { delete i; }
+
+int SetNull(wsmand_instance* i, const char* name, wsmand_type type,
+            int is_key) {
+  if (!IsType(type)) return 1;
+  return SetValue(i, name, Value::Null(static_cast<CimType>(type)), is_key);
+}
+int SetBoolean(wsmand_instance* i, const char* name, int v, int is_key) {
+  return SetValue(i, name, Value::Boolean(v != 0), is_key);
+}
+int SetSigned(wsmand_instance* i, const char* name, wsmand_type type, int64_t v,
+              int is_key) {
+  CimType t = static_cast<CimType>(type);
+  if (!IsType(type) || !IsSignedInteger(t)) return 1;
+  auto s = ScalarFromText(t, std::to_string(v));  // range check
+  if (!s) return 1;
+  return SetValue(i, name, *Value::Make(t, *s), is_key);
+}
+int SetUnsigned(wsmand_instance* i, const char* name, wsmand_type type,
+                uint64_t v, int is_key) {
+  CimType t = static_cast<CimType>(type);
+  if (!IsType(type)) return 1;
+  if (t == CimType::kChar16) {
+    if (v > 0xFFFF) return 1;
+    return SetValue(i, name, Value::Char16(static_cast<char16_t>(v)), is_key);
+  }
+  if (!IsUnsignedInteger(t)) return 1;
+  auto s = ScalarFromText(t, std::to_string(v));
+  if (!s) return 1;
+  return SetValue(i, name, *Value::Make(t, *s), is_key);
+}
+int SetReal(wsmand_instance* i, const char* name, wsmand_type type, double v,
+            int is_key) {
+  if (type == WSMAND_REAL32) {
+    return SetValue(i, name, Value::Real32(static_cast<float>(v)), is_key);
+  }
+  if (type == WSMAND_REAL64) return SetValue(i, name, Value::Real64(v), is_key);
+  return 1;
+}
+int SetString(wsmand_instance* i, const char* name, const char* utf8,
+              int is_key) {
+  if (!utf8) return SetNull(i, name, WSMAND_STRING, is_key);
+  return SetValue(i, name, Value::String(utf8), is_key);
+}
+int SetDatetime(wsmand_instance* i, const char* name, const char* text,
+                int is_key) {
+  auto d = text ? Datetime::Parse(text) : std::nullopt;
+  if (!d) return 1;
+  return SetValue(i, name, Value::DateTime(*d), is_key);
+}
+int SetStringArray(wsmand_instance* i, const char* name,
+                   const char* const* items, size_t count) {
+  std::vector<Scalar> v;
+  for (size_t k = 0; k < count; ++k) {
+    v.emplace_back(std::string(items[k] ? items[k] : ""));
+  }
+  return SetValue(i, name, Value::Array(CimType::kString, std::move(v)), 0);
+}
+
+const char* ClassName(const wsmand_instance* i) {
+  return i ? i->instance.class_name().c_str() : "";
+}
+int GetString(const wsmand_instance* i, const char* name, const char** out) {
+  const Value* v = Find(i, name);
+  if (!v || !v->AsString()) return 1;
+  *out = v->AsString()->c_str();
+  return 0;
+}
+int GetSigned(const wsmand_instance* i, const char* name, int64_t* out) {
+  const Value* v = Find(i, name);
+  auto n = v ? v->AsInt() : std::nullopt;
+  if (!n) return 1;
+  *out = *n;
+  return 0;
+}
+int GetUnsigned(const wsmand_instance* i, const char* name, uint64_t* out) {
+  const Value* v = Find(i, name);
+  auto n = v ? v->AsUint() : std::nullopt;
+  if (!n) return 1;
+  *out = *n;
+  return 0;
+}
+int GetReal(const wsmand_instance* i, const char* name, double* out) {
+  const Value* v = Find(i, name);
+  auto n = v ? v->AsReal() : std::nullopt;
+  if (!n) return 1;
+  *out = *n;
+  return 0;
+}
+int GetBoolean(const wsmand_instance* i, const char* name, int* out) {
+  const Value* v = Find(i, name);
+  auto b = v ? v->AsBool() : std::nullopt;
+  if (!b) return 1;
+  *out = *b ? 1 : 0;
+  return 0;
+}
+
+int PostInstance(wsmand_context* c, const wsmand_instance* i) {
+  if (!c || !i) return WSMAND_MI_RESULT_INVALID_PARAMETER;
+  return static_cast<int>(c->context->PostInstance(i->instance));
+}
+int PostResult(wsmand_context* c, int result, const char* message) {
+  if (!c) return WSMAND_MI_RESULT_INVALID_PARAMETER;
+  auto r = MiResultFromInt(static_cast<uint32_t>(result));
+  return static_cast<int>(c->context->PostResult(
+      r.value_or(MiResult::kFailed), std::nullopt, message ? message : ""));
+}
+int WriteMessage(wsmand_context* c, unsigned channel, const char* message) {
+  if (!c) return WSMAND_MI_RESULT_INVALID_PARAMETER;
+  return static_cast<int>(
+      c->context->WriteMessage(channel, message ? message : ""));
+}
+int IsCancelled(wsmand_context* c) {
+  return c && c->context->IsCancelled() ? 1 : 0;
+}
+wsmand_context* ContextRetain(wsmand_context* c) {
+  return c ? new wsmand_context{c->context} : nullptr;
+}
+void ContextRelease(wsmand_context* c) { delete c; }
+
+const wsmand_host_api kHost = {
+    WSMAND_PROVIDER_ABI_VERSION,
+    InstanceNew,
+    InstanceFree,
+    SetNull,
+    SetBoolean,
+    SetSigned,
+    SetUnsigned,
+    SetReal,
+    SetString,
+    SetDatetime,
+    SetStringArray,
+    ClassName,
+    GetString,
+    GetSigned,
+    GetUnsigned,
+    GetReal,
+    GetBoolean,
+    PostInstance,
+    PostResult,
+    WriteMessage,
+    IsCancelled,
+    ContextRetain,
+    ContextRelease,
+};
+
+// ------------------------------------------------------------ the adapter
+
+class CProvider : public Provider {
+ public:
+  explicit CProvider(const wsmand_provider_module* module) : m_(module) {}
+
+  void EnumerateInstances(const CallInfo& call, ContextPtr ctx) override {
+    if (!m_->ops.enumerate_instances)
+      return Provider::EnumerateInstances(call, ctx);
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.enumerate_instances(m_->self, c, wc);
+    });
+  }
+  void GetInstance(const CallInfo& call, const Instance& keys,
+                   ContextPtr ctx) override {
+    if (!m_->ops.get_instance) return Provider::GetInstance(call, keys, ctx);
+    wsmand_instance k{keys};
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.get_instance(m_->self, c, &k, wc);
+    });
+  }
+  void CreateInstance(const CallInfo& call, const Instance& inst,
+                      ContextPtr ctx) override {
+    if (!m_->ops.create_instance) {
+      return Provider::CreateInstance(call, inst, ctx);
+    }
+    wsmand_instance k{inst};
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.create_instance(m_->self, c, &k, wc);
+    });
+  }
+  void ModifyInstance(const CallInfo& call, const Instance& inst,
+                      ContextPtr ctx) override {
+    if (!m_->ops.modify_instance) {
+      return Provider::ModifyInstance(call, inst, ctx);
+    }
+    wsmand_instance k{inst};
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.modify_instance(m_->self, c, &k, wc);
+    });
+  }
+  void DeleteInstance(const CallInfo& call, const Instance& keys,
+                      ContextPtr ctx) override {
+    if (!m_->ops.delete_instance) {
+      return Provider::DeleteInstance(call, keys, ctx);
+    }
+    wsmand_instance k{keys};
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.delete_instance(m_->self, c, &k, wc);
+    });
+  }
+  void Invoke(const CallInfo& call, const std::string& method,
+              const Instance* target, const Instance& in,
+              ContextPtr ctx) override {
+    if (!m_->ops.invoke) {
+      return Provider::Invoke(call, method, target, in, ctx);
+    }
+    wsmand_instance t{target ? *target : Instance()};
+    wsmand_instance i{in};
+    Run(call, ctx, [&](const wsmand_call* c, wsmand_context* wc) {
+      m_->ops.invoke(m_->self, c, method.c_str(), target ? &t : nullptr, &i,
+                     wc);
+    });
+  }
+
+ private:
+  template <typename F>
+  void Run(const CallInfo& call, ContextPtr ctx, F f) {
+    std::string user = call.identity ? call.identity->user : "";
+    wsmand_call c{call.namespace_name.c_str(), call.class_name.c_str(),
+                  user.c_str(), call.query_language.c_str(),
+                  call.query.c_str()};
+    // The module's handle lives for the call; a retained one longer.
+    wsmand_context wc{std::move(ctx)};
+    f(&c, &wc);
+  }
+
+  const wsmand_provider_module* m_;
+};
+
+std::shared_ptr<ClassDecl> DeclFrom(const wsmand_class_decl& c,
+                                    std::string* error) {
+  auto d = std::make_shared<ClassDecl>();
+  d->name = c.name ? c.name : "";
+  if (d->name.empty()) {
+    *error = "a class without a name";
+    return nullptr;
+  }
+  for (size_t k = 0; k < c.property_count; ++k) {
+    const wsmand_property_decl& p = c.properties[k];
+    if (!p.name || !IsType(p.type)) {
+      *error = "class " + d->name + ": a property without name or type";
+      return nullptr;
+    }
+    d->properties.push_back({p.name, static_cast<CimType>(p.type),
+                             p.is_array != 0, p.is_key != 0,
+                             p.ref_class ? p.ref_class : ""});
+  }
+  for (size_t k = 0; k < c.method_count; ++k) {
+    const wsmand_method_decl& m = c.methods[k];
+    if (!m.name || !IsType(m.return_type)) {
+      *error = "class " + d->name + ": a method without name or type";
+      return nullptr;
+    }
+    MethodDecl md{
+        m.name, static_cast<CimType>(m.return_type), {}, m.is_static != 0};
+    for (size_t j = 0; j < m.param_count; ++j) {
+      const wsmand_param_decl& p = m.params[j];
+      if (!p.name || !IsType(p.type)) {
+        *error = "method " + md.name + ": a parameter without name or type";
+        return nullptr;
+      }
+      md.params.push_back({p.name, static_cast<CimType>(p.type),
+                           p.is_array != 0, p.in != 0, p.out != 0, ""});
+    }
+    d->methods.push_back(std::move(md));
+  }
+  return d;
+}
+
+bool LoadModule(const std::string& path, Registry* registry,
+                LoadReport* report) {
+  auto refuse = [&](const std::string& why) {
+    Log(LogLevel::kError, "provider-refused",
+        {{"module", path}, {"error", why}});
+    ++report->modules_refused;
+    return false;
+  };
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* e = ::dlerror();
+    return refuse(e ? e : "dlopen failed");
+  }
+  auto entry = reinterpret_cast<wsmand_provider_register_fn>(
+      ::dlsym(handle, WSMAND_PROVIDER_ENTRY));
+  if (!entry) {
+    ::dlclose(handle);
+    return refuse("no " + std::string(WSMAND_PROVIDER_ENTRY) + " entry point");
+  }
+  const wsmand_provider_module* module = entry(&kHost);
+  if (!module) {
+    ::dlclose(handle);
+    return refuse("the entry point returned no module");
+  }
+  if (module->abi_version != WSMAND_PROVIDER_ABI_VERSION) {
+    std::string why = "ABI version " + std::to_string(module->abi_version) +
+                      ", wsmand speaks " +
+                      std::to_string(WSMAND_PROVIDER_ABI_VERSION);
+    ::dlclose(handle);
+    return refuse(why);
+  }
+  std::vector<ClassRegistration> regs;
+  auto provider = std::make_shared<CProvider>(module);
+  for (size_t k = 0; k < module->class_count; ++k) {
+    std::string error;
+    auto decl = DeclFrom(module->classes[k], &error);
+    if (!decl) return refuse(error);  // the module stays mapped: harmless
+    ClassRegistration r;
+    r.namespace_name = module->classes[k].namespace_name
+                           ? module->classes[k].namespace_name
+                           : registry->default_namespace();
+    r.decl = decl;
+    r.provider = provider;
+    r.origin = path;
+    regs.push_back(std::move(r));
+  }
+  for (ClassRegistration& r : regs) {
+    std::string error;
+    std::string name = r.decl->name;
+    if (!registry->Register(std::move(r), &error)) return refuse(error);
+    ++report->classes;
+    Log(LogLevel::kInfo, "provider-class", {{"module", path}, {"class", name}});
+  }
+  ++report->modules_loaded;
+  Log(LogLevel::kInfo, "provider-loaded",
+      {{"module", path},
+       {"name", module->name ? module->name : "-"},
+       {"classes", std::to_string(module->class_count)}});
+  return true;
+}
+
+}  // namespace
+
+LoadReport LoadProviderDirectory(const std::string& directory,
+                                 Registry* registry) {
+  LoadReport report;
+  DIR* dir = ::opendir(directory.c_str());
+  if (!dir) {
+    Log(LogLevel::kError, "provider-directory",
+        {{"directory", directory}, {"error", std::strerror(errno)}});
+    return report;
+  }
+  std::vector<std::string> files;
+  while (dirent* e = ::readdir(dir)) {
+    std::string name = e->d_name;
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".so") == 0) {
+      files.push_back(directory + "/" + name);
+    }
+  }
+  ::closedir(dir);
+  std::sort(files.begin(), files.end());
+  for (const std::string& f : files) LoadModule(f, registry, &report);
+  return report;
+}
+
+}  // namespace wsman::providers
