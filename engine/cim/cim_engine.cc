@@ -196,7 +196,10 @@ std::optional<soap::Status> CimEngine::Handle(const OperationContext& c,
       r.action.compare(0, prefix.size(), prefix) == 0) {
     return Invoke(c, t, std::string_view(r.action).substr(prefix.size()), out);
   }
-  return std::nullopt;
+  return soap::Status(soap::Fault(soap::FaultCode::kActionNotSupported, {},
+                                  "The action \"" + r.action +
+                                      "\" is not supported for the class " +
+                                      t.reg->decl->name + "."));
 }
 
 // ------------------------------------------------------------ WS-Transfer

@@ -139,15 +139,16 @@ void EnumerationManager::ReaperLoop() {
 }
 
 void EnumerationManager::Spawn(std::function<void()> work) {
+  std::shared_ptr<Threads> threads = threads_;
   {
-    std::lock_guard<std::mutex> lock(threads_mu_);
-    ++running_;
+    std::lock_guard<std::mutex> lock(threads->mu);
+    ++threads->running;
   }
-  std::thread([this, work = std::move(work)] {
+  std::thread([threads, work = std::move(work)] {
     work();
-    std::lock_guard<std::mutex> lock(threads_mu_);
-    --running_;
-    threads_cv_.notify_all();
+    std::lock_guard<std::mutex> lock(threads->mu);
+    --threads->running;
+    threads->cv.notify_all();
   }).detach();
 }
 
@@ -163,8 +164,12 @@ void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
   reaper_cv_.notify_all();
   if (reaper_.joinable()) reaper_.join();
   for (auto& [id, context] : all) context->mi->Cancel();
-  std::unique_lock<std::mutex> lock(threads_mu_);
-  threads_cv_.wait_for(lock, wait, [&] { return running_ == 0; });
+  std::unique_lock<std::mutex> lock(threads_->mu);
+  if (!threads_->cv.wait_for(lock, wait,
+                             [&] { return threads_->running == 0; })) {
+    providers::Log(providers::LogLevel::kWarn, "providers-still-running",
+                   {{"threads", std::to_string(threads_->running)}});
+  }
 }
 
 }  // namespace wsman::engine::cim

@@ -115,10 +115,14 @@ class EnumerationManager {
   bool stopping_ = false;
   std::condition_variable reaper_cv_;
   std::thread reaper_;
-  // Provider threads.
-  std::mutex threads_mu_;
-  std::condition_variable threads_cv_;
-  size_t running_ = 0;
+  // Provider threads; shared with them so that a thread outliving the
+  // manager (a provider ignoring cancellation) touches no freed memory.
+  struct Threads {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t running = 0;
+  };
+  std::shared_ptr<Threads> threads_ = std::make_shared<Threads>();
 };
 
 }  // namespace wsman::engine::cim

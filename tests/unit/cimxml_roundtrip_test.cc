@@ -3,9 +3,12 @@
 #include <libxml/parser.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "engine/cim/cim_xml.h"
+#include "soap/envelope_parser.h"
 #include "soap/namespaces.h"
 #include "soap/xml_doc.h"
 
@@ -284,6 +287,37 @@ TEST(CimXmlDatetime, CimAndXsdForms) {
   EXPECT_FALSE(Datetime::Parse("P"));
   EXPECT_EQ(Datetime::Parse("2024-01-01T00:00:00+01:00")->TotalMicroseconds(),
             Datetime::Parse("2023-12-31T23:00:00Z")->TotalMicroseconds());
+}
+
+// OMI's Put sample (shared/vectors/omi/wsman_samples_Put2.xml): the body as
+// Windows sends it, with xsi:type="cim:cimString" and xsi:nil properties.
+TEST(CimXmlVectors, OmiPutBodyParsesTyped) {
+  std::ifstream in(std::string(WSMAND_VECTORS_DIR) +
+                   "/omi/wsman_samples_Put2.xml");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto env = soap::ParseEnvelope(text.str(), soap::ParseLimits{});
+  ASSERT_TRUE(env.ok()) << env.fault().message;
+  const soap::Request& r = env->request();
+  ClassDecl person;
+  person.name = "MSFT_Person";
+  person.Key("Key", CimType::kUint32)
+      .Prop("Species", CimType::kString)
+      .Prop("Last", CimType::kString)
+      .Prop("First", CimType::kString)
+      .Prop("ExpensiveProperty", CimType::kUint64);
+  auto inst = ParseInstance(r.body, &person, "root/cimv2", nullptr);
+  ASSERT_TRUE(inst.ok()) << inst.fault().message;
+  EXPECT_EQ(*inst->Get("Key")->AsUint(), 1u);
+  EXPECT_TRUE(inst->Find("Key")->key);
+  EXPECT_EQ(*inst->Get("Last")->AsString(), "Osama");
+  EXPECT_TRUE(inst->Get("First")->is_null());
+  EXPECT_EQ(inst->Get("ExpensiveProperty")->type(), CimType::kUint64);
+  auto keys = KeysFromSelectors(r.selectors, &person, "MSFT_Person",
+                                "root/cimv2", nullptr);
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(*keys->Get("Key")->AsUint(), 1u);
 }
 
 }  // namespace
