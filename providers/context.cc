@@ -74,8 +74,9 @@ bool Context::IsCancelled() const {
 
 bool Context::WaitReady(Clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  return consumer_cv_.wait_until(
-      lock, deadline, [&] { return !queue_.empty() || has_result_; });
+  return consumer_cv_.wait_until(lock, deadline, [&] {
+    return !queue_.empty() || has_result_ || cancelled_;
+  });
 }
 
 std::optional<Posted> Context::TryTake() {

@@ -79,8 +79,8 @@ class Context {
   bool IsCancelled() const;
 
   // ------------------------------------------------------ consumer side
-  // Waits until an item is queued or the result is posted (true), or until
-  // `deadline` passes (false).
+  // Waits until an item is queued, the result is posted or the context is
+  // cancelled (true), or until `deadline` passes (false).
   bool WaitReady(Clock::time_point deadline);
   // Takes the oldest queued item, waking a blocked producer.
   std::optional<Posted> TryTake();

@@ -487,6 +487,7 @@ struct Batch {
   bool end = false;        // drained and the result posted
   bool timed_out = false;  // nothing arrived before the deadline
   bool too_big = false;    // the next item alone exceeds the budget
+  bool cancelled = false;  // released or expired meanwhile
 };
 
 }  // namespace
@@ -552,6 +553,10 @@ Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
     if (!ec.pending) {
       std::optional<providers::Posted> p = ec.mi->TryTake();
       if (!p) {
+        if (ec.mi->IsCancelled()) {
+          b.cancelled = true;
+          break;
+        }
         if (ec.mi->Drained()) break;
         if (b.count > 0) {
           if (!ec.mi->WaitReady(batch_deadline)) break;
@@ -934,8 +939,13 @@ std::optional<soap::Status> CimEngine::ContextOperation(
       timeout = *d;
     }
   }
+  enumerations_.BeginPull(*ec);
+  struct PullGuard {
+    EnumerationManager& m;
+    EnumerationContext& c;
+    ~PullGuard() { m.EndPull(c); }
+  } pull_guard{enumerations_, *ec};
   std::unique_lock<std::mutex> pull_lock(ec->pull_mu);
-  enumerations_.Touch(*ec);
   w.StartEnvelope(Response(kPull), r.message_id,
                   {{"n", soap::ns::kEnumeration}});
   w.StartBody();
@@ -947,7 +957,12 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
   Batch b = Collect(*ec, *registry_, resolver_, max_elements, max_chars, budget,
                     Clock::now() + timeout);
-  enumerations_.Touch(*ec);
+  if (b.cancelled) {
+    out->clear();
+    return soap::Status(soap::Fault(
+        soap::FaultCode::kInvalidEnumerationContext, {},
+        "The enumeration context was released or expired during the Pull."));
+  }
   if (b.too_big) {
     out->clear();
     return soap::Status(TooBig(c.max_envelope_size));

@@ -85,6 +85,17 @@ std::chrono::milliseconds EnumerationManager::Touch(
   return context.lifetime;
 }
 
+void EnumerationManager::BeginPull(EnumerationContext& context) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++context.pulls_in_progress;
+}
+
+void EnumerationManager::EndPull(EnumerationContext& context) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --context.pulls_in_progress;
+  context.expires_at = Clock::now() + context.lifetime;
+}
+
 void EnumerationManager::Close(const std::string& id) {
   std::shared_ptr<EnumerationContext> closed;
   {
@@ -116,7 +127,9 @@ size_t EnumerationManager::ReapExpired() {
     std::lock_guard<std::mutex> lock(mu_);
     Clock::time_point now = Clock::now();
     for (const auto& [id, context] : contexts_) {
-      if (context->expires_at <= now) expired.push_back(id);
+      if (context->expires_at <= now && context->pulls_in_progress == 0) {
+        expired.push_back(id);
+      }
     }
   }
   for (const std::string& id : expired) {

@@ -67,8 +67,9 @@ struct EnumerationContext {
   std::chrono::milliseconds lifetime{0};
   Clock::time_point expires_at;
 
-  // One Pull at a time.
+  // One Pull at a time. A context with a Pull in progress does not expire.
   std::mutex pull_mu;
+  int pulls_in_progress = 0;           // guarded by the manager's mutex
   std::optional<std::string> pending;  // serialised, did not fit last time
 };
 
@@ -93,6 +94,9 @@ class EnumerationManager {
   std::chrono::milliseconds Touch(
       EnumerationContext& context,
       std::optional<std::chrono::milliseconds> lifetime = std::nullopt);
+  // Brackets a Pull: the reaper leaves the context alone in between.
+  void BeginPull(EnumerationContext& context);
+  void EndPull(EnumerationContext& context);
   // Cancels the provider and forgets the context.
   void Close(const std::string& id);
   size_t OpenCount(const std::string& user) const;

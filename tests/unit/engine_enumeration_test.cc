@@ -18,13 +18,14 @@ constexpr const char* kItemUri =
     "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/WSMAN_TestItem";
 
 std::string Envelope(const std::string& action, const std::string& body,
-                     const std::string& extra = "") {
+                     const std::string& extra = "",
+                     const std::string& uri = kItemUri) {
   return "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
          "xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" "
          "xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\" "
          "xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\">"
          "<s:Header><a:To>http://x/wsman</a:To><w:ResourceURI>" +
-         std::string(kItemUri) +
+         uri +
          "</w:ResourceURI><a:Action>http://schemas.xmlsoap.org/ws/2004/09/"
          "enumeration/" +
          action + "</a:Action><a:MessageID>uuid:1</a:MessageID>" + extra +
@@ -175,6 +176,38 @@ TEST_F(EngineEnumeration, BoundedQueueKeepsAMillionItemProviderWaiting) {
   EXPECT_LE(ec->mi->peak_queued(), 16u);
   engine_->enumerations().Close(id);
   EXPECT_TRUE(ec->mi->IsCancelled());
+}
+
+TEST_F(EngineEnumeration, ReleaseDuringAWaitingPullEndsItAtOnce) {
+  // The slow provider posts its first item after 1 s.
+  auto r = Call(Envelope("Enumerate", "<n:Enumerate/>", "",
+                         "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
+                         "WSMAN_TestSlow"),
+                alice_);
+  ASSERT_TRUE(r.ok());
+  std::string id =
+      Between(*r, "<n:EnumerationContext>", "</n:EnumerationContext>");
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(200ms);
+    engine_->enumerations().Close(id);
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto pulled = Pull(id, 1, alice_);
+  releaser.join();
+  ASSERT_FALSE(pulled.ok());
+  EXPECT_EQ(pulled.fault().code, soap::FaultCode::kInvalidEnumerationContext);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+TEST_F(EngineEnumeration, APullInProgressKeepsTheContextFromExpiring) {
+  std::string id = Open(1, alice_, "PT0.1S");
+  auto ec = engine_->enumerations().Find(id, "alice");
+  ASSERT_TRUE(ec);
+  engine_->enumerations().BeginPull(*ec);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(engine_->enumerations().ReapExpired(), 0u);
+  engine_->enumerations().EndPull(*ec);
+  EXPECT_TRUE(engine_->enumerations().Find(id, "alice"));
 }
 
 }  // namespace
