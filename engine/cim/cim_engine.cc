@@ -772,24 +772,30 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
   providers::CallInfo call = target.Call(c);
   call.query_language = info.query_language;
   call.query = info.query;
+  // The provider thread outlives this request: it gets its own copy of the
+  // user's identity.
+  auto identity = std::make_shared<const providers::Identity>(*c.identity);
+  call.identity = nullptr;
   std::shared_ptr<providers::Provider> provider = target.reg->provider;
   std::string label = target.reg->decl->name;
   std::shared_ptr<Context> mi = ec->mi;
   if (association) {
     label += associators ? "/AssociatorInstances" : "/ReferenceInstances";
-    enumerations_.Spawn(
-        [provider, call, mi, label, source, assoc, associators] {
-          providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
-            if (associators) {
-              provider->AssociatorInstances(call, source, assoc, ctx);
-            } else {
-              provider->ReferenceInstances(call, source, assoc, ctx);
-            }
-          });
-        });
+    enumerations_.Spawn([provider, call, mi, label, source, assoc, associators,
+                         identity]() mutable {
+      call.identity = identity.get();
+      providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
+        if (associators) {
+          provider->AssociatorInstances(call, source, assoc, ctx);
+        } else {
+          provider->ReferenceInstances(call, source, assoc, ctx);
+        }
+      });
+    });
   } else {
     label += "/EnumerateInstances";
-    enumerations_.Spawn([provider, call, mi, label] {
+    enumerations_.Spawn([provider, call, mi, label, identity]() mutable {
+      call.identity = identity.get();
       providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
         provider->EnumerateInstances(call, ctx);
       });
