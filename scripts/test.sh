@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# README command 2: install what is needed, build, and run every test (unit
-# tests and integration tests against the real daemon with real clients).
+# README command 2: install what is needed, build, and run every test:
+#  1. the release build (gcc): unit tests and integration tests against the
+#     real daemon with real clients (curl, pywinrm, Go winrm, ...);
+#  2. the sanitizer build (clang, AddressSanitizer + UndefinedBehaviorSanitizer
+#     + LeakSanitizer): the same unit and integration tests, plus a short
+#     bounded run of every libFuzzer target.
+# Extra arguments go to both ctest runs (e.g. -R Shell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+jobs="$(nproc)"
+
+echo "== release build"
 scripts/build.sh
-cd build
-ctest --output-on-failure -j 2 --timeout 1800 "$@"
+(cd build && ctest --output-on-failure -j 2 --timeout 1800 "$@")
+
+echo "== sanitizer build (ASan + UBSan + libFuzzer)"
+CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_SANITIZE=ON -DWSMAND_FUZZ=ON \
+  >/dev/null
+cmake --build build-asan -j "$jobs"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+(cd build-asan && ctest --output-on-failure -j 2 --timeout 1800 "$@")
