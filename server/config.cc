@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "certs/tls_context.h"
 #include "server/listen_address.h"
 #include "server/log.h"
 
@@ -253,6 +254,20 @@ std::optional<ConfigError> ReadProviders(const std::string& path,
   return r.RejectUnknown();
 }
 
+std::optional<ConfigError> ReadTls(const std::string& path,
+                                   const toml::table& t, Config* c) {
+  TableReader r(path, t, "tls");
+  WSMAND_TRY(r.String("certificate", &c->tls_certificate));
+  WSMAND_TRY(r.String("private_key", &c->tls_private_key));
+  WSMAND_TRY(r.String("chain", &c->tls_chain));
+  WSMAND_TRY(r.String("ciphers", &c->tls_ciphers));
+  WSMAND_TRY(r.String("ciphersuites", &c->tls_ciphersuites));
+  WSMAND_TRY(r.String("min_version", &c->tls_min_version));
+  WSMAND_TRY(r.String("client_ca", &c->tls_client_ca));
+  WSMAND_TRY(r.String("client_cert_map", &c->tls_client_cert_map));
+  return r.RejectUnknown();
+}
+
 }  // namespace
 
 bool Config::UsePam() const {
@@ -291,6 +306,8 @@ std::optional<ConfigError> LoadConfigFile(const std::string& path,
       err = ReadEnumeration(path, *table, config);
     } else if (name == "providers") {
       err = ReadProviders(path, *table, config);
+    } else if (name == "tls") {
+      err = ReadTls(path, *table, config);
     } else if (name == "shell") {
       err = ReadShell(path, *table, config);
     } else {
@@ -315,12 +332,32 @@ std::optional<ConfigError> ValidateConfig(const Config& config) {
   if (config.listen.empty()) {
     return ConfigError{where + ": no listen address"};
   }
+  bool any_https = false;
   for (const std::string& url : config.listen) {
     auto parsed = ParseListenUrl(url);
     if (!parsed.ok) {
       return ConfigError{where + ": listen address \"" + url +
                          "\": " + parsed.error};
     }
+    any_https = any_https || parsed.tls;
+  }
+  int tls_version = 0;
+  std::string tls_error;
+  if (!certs::ParseTlsVersion(config.tls_min_version, &tls_version,
+                              &tls_error)) {
+    return ConfigError{where + ": tls.min_version: " + tls_error};
+  }
+  if (any_https && (config.tls_certificate.empty() ||
+                    config.tls_private_key.empty())) {
+    return ConfigError{where +
+                       ": https listeners need tls.certificate and "
+                       "tls.private_key (--tls-cert, --tls-key; `wsmand cert "
+                       "create` makes them)"};
+  }
+  if (config.tls_client_cert_map.empty() != config.tls_client_ca.empty()) {
+    return ConfigError{where +
+                       ": client certificate authentication needs both "
+                       "tls.client_ca and tls.client_cert_map"};
   }
   return std::nullopt;
 }

@@ -59,6 +59,17 @@ struct Config {
   std::string providers_directory;        // "" = load no .so providers
   bool providers_test_providers = false;  // tests only (WSMAND_TEST_PROVIDERS=1)
 
+  // [tls] HTTPS listeners and client certificates (docs/https.md). Empty
+  // ciphers/ciphersuites = the built-in modern lists.
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::string tls_chain;
+  std::string tls_ciphers;
+  std::string tls_ciphersuites;
+  std::string tls_min_version = "1.2";
+  std::string tls_client_ca;
+  std::string tls_client_cert_map;
+
   // Where the configuration came from ("" = built-in defaults only).
   std::string source_file;
 

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "certs/client_cert_map.h"
+#include "certs/tls_context.h"
 #include "engine/shell/shell_routes.h"
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
@@ -70,6 +72,52 @@ providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
   return options;
 }
 
+// Builds the TLS context from the [tls] settings and swaps it in; on error
+// the running one (if any) stays. `event` names the log line.
+bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
+                    std::string_view event) {
+  certs::TlsSettings tls;
+  tls.certificate = config.tls_certificate;
+  tls.private_key = config.tls_private_key;
+  tls.chain = config.tls_chain;
+  tls.ciphers = config.tls_ciphers;
+  tls.ciphersuites = config.tls_ciphersuites;
+  tls.min_version = config.tls_min_version;
+  tls.client_ca = config.tls_client_ca;
+  certs::ServerCertificateInfo info;
+  std::string error;
+  if (!holder->Load(tls, &info, &error)) {
+    log::Error(event, {{"error", error},
+                       {"detail", holder->Get() ? "keeping the running "
+                                                  "certificate"
+                                                : "cannot serve https"}});
+    return false;
+  }
+  log::Info("tls-certificate", {{"subject", info.subject},
+                                {"thumbprint", info.thumbprint},
+                                {"not_after", info.not_after}});
+  if (info.expired) {
+    log::Warn("tls-certificate",
+              {{"detail", "the server certificate has expired; clients "
+                          "will refuse it (wsmand cert create --force)"}});
+  }
+  return true;
+}
+
+// Loads the client certificate map; a missing file is an empty map (it is
+// picked up once `wsmand cert map add` creates it), a broken one an error.
+bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
+  std::string error;
+  if (map->Reload(&error)) return true;
+  if (::access(map->path().c_str(), F_OK) != 0) {
+    log::Warn(event, {{"detail", "no client certificate map yet: " +
+                                     map->path()}});
+    return true;
+  }
+  log::Error(event, {{"error", error}});
+  return false;
+}
+
 }  // namespace
 
 int RunDaemon(Config config, const std::string& config_path,
@@ -103,16 +151,23 @@ int RunDaemon(Config config, const std::string& config_path,
   bool any_http = false, any_https = false;
   for (const std::string& url : config.listen) {
     ListenAddress address = ParseListenUrl(url);
-    if (address.tls) {
-      log::Error("startup", {{"error",
-                              "https listeners are not available "
-                              "yet: " +
-                                  url}});
-      return 2;
-    }
     any_http = any_http || !address.tls;
     any_https = any_https || address.tls;
     addresses.push_back(address);
+  }
+
+  // HTTPS: one TLS context shared by the https listeners (swapped on
+  // SIGHUP) and, with [tls] client_ca, the client certificate map.
+  std::shared_ptr<certs::TlsContextHolder> tls;
+  std::shared_ptr<certs::ClientCertMapSource> cert_map;
+  if (any_https) {
+    tls = std::make_shared<certs::TlsContextHolder>();
+    if (!LoadTlsContext(tls.get(), config, "startup")) return 2;
+    if (!config.tls_client_cert_map.empty()) {
+      cert_map = std::make_shared<certs::ClientCertMapSource>(
+          config.tls_client_cert_map);
+      if (!LoadCertMap(cert_map.get(), "startup")) return 2;
+    }
   }
 
   IdentifyInfo identify;
@@ -124,6 +179,10 @@ int RunDaemon(Config config, const std::string& config_path,
   if (any_https) {
     identify.security_profiles.push_back(
         "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic");
+  }
+  if (cert_map) {
+    identify.security_profiles.push_back(
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual");
   }
   Dispatcher dispatcher;
   dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
@@ -141,11 +200,13 @@ int RunDaemon(Config config, const std::string& config_path,
   settings.parse_limits.max_depth = config.xml_max_depth;
   settings.parse_limits.max_nodes = config.xml_max_nodes;
   WsmanEndpoint endpoint(settings, &dispatcher, authenticator);
+  endpoint.SetCertificateMap(cert_map);
 
   std::vector<std::unique_ptr<http::HttpServer>> servers;
   for (const ListenAddress& address : addresses) {
     auto server = std::make_unique<http::HttpServer>(LimitsFrom(config));
     endpoint.Install(server.get());
+    if (address.tls) server->EnableTls(tls);
     std::string error;
     if (!server->Bind(address, &error)) {
       log::Error("startup", {{"error", error}});
@@ -198,6 +259,10 @@ int RunDaemon(Config config, const std::string& config_path,
       }
       authenticator = std::move(reloaded.value());
       endpoint.SetAuthenticator(authenticator);
+      // New certificate and key (a bad one is logged, the old one kept);
+      // connections in progress keep the context they started with.
+      if (tls) LoadTlsContext(tls.get(), fresh, "reload");
+      if (cert_map) LoadCertMap(cert_map.get(), "reload");
       config = fresh;
       log::Info("reloaded",
                 {{"config", config_path.empty() ? "-" : config_path}});

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "certs/cert_auth.h"
 #include "server/content_type.h"
 #include "server/http/http_server.h"
 #include "server/log.h"
@@ -70,6 +71,11 @@ WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
 void WsmanEndpoint::SetAuthenticator(
     std::shared_ptr<auth::Authenticator> authenticator) {
   authenticator_.store(std::move(authenticator));
+}
+
+void WsmanEndpoint::SetCertificateMap(
+    std::shared_ptr<certs::ClientCertMapSource> map) {
+  cert_map_.store(std::move(map));
 }
 
 void WsmanEndpoint::Install(httplib::Server* server) {
@@ -161,16 +167,34 @@ void WsmanEndpoint::Handle(const httplib::Request& req, httplib::Response& res,
                    req.get_header_value("WSMANIDENTIFY") == "unauthenticated";
   auth::AuthResult auth_result;
   if (!anonymous) {
-    auth_result = authenticator_.load()->Authenticate(
-        req.get_header_value("Authorization"), req.remote_addr);
+    const std::string& authorization = req.get_header_value("Authorization");
+    // A client certificate login (HTTPS, docs/https.md) or Basic. Every
+    // refusal is a 401, as WinRM answers an unusable certificate.
+    std::shared_ptr<certs::ClientCertMapSource> cert_map = cert_map_.load();
+    certs::CertLogin cert_login = certs::TryCertificateLogin(
+        authorization, http::HttpServer::CurrentClientCert(), cert_map.get());
+    if (cert_login.outcome == certs::CertLogin::kOk) {
+      auth_result.outcome = auth::AuthResult::kOk;
+      auth_result.identity = auth::IdentityForUser(cert_login.user);
+    } else if (cert_login.outcome == certs::CertLogin::kNotAttempted) {
+      auth_result =
+          authenticator_.load()->Authenticate(authorization, req.remote_addr);
+    }
     if (auth_result.outcome != auth::AuthResult::kOk) {
       res.status = 401;
       res.set_header("WWW-Authenticate", kChallenge);
       record.status = 401;
       record.outcome =
-          auth_result.outcome == auth::AuthResult::kMissing ? "no-credentials"
+          cert_login.outcome != certs::CertLogin::kNotAttempted
+              ? std::string(certs::CertLoginOutcomeName(cert_login.outcome))
+          : auth_result.outcome == auth::AuthResult::kMissing ? "no-credentials"
           : auth_result.outcome == auth::AuthResult::kThrottled ? "throttled"
                                                                 : "denied";
+      if (!cert_login.detail.empty()) {
+        log::Info("cert-login-refused", {{"peer", req.remote_addr},
+                                         {"outcome", record.outcome},
+                                         {"detail", cert_login.detail}});
+      }
       record.Log();
       return;
     }

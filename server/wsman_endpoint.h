@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "certs/client_cert_map.h"
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
 #include "soap/envelope_parser.h"
@@ -32,6 +33,10 @@ class WsmanEndpoint {
   // requests in flight finish with the one they started with.
   void SetAuthenticator(std::shared_ptr<auth::Authenticator> authenticator);
 
+  // Enables client-certificate logins on HTTPS listeners with this map
+  // (null: disabled). See docs/https.md.
+  void SetCertificateMap(std::shared_ptr<certs::ClientCertMapSource> map);
+
   // Installs the routes and hooks on an HTTP server.
   void Install(httplib::Server* server);
 
@@ -45,6 +50,7 @@ class WsmanEndpoint {
   EndpointSettings settings_;
   const Dispatcher* dispatcher_;
   std::atomic<std::shared_ptr<auth::Authenticator>> authenticator_;
+  std::atomic<std::shared_ptr<certs::ClientCertMapSource>> cert_map_;
 };
 
 }  // namespace wsman::server

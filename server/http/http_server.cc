@@ -8,8 +8,10 @@
 
 #include <cstring>
 
+#include "certs/openssl_util.h"
 #include "server/http/socket_stream.h"
 #include "server/http/worker_pool.h"
+#include "server/log.h"
 
 namespace wsman::server::http {
 namespace {
@@ -19,6 +21,8 @@ struct ConnectionState {
   SocketStream* stream = nullptr;
   std::chrono::seconds body_timeout{30};
   bool close_after_response = false;
+  bool tls = false;
+  certs::ClientCertInfo client_cert;
 };
 thread_local ConnectionState* t_connection = nullptr;
 
@@ -91,6 +95,11 @@ void HttpServer::CloseAfterResponse() {
   if (t_connection != nullptr) t_connection->close_after_response = true;
 }
 
+const certs::ClientCertInfo* HttpServer::CurrentClientCert() {
+  if (t_connection == nullptr || !t_connection->tls) return nullptr;
+  return &t_connection->client_cert;
+}
+
 void HttpServer::StartBodyPhase() {
   if (t_connection != nullptr && t_connection->stream != nullptr) {
     t_connection->stream->SetReadDeadline(SocketStream::Clock::now() +
@@ -107,11 +116,53 @@ bool HttpServer::process_and_close_socket(int sock) {
   int on = 1;
   ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 
-  SocketStream stream(sock, limits_.write_timeout, &stopping_);
+  // HTTPS: a TLS object on the context current at accept time; a reload
+  // swaps the holder's context, never this connection's.
+  certs::SslPtr ssl;
+  if (tls_ != nullptr) {
+    std::shared_ptr<SSL_CTX> ctx = tls_->Get();
+    if (ctx) ssl.reset(SSL_new(ctx.get()));
+    if (!ssl || SSL_set_fd(ssl.get(), sock) != 1) {
+      log::Error("tls",
+                 {{"error", "cannot start TLS: " + certs::OpenSslErrors()}});
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+      return false;
+    }
+  }
+
+  SocketStream stream(sock, limits_.write_timeout, &stopping_, ssl.get());
   ConnectionState state;
   state.stream = &stream;
   state.body_timeout = limits_.body_timeout;
+  if (ssl) {
+    // The handshake counts against the header deadline: a client that
+    // opens TLS and stalls frees the worker after header_timeout.
+    std::string reason;
+    if (!stream.Handshake(SocketStream::Clock::now() + limits_.header_timeout,
+                          &reason)) {
+      log::Info("tls-handshake-failed",
+                {{"peer", stream.peer()}, {"reason", reason}});
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+      return false;
+    }
+    state.tls = true;
+    state.client_cert = certs::InspectClientCertificate(ssl.get());
+    if (state.client_cert.present) {
+      log::Debug("tls-client-certificate",
+                 {{"peer", stream.peer()},
+                  {"thumbprint", state.client_cert.thumbprint},
+                  {"subject", state.client_cert.subject},
+                  {"verified", state.client_cert.verified ? "yes" : "no"},
+                  {"error", state.client_cert.verify_error}});
+    }
+  }
   t_connection = &state;
+  std::function<void(httplib::Request&)> setup_request;
+  if (ssl) {
+    setup_request = [s = ssl.get()](httplib::Request& req) { req.ssl = s; };
+  }
 
   bool first = true;
   bool ok = true;
@@ -122,13 +173,14 @@ bool HttpServer::process_and_close_socket(int sock) {
     stream.SetReadDeadline(SocketStream::Clock::now() + limits_.header_timeout);
     bool connection_closed = false;
     ok = process_request(stream, /*close_connection=*/stopping_.load(),
-                         connection_closed, nullptr);
+                         connection_closed, setup_request);
     stream.SetReadDeadline(SocketStream::Clock::time_point::max());
     if (!stream.Flush() || connection_closed || state.close_after_response) {
       break;
     }
   }
   stream.Flush();
+  stream.CloseNotify();
   t_connection = nullptr;
   if (state.close_after_response) LingeringClose(sock);
   ::shutdown(sock, SHUT_RDWR);

@@ -9,8 +9,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
+#include "certs/client_cert.h"
+#include "certs/tls_context.h"
 #include "server/listen_address.h"
 
 namespace wsman::server::http {
@@ -38,6 +41,17 @@ class HttpServer : public httplib::Server {
   // keep-alive connections. Serve() returns once all workers are done.
   void Shutdown();
 
+  // Makes this an HTTPS listener: every connection starts with a TLS
+  // handshake (within header_timeout) using the holder's current context.
+  void EnableTls(std::shared_ptr<certs::TlsContextHolder> tls) {
+    tls_ = std::move(tls);
+  }
+  bool tls() const { return tls_ != nullptr; }
+
+  // Called from a handler: the TLS client certificate of this connection
+  // (present=false when none was sent); null on plain HTTP.
+  static const certs::ClientCertInfo* CurrentClientCert();
+
   // Called from a handler: answer this request, then close the connection
   // (e.g. the body was refused unread).
   static void CloseAfterResponse();
@@ -48,6 +62,7 @@ class HttpServer : public httplib::Server {
   bool process_and_close_socket(int sock) override;
 
   ConnectionLimits limits_;
+  std::shared_ptr<certs::TlsContextHolder> tls_;
   std::atomic<bool> stopping_{false};
   int bound_port_ = 0;
 };

@@ -1,7 +1,9 @@
 #include "server/http/socket_stream.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -55,8 +57,8 @@ bool PollUntil(int fd, short events, SocketStream::Clock::time_point until,
 }  // namespace
 
 SocketStream::SocketStream(int fd, std::chrono::milliseconds write_timeout,
-                           const std::atomic<bool>* stopping)
-    : fd_(fd), write_timeout_(write_timeout), stopping_(stopping) {
+                           const std::atomic<bool>* stopping, SSL* ssl)
+    : fd_(fd), ssl_(ssl), write_timeout_(write_timeout), stopping_(stopping) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
@@ -66,45 +68,145 @@ SocketStream::SocketStream(int fd, std::chrono::milliseconds write_timeout,
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
     AddressOf(addr, &local_ip_, &local_port_);
   }
+  if (ssl_ != nullptr) {
+    // OpenSSL reads and writes the descriptor itself: make it non-blocking
+    // so that every wait goes through PollUntil and its deadline.
+    int flags = ::fcntl(fd, F_GETFL, 0);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  }
+}
+
+bool SocketStream::Handshake(Clock::time_point deadline, std::string* reason) {
+  if (ssl_ == nullptr) return true;
+  for (;;) {
+    ERR_clear_error();
+    int rc = SSL_accept(ssl_);
+    if (rc == 1) return true;
+    int err = SSL_get_error(ssl_, rc);
+    short events = err == SSL_ERROR_WANT_READ    ? POLLIN
+                   : err == SSL_ERROR_WANT_WRITE ? POLLOUT
+                                                 : 0;
+    if (events != 0) {
+      if (PollUntil(fd_, events, deadline, stopping_)) continue;
+      *reason =
+          Clock::now() >= deadline ? "handshake timeout" : "server stopping";
+      failed_ = true;
+      return false;
+    }
+    unsigned long code = ERR_peek_error();
+    if (code != 0) {
+      const char* why = ERR_reason_error_string(code);
+      *reason = why != nullptr ? why : "TLS error";
+    } else if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN) {
+      *reason = "peer closed the connection";
+    } else {
+      *reason = "TLS error " + std::to_string(err);
+    }
+    ERR_clear_error();
+    failed_ = true;
+    return false;
+  }
+}
+
+void SocketStream::CloseNotify() {
+  if (ssl_ == nullptr || failed_) return;
+  ERR_clear_error();
+  SSL_shutdown(ssl_);
+  ERR_clear_error();
+}
+
+SocketStream::Io SocketStream::RawRead(char* buf, size_t size, size_t* n) {
+  *n = 0;
+  if (ssl_ == nullptr) {
+    for (;;) {
+      ssize_t r = ::recv(fd_, buf, size, MSG_DONTWAIT);
+      if (r > 0) {
+        *n = static_cast<size_t>(r);
+        return Io::kData;
+      }
+      if (r == 0) return Io::kClosed;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::kWantRead;
+      return Io::kError;
+    }
+  }
+  ERR_clear_error();
+  if (SSL_read_ex(ssl_, buf, size, n) == 1) return Io::kData;
+  int err = SSL_get_error(ssl_, 0);
+  ERR_clear_error();
+  switch (err) {
+    case SSL_ERROR_WANT_READ:
+      return Io::kWantRead;
+    case SSL_ERROR_WANT_WRITE:
+      return Io::kWantWrite;
+    case SSL_ERROR_ZERO_RETURN:
+      return Io::kClosed;
+    default:
+      return Io::kError;
+  }
+}
+
+SocketStream::Io SocketStream::RawWrite(const char* buf, size_t size,
+                                        size_t* n) {
+  *n = 0;
+  if (ssl_ == nullptr) {
+    for (;;) {
+      ssize_t r = ::send(fd_, buf, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (r >= 0) {
+        *n = static_cast<size_t>(r);
+        return Io::kData;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::kWantWrite;
+      return Io::kError;
+    }
+  }
+  // Partial writes are off: this returns once all of `buf` is in TLS
+  // records, or asks to be called again with the same arguments.
+  ERR_clear_error();
+  if (SSL_write_ex(ssl_, buf, size, n) == 1) return Io::kData;
+  int err = SSL_get_error(ssl_, 0);
+  ERR_clear_error();
+  if (err == SSL_ERROR_WANT_WRITE) return Io::kWantWrite;
+  if (err == SSL_ERROR_WANT_READ) return Io::kWantRead;
+  return Io::kError;
 }
 
 bool SocketStream::WaitForRequest(std::chrono::milliseconds timeout) {
   if (in_pos_ < in_.size()) return true;  // pipelined bytes already here
+  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
   if (!Flush()) return false;
-  auto until = Clock::now() + timeout;
-  while (PollUntil(fd_, POLLIN, until, stopping_)) {
-    // Readable: either data or EOF. Peek to tell them apart.
-    char c;
-    ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0) return true;
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    return false;
-  }
-  return false;
+  // Reads the first chunk of the next request (or sees the peer close).
+  return FillBufferUntil(Clock::now() + timeout, stopping_);
 }
 
-bool SocketStream::FillBuffer() {
+bool SocketStream::FillBufferUntil(Clock::time_point until,
+                                   const std::atomic<bool>* stopping) {
   if (failed_ || !Flush()) return false;
-  if (!PollUntil(fd_, POLLIN, deadline_, nullptr)) return false;
   in_.resize(kReadChunk);
   in_pos_ = 0;
   for (;;) {
-    ssize_t n = ::recv(fd_, in_.data(), in_.size(), MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) {
-      if (!PollUntil(fd_, POLLIN, deadline_, nullptr)) break;
+    size_t n = 0;
+    Io io = RawRead(in_.data(), in_.size(), &n);
+    if (io == Io::kData) {
+      in_.resize(n);
+      return true;
+    }
+    if ((io == Io::kWantRead && PollUntil(fd_, POLLIN, until, stopping)) ||
+        (io == Io::kWantWrite && PollUntil(fd_, POLLOUT, until, stopping))) {
       continue;
     }
-    if (n <= 0) break;
-    in_.resize(static_cast<size_t>(n));
-    return true;
+    break;
   }
   in_.clear();
   return false;
 }
 
+bool SocketStream::FillBuffer() { return FillBufferUntil(deadline_, nullptr); }
+
 bool SocketStream::is_readable() const {
   if (in_pos_ < in_.size()) return true;
+  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
   pollfd p{fd_, POLLIN, 0};
   return ::poll(&p, 1, 0) > 0;
 }
@@ -130,15 +232,14 @@ bool SocketStream::Flush() {
   size_t sent = 0;
   auto until = Clock::now() + write_timeout_;
   while (!failed_ && sent < out_.size()) {
-    ssize_t n = ::send(fd_, out_.data() + sent, out_.size() - sent,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      sent += static_cast<size_t>(n);
+    size_t n = 0;
+    Io io = RawWrite(out_.data() + sent, out_.size() - sent, &n);
+    if (io == Io::kData) {
+      sent += n;
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-        PollUntil(fd_, POLLOUT, until, nullptr)) {
+    if ((io == Io::kWantWrite && PollUntil(fd_, POLLOUT, until, nullptr)) ||
+        (io == Io::kWantRead && PollUntil(fd_, POLLIN, until, nullptr))) {
       continue;
     }
     failed_ = true;

@@ -2,10 +2,13 @@
 // deadlines (a peer dribbling bytes cannot hold a worker past the header or
 // body timeout), buffers reads, and coalesces a response's writes into one
 // send() where it can (flushed before any read and at the end of a request).
+// With an SSL object the same stream carries TLS: the socket is non-blocking,
+// the handshake runs under a deadline, and each flush is one SSL_write.
 #ifndef WSMAND_SERVER_HTTP_SOCKET_STREAM_H_
 #define WSMAND_SERVER_HTTP_SOCKET_STREAM_H_
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,8 +20,17 @@ class SocketStream : public httplib::Stream {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // `ssl` (optional, not owned) must already be bound to `fd`; the socket
+  // is then made non-blocking.
   SocketStream(int fd, std::chrono::milliseconds write_timeout,
-               const std::atomic<bool>* stopping);
+               const std::atomic<bool>* stopping, SSL* ssl = nullptr);
+
+  // TLS only: runs the server handshake until `deadline` (or the server
+  // stops). False with a short reason on failure.
+  bool Handshake(Clock::time_point deadline, std::string* reason);
+  // TLS only: sends close_notify (best effort, never blocks).
+  void CloseNotify();
+  SSL* ssl() const { return ssl_; }
 
   // Waits until request bytes are available, up to `timeout`, returning
   // early (false) when the server stops or the peer closes.
@@ -39,9 +51,17 @@ class SocketStream : public httplib::Stream {
   const std::string& peer() const { return remote_ip_; }
 
  private:
+  enum class Io { kData, kWantRead, kWantWrite, kClosed, kError };
+  // One non-blocking read or write on the socket or through TLS.
+  Io RawRead(char* buf, size_t size, size_t* n);
+  Io RawWrite(const char* buf, size_t size, size_t* n);
+  // Reads one chunk into the input buffer, waiting until `until`.
+  bool FillBufferUntil(Clock::time_point until,
+                       const std::atomic<bool>* stopping);
   bool FillBuffer();
 
   int fd_;
+  SSL* ssl_ = nullptr;
   std::chrono::milliseconds write_timeout_;
   const std::atomic<bool>* stopping_;
   Clock::time_point deadline_ = Clock::time_point::max();

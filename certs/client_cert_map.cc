@@ -1,0 +1,499 @@
+#include "certs/client_cert_map.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ostream>
+
+#include "certs/file_util.h"
+#include "certs/openssl_util.h"
+
+namespace wsman::certs {
+namespace {
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Splits a line into tokens; a token may hold a "quoted" part with \" and
+// \\ escapes. Returns false on an unterminated quote.
+bool Tokenize(std::string_view line, std::vector<std::string>* tokens) {
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && IsSpace(line[i])) ++i;
+    if (i >= line.size()) break;
+    std::string token;
+    while (i < line.size() && !IsSpace(line[i])) {
+      if (line[i] != '"') {
+        token.push_back(line[i++]);
+        continue;
+      }
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        char c = line[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\' && i < line.size()) c = line[i++];
+        token.push_back(c);
+      }
+      if (!closed) return false;
+    }
+    tokens->push_back(std::move(token));
+  }
+  return true;
+}
+
+std::string Quote(std::string_view value) {
+  bool plain = !value.empty();
+  for (char c : value) {
+    if (IsSpace(c) || c == '"' || c == '\\' || c == '#') plain = false;
+  }
+  if (plain) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& content) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < content.size()) {
+    size_t nl = content.find('\n', start);
+    if (nl == std::string::npos) nl = content.size();
+    lines.push_back(content.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+constexpr const char* kHeader =
+    "# wsmand client certificate map (see docs/https.md); edit with "
+    "`wsmand cert map`";
+
+// How specific a subject pattern is: exact beats any wildcard, longer
+// suffixes beat shorter ones.
+size_t Specificity(std::string_view pattern) {
+  if (!pattern.starts_with('*')) return SIZE_MAX;
+  return pattern.size() - 1;
+}
+
+// Read-modify-write under the directory lock. `edit` changes the raw lines
+// given the parsed map (line numbers index into them).
+template <typename Edit>
+bool EditMapFile(const std::string& path, bool create, Edit edit,
+                 std::string* error) {
+  DirectoryLock lock(DirectoryOf(path));
+  if (!lock.ok()) {
+    *error = lock.error();
+    return false;
+  }
+  std::string content;
+  bool missing = false;
+  if (!ReadWholeFile(path, &content, error, &missing)) {
+    if (!(missing && create)) return false;
+    content = std::string(kHeader) + "\n";
+  }
+  ClientCertMap map;
+  if (!ClientCertMap::Parse(content, path, &map, error)) return false;
+  std::vector<std::string> lines = SplitLines(content);
+  if (!edit(map, &lines)) return true;  // nothing to write
+  return WriteFileAtomic(path, JoinLines(lines), 0600, error);
+}
+
+bool LoadThumbprintOf(const std::string& file, std::string* thumbprint,
+                      std::string* error) {
+  std::vector<X509Ptr> certs;
+  if (!LoadCertificates(file, &certs, error)) return false;
+  *thumbprint = Sha1Thumbprint(certs[0].get());
+  return true;
+}
+
+}  // namespace
+
+bool SubjectPatternMatches(std::string_view pattern, std::string_view value) {
+  if (pattern == "*") return true;
+  if (pattern.starts_with('*')) {
+    std::string_view suffix = pattern.substr(1);
+    return value.size() >= suffix.size() &&
+           EqualsIgnoreCase(value.substr(value.size() - suffix.size()), suffix);
+  }
+  return EqualsIgnoreCase(pattern, value);
+}
+
+bool CertMapping::SameKey(const CertMapping& other) const {
+  if (!thumbprint.empty() || !other.thumbprint.empty()) {
+    return thumbprint == other.thumbprint;
+  }
+  return issuer == other.issuer && EqualsIgnoreCase(subject, other.subject);
+}
+
+std::string CertMapping::ToLine() const {
+  if (!thumbprint.empty()) return user + " thumbprint=" + thumbprint;
+  return user + " issuer=" + issuer + " subject=" + Quote(subject);
+}
+
+bool ValidMapUser(std::string_view user, std::string* error) {
+  if (user.empty() || user.size() > 256) {
+    *error = "user name must be 1 to 256 bytes";
+    return false;
+  }
+  if (user[0] == '#') {
+    *error = "user name must not start with '#'";
+    return false;
+  }
+  for (char c : user) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ' ' ||
+        c == '=' || c == '"' || c == '\\') {
+      *error =
+          "user name must not hold white space, '=', '\"', '\\' or "
+          "control characters";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ValidateMapping(const CertMapping& m, std::string* error) {
+  if (!ValidMapUser(m.user, error)) return false;
+  if (!m.thumbprint.empty()) {
+    if (!m.issuer.empty() || !m.subject.empty()) {
+      *error = "a mapping has either a thumbprint or an issuer and a subject";
+      return false;
+    }
+    if (NormalizeThumbprint(m.thumbprint) != m.thumbprint) {
+      *error = "thumbprint must be 40 hex digits";
+      return false;
+    }
+    return true;
+  }
+  if (m.issuer.empty() || m.subject.empty()) {
+    *error = "a mapping needs a thumbprint, or an issuer and a subject";
+    return false;
+  }
+  if (NormalizeThumbprint(m.issuer) != m.issuer) {
+    *error = "issuer must be the CA's thumbprint (40 hex digits)";
+    return false;
+  }
+  if (m.subject.find('*', 1) != std::string::npos) {
+    *error = "subject may hold one '*', as its first character only";
+    return false;
+  }
+  for (char c : m.subject) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      *error = "subject must not hold control characters";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ClientCertMap::Parse(std::string_view content, std::string_view file_name,
+                          ClientCertMap* out, std::string* error) {
+  out->entries_.clear();
+  int line_no = 0;
+  size_t start = 0;
+  while (start < content.size()) {
+    size_t nl = content.find('\n', start);
+    if (nl == std::string_view::npos) nl = content.size();
+    std::string_view line = content.substr(start, nl - start);
+    start = nl + 1;
+    ++line_no;
+    auto fail = [&](const std::string& what) {
+      *error =
+          std::string(file_name) + ":" + std::to_string(line_no) + ": " + what;
+      return false;
+    };
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    std::vector<std::string> tokens;
+    if (!Tokenize(line, &tokens)) return fail("unterminated quote");
+    CertMapping m;
+    m.line = line_no;
+    m.user = tokens[0];
+    for (size_t i = 1; i < tokens.size(); ++i) {
+      size_t eq = tokens[i].find('=');
+      if (eq == std::string::npos) {
+        return fail("expected key=value, not \"" + tokens[i] + "\"");
+      }
+      std::string key = tokens[i].substr(0, eq);
+      std::string value = tokens[i].substr(eq + 1);
+      std::string* field = key == "thumbprint" ? &m.thumbprint
+                           : key == "issuer"   ? &m.issuer
+                           : key == "subject"  ? &m.subject
+                                               : nullptr;
+      if (field == nullptr) return fail("unknown key \"" + key + "\"");
+      if (!field->empty()) return fail("repeated key \"" + key + "\"");
+      if (key != "subject") {
+        std::string normal = NormalizeThumbprint(value);
+        if (normal.empty()) return fail(key + " must be 40 hex digits");
+        value = normal;
+      }
+      if (value.empty()) return fail("empty " + key);
+      *field = value;
+    }
+    std::string why;
+    if (!ValidateMapping(m, &why)) return fail(why);
+    out->entries_.push_back(std::move(m));
+  }
+  return true;
+}
+
+bool ClientCertMap::Load(const std::string& path, ClientCertMap* out,
+                         std::string* error) {
+  std::string content;
+  if (!ReadWholeFile(path, &content, error)) return false;
+  return Parse(content, path, out, error);
+}
+
+std::optional<std::string> ClientCertMap::Match(
+    const ClientCertInfo& cert) const {
+  if (!cert.present || !cert.verified) return std::nullopt;
+  for (const CertMapping& m : entries_) {
+    if (!m.thumbprint.empty() && m.thumbprint == cert.thumbprint) {
+      return m.user;
+    }
+  }
+  const CertMapping* best = nullptr;
+  for (const CertMapping& m : entries_) {
+    if (m.thumbprint.empty() && m.issuer == cert.issuer_thumbprint) {
+      bool hit = SubjectPatternMatches(m.subject, cert.common_name);
+      for (const auto& upn : cert.upns) {
+        hit = hit || SubjectPatternMatches(m.subject, upn);
+      }
+      if (hit && (best == nullptr ||
+                  Specificity(m.subject) > Specificity(best->subject))) {
+        best = &m;
+      }
+    }
+  }
+  if (best != nullptr) return best->user;
+  return std::nullopt;
+}
+
+bool AddCertMapping(const std::string& path, const CertMapping& mapping,
+                    bool* replaced, std::string* error) {
+  if (!ValidateMapping(mapping, error)) return false;
+  *replaced = false;
+  return EditMapFile(
+      path, /*create=*/true,
+      [&](const ClientCertMap& map, std::vector<std::string>* lines) {
+        for (const CertMapping& m : map.entries()) {
+          if (m.SameKey(mapping)) {
+            (*lines)[m.line - 1] = mapping.ToLine();
+            *replaced = true;
+            return true;
+          }
+        }
+        lines->push_back(mapping.ToLine());
+        return true;
+      },
+      error);
+}
+
+bool DeleteCertMappings(const std::string& path, std::string_view user,
+                        std::string_view thumbprint, std::string_view subject,
+                        int* removed, std::string* error) {
+  *removed = 0;
+  std::string print;
+  if (!thumbprint.empty()) {
+    print = NormalizeThumbprint(thumbprint);
+    if (print.empty()) {
+      *error = "thumbprint must be 40 hex digits";
+      return false;
+    }
+  }
+  return EditMapFile(
+      path, /*create=*/false,
+      [&](const ClientCertMap& map, std::vector<std::string>* lines) {
+        std::vector<bool> drop(lines->size(), false);
+        for (const CertMapping& m : map.entries()) {
+          if (m.user != user) continue;
+          if (!print.empty() && m.thumbprint != print) continue;
+          if (!subject.empty() && !EqualsIgnoreCase(m.subject, subject)) {
+            continue;
+          }
+          drop[m.line - 1] = true;
+          ++*removed;
+        }
+        if (*removed == 0) return false;
+        std::vector<std::string> kept;
+        for (size_t i = 0; i < lines->size(); ++i) {
+          if (!drop[i]) kept.push_back((*lines)[i]);
+        }
+        *lines = std::move(kept);
+        return true;
+      },
+      error);
+}
+
+ClientCertMapSource::ClientCertMapSource(std::string path)
+    : path_(std::move(path)), map_(std::make_shared<const ClientCertMap>()) {}
+
+std::optional<ClientCertMapSource::Stamp> ClientCertMapSource::StatFile()
+    const {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return std::nullopt;
+  Stamp s;
+  s.dev = st.st_dev;
+  s.ino = st.st_ino;
+  s.size = st.st_size;
+  s.mtime_ns =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return s;
+}
+
+bool ClientCertMapSource::Reload(std::string* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::optional<Stamp> stamp = StatFile();
+  auto map = std::make_shared<ClientCertMap>();
+  if (!ClientCertMap::Load(path_, map.get(), error)) {
+    stamp_ = stamp;  // do not retry a broken file until it changes
+    return false;
+  }
+  stamp_ = stamp;
+  map_.store(std::move(map));
+  return true;
+}
+
+std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t next = next_check_ns_.load(std::memory_order_relaxed);
+  if (now >= next &&
+      next_check_ns_.compare_exchange_strong(next, now + 1000000000)) {
+    std::optional<Stamp> stamp = StatFile();
+    bool changed;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      changed = stamp != stamp_;
+    }
+    if (changed) {
+      std::string ignored;
+      Reload(&ignored);
+    }
+  }
+  return map_.load();
+}
+
+int RunCertMapAdd(const MapAddOptions& o, std::ostream& out,
+                  std::ostream& err) {
+  CertMapping m;
+  m.user = o.user;
+  std::string error;
+  bool by_print = !o.thumbprint.empty() || !o.cert_file.empty();
+  bool by_subject = !o.subject.empty();
+  if (by_print == by_subject) {
+    err << "wsmand: give --thumbprint or --cert, or --subject with --issuer "
+           "or --issuer-cert\n";
+    return 2;
+  }
+  if (by_print) {
+    if (!o.thumbprint.empty() && !o.cert_file.empty()) {
+      err << "wsmand: --thumbprint and --cert exclude each other\n";
+      return 2;
+    }
+    if (!o.cert_file.empty()) {
+      if (!LoadThumbprintOf(o.cert_file, &m.thumbprint, &error)) {
+        err << "wsmand: " << error << "\n";
+        return 1;
+      }
+    } else {
+      m.thumbprint = NormalizeThumbprint(o.thumbprint);
+      if (m.thumbprint.empty()) {
+        err << "wsmand: --thumbprint must be 40 hex digits\n";
+        return 2;
+      }
+    }
+  } else {
+    if (o.issuer.empty() == o.issuer_cert_file.empty()) {
+      err << "wsmand: --subject needs one of --issuer or --issuer-cert\n";
+      return 2;
+    }
+    m.subject = o.subject;
+    if (!o.issuer_cert_file.empty()) {
+      if (!LoadThumbprintOf(o.issuer_cert_file, &m.issuer, &error)) {
+        err << "wsmand: " << error << "\n";
+        return 1;
+      }
+    } else {
+      m.issuer = NormalizeThumbprint(o.issuer);
+      if (m.issuer.empty()) {
+        err << "wsmand: --issuer must be the CA's thumbprint (40 hex "
+               "digits)\n";
+        return 2;
+      }
+    }
+  }
+  if (!ValidateMapping(m, &error)) {
+    err << "wsmand: " << error << "\n";
+    return 2;
+  }
+  bool replaced = false;
+  if (!AddCertMapping(o.map_file, m, &replaced, &error)) {
+    err << "wsmand: " << error << "\n";
+    return 1;
+  }
+  out << (replaced ? "Updated: " : "Added: ") << m.ToLine() << "\n";
+  return 0;
+}
+
+int RunCertMapDel(const std::string& map_file, const std::string& user,
+                  const std::string& thumbprint, const std::string& subject,
+                  std::ostream& out, std::ostream& err) {
+  std::string error;
+  if (!ValidMapUser(user, &error)) {
+    err << "wsmand: " << error << "\n";
+    return 2;
+  }
+  int removed = 0;
+  if (!DeleteCertMappings(map_file, user, thumbprint, subject, &removed,
+                          &error)) {
+    err << "wsmand: " << error << "\n";
+    return error.find("thumbprint") != std::string::npos ? 2 : 1;
+  }
+  if (removed == 0) {
+    err << "wsmand: no such mapping for " << user << " in " << map_file << "\n";
+    return 2;
+  }
+  out << "Removed " << removed << " mapping" << (removed == 1 ? "" : "s")
+      << " of " << user << "\n";
+  return 0;
+}
+
+int RunCertMapList(const std::string& map_file, std::ostream& out,
+                   std::ostream& err) {
+  ClientCertMap map;
+  std::string error;
+  if (!ClientCertMap::Load(map_file, &map, &error)) {
+    err << "wsmand: " << error << "\n";
+    return 1;
+  }
+  for (const CertMapping& m : map.entries()) out << m.ToLine() << "\n";
+  return 0;
+}
+
+}  // namespace wsman::certs

@@ -1,0 +1,133 @@
+#include "certs/file_util.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wsman::certs {
+namespace {
+
+// RAII file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  int Release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string Errno(const std::string& path, const char* what, int err) {
+  return path + ": " + what + ": " + std::strerror(err);
+}
+
+}  // namespace
+
+std::string DirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+bool ReadWholeFile(const std::string& path, std::string* content,
+                   std::string* error, bool* missing) {
+  if (missing != nullptr) *missing = false;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    int err = errno;
+    if (missing != nullptr && err == ENOENT) *missing = true;
+    *error = Errno(path, "cannot open", err);
+    return false;
+  }
+  content->clear();
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Errno(path, "read failed", errno);
+      return false;
+    }
+    if (n == 0) return true;
+    content->append(buf, static_cast<size_t>(n));
+    if (content->size() > (16u << 20)) {
+      *error = path + ": file too large";
+      return false;
+    }
+  }
+}
+
+bool WriteFileAtomic(const std::string& path, const std::string& content,
+                     mode_t mode, std::string* error) {
+  std::string tmp = path + ".tmpXXXXXX";
+  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (fd.get() < 0) {
+    *error = Errno(tmp, "cannot create", errno);
+    return false;
+  }
+  auto fail = [&](const char* what, int err) {
+    ::unlink(tmp.c_str());
+    *error = Errno(tmp, what, err);
+    return false;
+  };
+  if (::fchmod(fd.get(), mode) != 0) return fail("fchmod failed", errno);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && ::geteuid() == 0 &&
+      ::fchown(fd.get(), st.st_uid, st.st_gid) != 0) {
+    return fail("fchown failed", errno);
+  }
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("write failed", errno);
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) return fail("fsync failed", errno);
+  if (::close(fd.Release()) != 0) return fail("close failed", errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    *error = Errno(path, "rename failed", err);
+    return false;
+  }
+  Fd dir(::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() >= 0) ::fsync(dir.get());
+  return true;
+}
+
+DirectoryLock::DirectoryLock(const std::string& dir) {
+  fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) {
+    error_ = Errno(dir, "cannot open directory", errno);
+    return;
+  }
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    error_ = Errno(dir, "cannot lock directory", errno);
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace wsman::certs

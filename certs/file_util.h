@@ -1,0 +1,42 @@
+// File helpers for certs/: whole-file reads, atomic replacement (temporary
+// file in the same directory, fsync, rename, fsync of the directory) with a
+// given mode, and an exclusive lock on a directory for read-modify-write
+// edits.
+#ifndef WSMAND_CERTS_FILE_UTIL_H_
+#define WSMAND_CERTS_FILE_UTIL_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace wsman::certs {
+
+// Reads `path`; *missing (when given) tells ENOENT apart.
+bool ReadWholeFile(const std::string& path, std::string* content,
+                   std::string* error, bool* missing = nullptr);
+
+// Replaces `path` atomically with `content`, created with `mode`. Keeps the
+// owner of an existing file when running as root.
+bool WriteFileAtomic(const std::string& path, const std::string& content,
+                     mode_t mode, std::string* error);
+
+std::string DirectoryOf(const std::string& path);
+
+// Holds an exclusive flock on a directory while alive.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::string& dir);
+  ~DirectoryLock();
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string error_;
+};
+
+}  // namespace wsman::certs
+
+#endif  // WSMAND_CERTS_FILE_UTIL_H_

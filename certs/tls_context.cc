@@ -1,0 +1,164 @@
+#include "certs/tls_context.h"
+
+#include <openssl/err.h>
+
+#include <ctime>
+#include <vector>
+
+#include "certs/openssl_util.h"
+
+namespace wsman::certs {
+namespace {
+
+// Client certificates are verified during the handshake, but a failure does
+// not abort it: the HTTP layer answers 401 (as WinRM does) and Basic still
+// works on the same connection. ClientCertInfo carries the result.
+int AcceptAndRecord(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+
+constexpr unsigned char kSessionIdContext[] = "wsmand";
+
+}  // namespace
+
+bool ParseTlsVersion(std::string_view text, int* version, std::string* error) {
+  if (text.starts_with("TLSv")) text.remove_prefix(4);
+  if (text == "1.2") {
+    *version = TLS1_2_VERSION;
+    return true;
+  }
+  if (text == "1.3") {
+    *version = TLS1_3_VERSION;
+    return true;
+  }
+  if (text == "1.0" || text == "1.1" || text == "1") {
+    *error = "TLS " + std::string(text) +
+             " is not supported; min_version must be 1.2 or 1.3";
+  } else {
+    *error =
+        "min_version must be 1.2 or 1.3, not \"" + std::string(text) + "\"";
+  }
+  return false;
+}
+
+bool ValidateTlsSettings(const TlsSettings& s, std::string* error) {
+  int version = 0;
+  if (!ParseTlsVersion(s.min_version, &version, error)) return false;
+  if (s.certificate.empty() || s.private_key.empty()) {
+    *error =
+        "https listeners need [tls] certificate and private_key (--tls-cert, "
+        "--tls-key; `wsmand cert create` makes them)";
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
+                                            ServerCertificateInfo* info,
+                                            std::string* error) {
+  ERR_clear_error();
+  if (!ValidateTlsSettings(s, error)) return nullptr;
+  int min_version = 0;
+  ParseTlsVersion(s.min_version, &min_version, error);
+
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) {
+    *error = "cannot create a TLS context: " + OpenSslErrors();
+    return nullptr;
+  }
+  SSL_CTX_set_min_proto_version(ctx.get(), min_version);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION |
+                                     SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                     SSL_OP_NO_COMPRESSION);
+  // Whole-record writes only (no partial writes): each response goes out
+  // with one SSL_write. The buffer may move between retries.
+  SSL_CTX_clear_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE);
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                                  SSL_MODE_RELEASE_BUFFERS);
+  // No session resumption: a reload must not be bypassed by an old ticket,
+  // and WinRM clients keep their connections alive instead.
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(ctx.get(), 0);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_id_context(ctx.get(), kSessionIdContext,
+                                 sizeof kSessionIdContext - 1);
+
+  const std::string& ciphers = s.ciphers.empty() ? kDefaultCiphers : s.ciphers;
+  if (SSL_CTX_set_cipher_list(ctx.get(), ciphers.c_str()) != 1) {
+    *error = "[tls] ciphers \"" + ciphers + "\" selects no usable cipher";
+    ERR_clear_error();
+    return nullptr;
+  }
+  const std::string& suites =
+      s.ciphersuites.empty() ? kDefaultCipherSuites : s.ciphersuites;
+  if (SSL_CTX_set_ciphersuites(ctx.get(), suites.c_str()) != 1) {
+    *error = "[tls] ciphersuites \"" + suites + "\" is not valid";
+    ERR_clear_error();
+    return nullptr;
+  }
+
+  std::vector<X509Ptr> certs;
+  if (!LoadCertificates(s.certificate, &certs, error)) return nullptr;
+  EvpPkeyPtr key = LoadPrivateKey(s.private_key, error);
+  if (!key) return nullptr;
+  if (SSL_CTX_use_certificate(ctx.get(), certs[0].get()) != 1) {
+    *error = s.certificate + ": " + OpenSslErrors();
+    return nullptr;
+  }
+  if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 ||
+      SSL_CTX_check_private_key(ctx.get()) != 1) {
+    ERR_clear_error();
+    *error = s.private_key + " does not belong to " + s.certificate;
+    return nullptr;
+  }
+  std::vector<X509Ptr> chain;
+  if (!s.chain.empty() && !LoadCertificates(s.chain, &chain, error)) {
+    return nullptr;
+  }
+  for (size_t i = 1; i < certs.size(); ++i)
+    chain.push_back(std::move(certs[i]));
+  for (const X509Ptr& c : chain) {
+    if (SSL_CTX_add1_chain_cert(ctx.get(), c.get()) != 1) {
+      *error = "cannot add a chain certificate: " + OpenSslErrors();
+      return nullptr;
+    }
+  }
+
+  if (!s.client_ca.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx.get(), s.client_ca.c_str(),
+                                      nullptr) != 1) {
+      ERR_clear_error();
+      *error = s.client_ca + ": cannot load the client CA bundle";
+      return nullptr;
+    }
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(s.client_ca.c_str());
+    if (names == nullptr) {
+      ERR_clear_error();
+      *error = s.client_ca + ": no CA certificate found";
+      return nullptr;
+    }
+    SSL_CTX_set_client_CA_list(ctx.get(), names);  // takes ownership
+    // Ask for a certificate, never require one: Basic and Identify without
+    // credentials keep working over HTTPS.
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, AcceptAndRecord);
+    SSL_CTX_set_verify_depth(ctx.get(), 8);
+  }
+
+  if (info != nullptr) {
+    X509* leaf = SSL_CTX_get0_certificate(ctx.get());
+    info->subject = NameToString(X509_get_subject_name(leaf));
+    info->thumbprint = Sha1Thumbprint(leaf);
+    info->not_after = NotAfterText(leaf);
+    info->expired = IsExpired(leaf, std::time(nullptr));
+  }
+  return std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
+}
+
+bool TlsContextHolder::Load(const TlsSettings& settings,
+                            ServerCertificateInfo* info, std::string* error) {
+  std::shared_ptr<SSL_CTX> ctx = BuildServerContext(settings, info, error);
+  if (!ctx) return false;
+  client_certs_.store(!settings.client_ca.empty());
+  ctx_.store(std::move(ctx));
+  return true;
+}
+
+}  // namespace wsman::certs

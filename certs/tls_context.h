@@ -1,0 +1,71 @@
+// The server's TLS configuration as one shared SSL_CTX: certificate, key
+// and chain from PEM files, TLS 1.2+ only, a modern cipher list, optional
+// client certificates. TlsContextHolder swaps a new context in atomically
+// (SIGHUP); connections keep the context they started with, because
+// SSL_new() takes its own reference.
+#ifndef WSMAND_CERTS_TLS_CONTEXT_H_
+#define WSMAND_CERTS_TLS_CONTEXT_H_
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace wsman::certs {
+
+// TLS 1.2 suites: forward secrecy and AEAD only.
+inline constexpr char kDefaultCiphers[] = "ECDHE+AESGCM:ECDHE+CHACHA20";
+// TLS 1.3 suites.
+inline constexpr char kDefaultCipherSuites[] =
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+    "TLS_AES_128_GCM_SHA256";
+
+struct TlsSettings {
+  std::string certificate;   // PEM: the server certificate, then optionally
+                             // its chain
+  std::string private_key;   // PEM, unencrypted
+  std::string chain;         // PEM intermediates ("" = none)
+  std::string ciphers;       // "" = kDefaultCiphers
+  std::string ciphersuites;  // "" = kDefaultCipherSuites
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+  std::string client_ca;  // PEM bundle; "" = no client certificates asked
+};
+
+// "1.2" / "1.3" (also "TLSv1.2", "TLSv1.3") to TLS1_2_VERSION /
+// TLS1_3_VERSION; 1.0 and 1.1 are refused.
+bool ParseTlsVersion(std::string_view text, int* version, std::string* error);
+
+// Checks what can be checked without reading files.
+bool ValidateTlsSettings(const TlsSettings& settings, std::string* error);
+
+// What was loaded, for the log.
+struct ServerCertificateInfo {
+  std::string subject;
+  std::string thumbprint;  // SHA-1
+  std::string not_after;
+  bool expired = false;
+};
+
+std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& settings,
+                                            ServerCertificateInfo* info,
+                                            std::string* error);
+
+class TlsContextHolder {
+ public:
+  // Builds a context from `settings` and swaps it in; on error the current
+  // one stays and false is returned.
+  bool Load(const TlsSettings& settings, ServerCertificateInfo* info,
+            std::string* error);
+  std::shared_ptr<SSL_CTX> Get() const { return ctx_.load(); }
+  bool client_certificates() const { return client_certs_.load(); }
+
+ private:
+  std::atomic<std::shared_ptr<SSL_CTX>> ctx_;
+  std::atomic<bool> client_certs_{false};
+};
+
+}  // namespace wsman::certs
+
+#endif  // WSMAND_CERTS_TLS_CONTEXT_H_
