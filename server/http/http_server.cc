@@ -70,11 +70,18 @@ bool HttpServer::Bind(const ListenAddress& address, std::string* error) {
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     if (ipv6) ::setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
   });
+  bool bound = false;
   if (address.port == 0) {
     bound_port_ = bind_to_any_port(address.host);
-    if (bound_port_ > 0) return true;
+    bound = bound_port_ > 0;
   } else if (bind_to_port(address.host, address.port)) {
     bound_port_ = address.port;
+    bound = true;
+  }
+  if (bound) {
+    // httplib listens with a backlog of 5; a burst of clients connecting at
+    // once would overflow it. Listening again raises the backlog.
+    ::listen(svr_sock_, SOMAXCONN);
     return true;
   }
   int err = errno;
