@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command 1: install what is needed, build, and run wsmand in the
-# foreground on http://127.0.0.1:5985/wsman with a local account created on
-# first run (its password is printed once). Extra arguments go to wsmand.
+# foreground on http://127.0.0.1:5985/wsman and https://127.0.0.1:5986/wsman
+# with a local account and a server certificate created on first run (the
+# password is printed once). Extra arguments go to wsmand; with a --listen
+# among them, only the listeners given there are served.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,11 +23,28 @@ if [ ! -s "$state/accounts" ]; then
 
 MSG
 fi
+tls="$state/tls"
+if [ ! -s "$tls/server.pem" ] || [ ! -s "$tls/server-key.pem" ]; then
+  build/wsmand cert create --out-dir "$tls" --force
+  echo "  (clients trust $tls/ca.pem; see docs/https.md)"
+fi
+# Defaults unless the arguments choose: --listen replaces the listeners,
+# --config brings its own [server] listen and [tls] settings.
+listen=(--listen http://127.0.0.1:5985 --listen https://127.0.0.1:5986)
+tls_args=(--tls-cert "$tls/server.pem" --tls-key "$tls/server-key.pem")
+for arg in "$@"; do
+  case "$arg" in
+    --listen|--listen=*) listen=() ;;
+    --config|--config=*) listen=(); tls_args=() ;;
+  esac
+done
 cat <<MSG
   Try it:
     curl -s -u wsman:PASSWORD -H 'Content-Type: application/soap+xml;charset=UTF-8' \\
       --data '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>' \\
       http://127.0.0.1:5985/wsman
+    (or https://127.0.0.1:5986/wsman with --cacert $tls/ca.pem)
 
 MSG
-exec build/wsmand --accounts "$state/accounts" "$@"
+exec build/wsmand --accounts "$state/accounts" "${listen[@]}" "${tls_args[@]}" \
+  "$@"
