@@ -14,6 +14,7 @@
 #include "certs/client_cert.h"
 #include "certs/openssl_util.h"
 #include "certs/tls_context.h"
+#include "server/config.h"
 #include "server/http/socket_stream.h"
 #include "tests/unit/auth_test_util.h"
 
@@ -271,3 +272,61 @@ TEST_F(TlsPair, PlainHttpOnTheTlsPortFailsTheHandshake) {
 
 }  // namespace
 }  // namespace wsman::certs
+
+namespace wsman::server {
+namespace {
+
+using auth::testing::TempDir;
+
+std::optional<ConfigError> LoadText(const TempDir& dir, const std::string& text,
+                                    Config* c) {
+  std::string path = dir.File("wsmand.toml");
+  std::ofstream(path) << text;
+  return LoadConfigFile(path, c);
+}
+
+TEST(TlsConfig, ReadsTheTlsTable) {
+  TempDir dir;
+  Config c;
+  auto err = LoadText(dir,
+                      "[server]\nlisten = [\"https://127.0.0.1:5986\"]\n"
+                      "[tls]\ncertificate = \"/c.pem\"\n"
+                      "private_key = \"/k.pem\"\nchain = \"/chain.pem\"\n"
+                      "ciphers = \"ECDHE+AESGCM\"\n"
+                      "ciphersuites = \"TLS_AES_128_GCM_SHA256\"\n"
+                      "min_version = \"1.3\"\nclient_ca = \"/ca.pem\"\n"
+                      "client_cert_map = \"/map\"\n",
+                      &c);
+  ASSERT_FALSE(err) << err->message;
+  EXPECT_EQ(c.tls_certificate, "/c.pem");
+  EXPECT_EQ(c.tls_private_key, "/k.pem");
+  EXPECT_EQ(c.tls_chain, "/chain.pem");
+  EXPECT_EQ(c.tls_ciphers, "ECDHE+AESGCM");
+  EXPECT_EQ(c.tls_ciphersuites, "TLS_AES_128_GCM_SHA256");
+  EXPECT_EQ(c.tls_min_version, "1.3");
+  EXPECT_EQ(c.tls_client_ca, "/ca.pem");
+  EXPECT_EQ(c.tls_client_cert_map, "/map");
+}
+
+TEST(TlsConfig, RefusesOldVersionsMissingFilesAndHalfClientAuth) {
+  TempDir dir;
+  Config c;
+  auto err = LoadText(dir, "[tls]\nmin_version = \"1.1\"\n", &c);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("min_version"), std::string::npos);
+  Config d;
+  err = LoadText(dir, "[server]\nlisten = [\"https://127.0.0.1:5986\"]\n", &d);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("tls.certificate"), std::string::npos);
+  Config e;
+  err = LoadText(dir, "[tls]\nclient_ca = \"/ca.pem\"\n", &e);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("client_cert_map"), std::string::npos);
+  Config f;
+  err = LoadText(dir, "[tls]\ncert = \"/c.pem\"\n", &f);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("unknown key tls.cert"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wsman::server
