@@ -289,7 +289,13 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
       chunk.data.assign(buf_[s], head_[s], take[s]);
       head_[s] += take[s];
       if (head_[s] == buf_[s].size()) {
-        buf_[s].clear();
+        // Drained: give large buffers back rather than keep a megabyte per
+        // finished command.
+        if (buf_[s].capacity() > 128 * 1024) {
+          std::string().swap(buf_[s]);
+        } else {
+          buf_[s].clear();
+        }
         head_[s] = 0;
       }
       out->chunks.push_back(std::move(chunk));

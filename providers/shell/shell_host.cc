@@ -342,7 +342,14 @@ Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
   if (!err.ok()) return err;
   ActiveRequest active(&shell->mu, &shell->active_requests,
                        &shell->last_activity, [this] { return Now(); });
-  return command->Receive(want_stdout, want_stderr, max_bytes, deadline, out);
+  err = command->Receive(want_stdout, want_stderr, max_bytes, deadline, out);
+  if (err.code == Errc::kShellNotFound) {
+    // Killed while waiting: by Delete (the shell is gone) or by a terminate
+    // signal (only the command is).
+    std::lock_guard<std::mutex> lock(shell->mu);
+    if (!shell->closed) err.code = Errc::kCommandNotFound;
+  }
+  return err;
 }
 
 Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
