@@ -1,5 +1,8 @@
 #include "server/auth/authenticator.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <openssl/crypto.h>
 #include <sys/stat.h>
 
@@ -57,12 +60,20 @@ Throttle::Options ThrottleOptions(const Authenticator::Options& o) {
 
 }  // namespace
 
+namespace {
+std::ptrdiff_t VerifySlots(int configured) {
+  if (configured > 0) return std::min(configured, 1024);
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+}  // namespace
+
 Authenticator::Authenticator(Options options)
     : options_(std::move(options)),
       cache_(CacheOptions(options_)),
       throttle_(ThrottleOptions(options_)),
       pam_(options_.pam_service, options_.pam_confdir),
-      stamp_(std::make_unique<FileStamp>()) {
+      stamp_(std::make_unique<FileStamp>()),
+      verify_slots_(VerifySlots(options_.max_concurrent_verifications)) {
   if (!options_.clock) options_.clock = SteadyClock();
 }
 
@@ -124,6 +135,7 @@ bool Authenticator::VerifyWithBackend(const std::string& user,
                                       const std::string& password,
                                       std::string_view peer,
                                       Identity* identity) {
+  backend_checks_.fetch_add(1, std::memory_order_relaxed);
   if (!options_.accounts_file.empty()) {
     std::shared_ptr<const AccountsFile> accounts =
         accounts_.load(std::memory_order_acquire);
@@ -175,6 +187,22 @@ AuthResult Authenticator::Authenticate(std::string_view authorization_header,
     throttle_.RecordSuccess(peer);
     result.outcome = AuthResult::kOk;
     result.identity = std::move(*cached);
+    return result;
+  }
+  // At most a few hashes at once. Whoever waited for a slot looks in the
+  // cache again: when many requests carry the same new credentials, one
+  // verifies them and the rest find the result.
+  verify_slots_.acquire();
+  struct Release {
+    std::counting_semaphore<1024>* slots;
+    ~Release() { slots->release(); }
+  } release{&verify_slots_};
+  if (std::optional<Identity> cached =
+          cache_.Lookup(creds->user, creds->password)) {
+    throttle_.RecordSuccess(peer);
+    result.outcome = AuthResult::kOk;
+    result.identity = std::move(*cached);
+    OPENSSL_cleanse(creds->password.data(), creds->password.size());
     return result;
   }
   const uint64_t generation = cache_.generation();

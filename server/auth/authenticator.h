@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,11 @@ class Authenticator {
     std::chrono::seconds failure_window{60};
     std::chrono::seconds max_backoff{60};
     size_t max_tracked_peers = 10000;
+    // Password hashes verified at once (0 = one per core, at least 2).
+    // yescrypt takes 16 MiB and ~12 ms per check: without a bound, a burst
+    // of clients missing the cache together (at start, or when the cache
+    // entry expires) or a flood of wrong passwords would cost 16 MiB each.
+    int max_concurrent_verifications = 0;
     // Re-read the accounts file (and clear the cache) when it changes on
     // disk, checked at most once per second, so `wsmand user del` takes
     // effect without a SIGHUP.
@@ -81,6 +87,9 @@ class Authenticator {
                           std::string_view peer);
 
   const Options& options() const { return options_; }
+  // Password checks that reached the backend (cache misses), for tests and
+  // diagnostics.
+  uint64_t backend_checks() const { return backend_checks_.load(); }
 
  private:
   struct FileStamp;
@@ -96,6 +105,8 @@ class Authenticator {
   std::mutex reload_mu_;              // serialises Reload
   std::unique_ptr<FileStamp> stamp_;  // guarded by reload_mu_
   std::atomic<int64_t> next_stat_ns_{0};
+  std::counting_semaphore<1024> verify_slots_;
+  std::atomic<uint64_t> backend_checks_{0};
 };
 
 }  // namespace wsman::auth

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -228,6 +229,42 @@ TEST_F(AuthAuthenticatorTest, ConcurrentAuthenticateAndReload) {
   stop = true;
   reloader.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+}  // namespace
+}  // namespace wsman::auth
+
+namespace wsman::auth {
+namespace {
+
+// Many requests with the same new credentials arriving together hash the
+// password only a few times (bounded slots; the rest find the cache).
+TEST(AuthConcurrencyTest, SimultaneousCacheMissesAreBoundedAndCoalesced) {
+  char tmpl[] = "/tmp/wsmand-auth-conc-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string accounts = std::string(tmpl) + "/accounts";
+  ASSERT_TRUE(AddAccount(accounts, "carol", "pw-carol").ok());
+  Authenticator::Options options;
+  options.accounts_file = accounts;
+  options.use_pam = false;
+  options.max_concurrent_verifications = 2;
+  auto created = Authenticator::Create(options);
+  ASSERT_TRUE(created.ok()) << created.message();
+  Authenticator& auth = *created.value();
+  const std::string header = "Basic Y2Fyb2w6cHctY2Fyb2w=";  // carol:pw-carol
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 32; ++i) {
+    threads.emplace_back([&, i] {
+      std::string peer = "10.9.0." + std::to_string(i);
+      if (auth.Authenticate(header, peer).outcome == AuthResult::kOk) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 32);
+  // Two slots: the first two verify, everyone after finds the cache.
+  EXPECT_LE(auth.backend_checks(), 2u);
+  std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace
