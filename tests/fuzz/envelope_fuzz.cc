@@ -12,10 +12,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   // The first byte picks the declared charset, the rest is the body.
-  wsman::soap::Charset declared =
-      data[0] % 3 == 0   ? wsman::soap::Charset::kUtf8
-      : data[0] % 3 == 1 ? wsman::soap::Charset::kUtf16LE
-                         : wsman::soap::Charset::kUtf16BE;
+  wsman::soap::Charset declared = data[0] % 3 == 0 ? wsman::soap::Charset::kUtf8
+                                  : data[0] % 3 == 1
+                                      ? wsman::soap::Charset::kUtf16LE
+                                      : wsman::soap::Charset::kUtf16BE;
   std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   auto utf8 = wsman::soap::DecodeToUtf8(body, declared);
   if (!utf8.ok()) return 0;

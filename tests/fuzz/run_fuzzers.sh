@@ -12,17 +12,38 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # Seeds: every recorded request, raw (envelope) and wrapped in HTTP (http).
-mkdir -p "$work/envelope_fuzz" "$work/http_fuzz"
+mkdir -p "$work/envelope_fuzz" "$work/http_fuzz" "$work/cim_fuzz" \
+  "$work/winrs_fuzz" "$work/wql_fuzz"
 i=0
 while IFS= read -r -d '' f; do
   i=$((i + 1))
   { printf '\000'; cat "$f"; } > "$work/envelope_fuzz/seed$i"
+  cp "$f" "$work/cim_fuzz/seed$i"
+  cp "$f" "$work/winrs_fuzz/seed$i"
   len=$(stat -c %s "$f")
   { printf 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml;charset=UTF-8\r\nAuthorization: Basic YTpi\r\nContent-Length: %d\r\n\r\n' "$len"; cat "$f"; } \
     > "$work/http_fuzz/seed$i"
 done < <(find "$vectors" -name '*.xml' -print0)
 printf 'POST /wsman-anon HTTP/1.1\r\nContent-Type: application/soap+xml\r\nContent-Length: 123\r\n\r\n<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Body><wsmid:Identify/></s:Body></s:Envelope>' \
   > "$work/http_fuzz/identify"
+
+q=0
+for query in "SELECT * FROM Win32_Process" \
+  "select Name, ProcessId from CIM_Process where ProcessId > 100 and (Name like 'ss%' or not Name is null)" \
+  "SELECT * FROM WSMAN_TestItem WHERE Id = 42 OR Name <> 'x' AND Size >= 1.5e3" \
+  "SELECT a FROM b WHERE NOT (c IS NOT NULL) AND d < -5"; do
+  q=$((q + 1)); printf '%s' "$query" > "$work/wql_fuzz/seed$q"
+done
+# CIM requests the integration tests send, as seeds for the engine target.
+for cls in WSMAN_TestItem WSMAN_TestTable WSMAN_TestPerson; do
+  for op in Get Delete; do
+    q=$((q + 1))
+    printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/%s</a:Action><a:MessageID>uuid:1</a:MessageID><w:ResourceURI>http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/%s</w:ResourceURI><w:SelectorSet><w:Selector Name="Id">42</w:Selector></w:SelectorSet></s:Header><s:Body/></s:Envelope>' \
+      "$op" "$cls" > "$work/cim_fuzz/seed-$op-$cls"
+  done
+  printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate</a:Action><a:MessageID>uuid:1</a:MessageID><w:ResourceURI>http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/%s</w:ResourceURI><w:OptionSet><w:Option Name="Count">3</w:Option></w:OptionSet></s:Header><s:Body><n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>2</w:MaxElements><w:Filter Dialect="http://schemas.microsoft.com/wbem/wsman/1/WQL">SELECT * FROM %s WHERE Id &lt; 3</w:Filter></n:Enumerate></s:Body></s:Envelope>' \
+    "$cls" "$cls" > "$work/cim_fuzz/seed-enum-$cls"
+done
 
 status=0
 for target in "$build"/tests/fuzz/*_fuzz; do
