@@ -1,23 +1,22 @@
-// Logging from the provider layer, which knows nothing of the server's
-// logger: the daemon installs a sink at start-up (SetLogSink); without one,
-// lines go to stderr.
+// Logging from the provider layer: the names providers use, on top of the
+// one structured logger every layer shares (base/log.h).
 #ifndef WSMAND_PROVIDERS_LOG_H_
 #define WSMAND_PROVIDERS_LOG_H_
 
 #include <initializer_list>
 #include <string_view>
-#include <utility>
+
+#include "base/log.h"
 
 namespace wsman::providers {
 
-enum class LogLevel { kDebug, kInfo, kWarn, kError };
-using LogField = std::pair<std::string_view, std::string_view>;
-using LogSink = void (*)(LogLevel, std::string_view event,
-                         std::initializer_list<LogField> fields);
+using LogLevel = log::Level;
+using LogField = log::Field;
 
-void SetLogSink(LogSink sink);
-void Log(LogLevel level, std::string_view event,
-         std::initializer_list<LogField> fields = {});
+inline void Log(LogLevel level, std::string_view event,
+                std::initializer_list<LogField> fields = {}) {
+  if (log::Enabled(level)) log::Write(level, event, fields);
+}
 
 }  // namespace wsman::providers
 

@@ -4,23 +4,12 @@
 #include <string>
 
 #include "providers/loader.h"
-#include "providers/log.h"
 #include "providers/registry.h"
+#include "base/log.h"
 #include "providers/testing/test_providers.h"
-#include "server/log.h"
 
 namespace wsman::server {
 namespace {
-
-void ProviderLogSink(providers::LogLevel level, std::string_view event,
-                     std::initializer_list<providers::LogField> fields) {
-  log::Level l = level == providers::LogLevel::kDebug  ? log::Level::kDebug
-                 : level == providers::LogLevel::kInfo ? log::Level::kInfo
-                 : level == providers::LogLevel::kWarn ? log::Level::kWarn
-                                                       : log::Level::kError;
-  if (l != log::Level::kError && !log::Enabled(l)) return;
-  log::Write(l, event, fields);
-}
 
 bool TestProvidersWanted(const Config& config) {
   const char* env = std::getenv("WSMAND_TEST_PROVIDERS");
@@ -31,7 +20,6 @@ bool TestProvidersWanted(const Config& config) {
 }  // namespace
 
 std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
-  providers::SetLogSink(&ProviderLogSink);
   auto registry =
       std::make_shared<providers::Registry>(config.providers_default_namespace);
   std::string error;

@@ -8,7 +8,7 @@
 
 #include "certs/tls_context.h"
 #include "server/listen_address.h"
-#include "server/log.h"
+#include "base/log.h"
 
 namespace wsman::server {
 namespace {

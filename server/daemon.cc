@@ -17,7 +17,7 @@
 #include "server/dispatch.h"
 #include "server/http/http_server.h"
 #include "server/listen_address.h"
-#include "server/log.h"
+#include "base/log.h"
 #include "server/operations/identify.h"
 #include "server/version.h"
 #include "server/wsman_endpoint.h"

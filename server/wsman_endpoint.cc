@@ -6,7 +6,7 @@
 #include "certs/cert_auth.h"
 #include "server/content_type.h"
 #include "server/http/http_server.h"
-#include "server/log.h"
+#include "base/log.h"
 #include "soap/charset.h"
 #include "soap/response_writer.h"
 

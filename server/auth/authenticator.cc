@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "server/auth/basic_credentials.h"
-#include "server/log.h"
+#include "base/log.h"
 
 namespace wsman::auth {
 

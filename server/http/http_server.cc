@@ -11,7 +11,7 @@
 #include "certs/openssl_util.h"
 #include "server/http/socket_stream.h"
 #include "server/http/worker_pool.h"
-#include "server/log.h"
+#include "base/log.h"
 
 namespace wsman::server::http {
 namespace {

@@ -1,8 +1,9 @@
-// Structured logging to stderr (the journal under systemd): one line per
-// event, "level=... key=value ...", values quoted when they contain spaces.
-// Thread-safe; each line is written with a single write(2).
-#ifndef WSMAND_SERVER_LOG_H_
-#define WSMAND_SERVER_LOG_H_
+// Structured logging for every layer, to stderr (the journal under systemd):
+// one line per event, "time=... level=... event=... key=value ...", values
+// quoted when they contain spaces. Thread-safe; each line is written with a
+// single write(2).
+#ifndef WSMAND_BASE_LOG_H_
+#define WSMAND_BASE_LOG_H_
 
 #include <initializer_list>
 #include <optional>
@@ -40,4 +41,4 @@ inline void Error(std::string_view e, std::initializer_list<Field> f = {}) {
 
 }  // namespace wsman::log
 
-#endif  // WSMAND_SERVER_LOG_H_
+#endif  // WSMAND_BASE_LOG_H_
