@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "base/log.h"
 #include "certs/cert_auth.h"
 #include "server/content_type.h"
 #include "server/http/http_server.h"
-#include "base/log.h"
 #include "soap/charset.h"
 #include "soap/response_writer.h"
 
@@ -240,6 +240,9 @@ void WsmanEndpoint::Handle(const httplib::Request& req, httplib::Response& res,
       if (request.max_envelope_size && *request.max_envelope_size < limit) {
         limit = *request.max_envelope_size;
       }
+      // Operations count UTF-8 bytes; a UTF-16 answer takes up to twice as
+      // many (ASCII), never more, so the budget is halved for it.
+      if (charset != soap::Charset::kUtf8) limit /= 2;
       OperationContext context{request,
                                anonymous ? nullptr : &auth_result.identity,
                                req.remote_addr, settings_.machine_name, limit};

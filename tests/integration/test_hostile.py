@@ -71,6 +71,11 @@ def test_hostile_body_gets_a_fault(daemon, name):
     assert headers["content-type"].startswith("application/soap+xml")
     assert data.startswith(b"<s:Envelope"), data[:200]
     assert b"/etc/passwd" not in data and b"root:" not in data
+    # Faults leak no internals: no source paths, stack traces, library names
+    # or versions.
+    for leak in (b"/work/", b".cc", b".h:", b"libxml", b"httplib", b"std::",
+                 b"OpenSSL", b"0.11.4", b"2.9.14", b"#0 ", b"Traceback"):
+        assert leak not in data, (leak, data[:500])
     assert elapsed < 5, elapsed
     if subcode:
         expect_fault((status, headers, data), subcode)
