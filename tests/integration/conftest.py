@@ -130,6 +130,11 @@ class Daemon:
                 self.proc.kill()
                 self.proc.wait()
         self.log_file.close()
+        if self.proc.returncode != 0:
+            # Say why in the test output before the workdir goes away.
+            tail = "".join(self.log().splitlines(True)[-40:])
+            print(f"\nwsmand exited with {self.proc.returncode}; log tail:\n"
+                  f"{tail}")
         return self.proc.returncode
 
 
