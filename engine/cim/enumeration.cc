@@ -157,8 +157,12 @@ void EnumerationManager::Spawn(std::function<void()> work) {
     std::lock_guard<std::mutex> lock(threads->mu);
     ++threads->running;
   }
-  std::thread([threads, work = std::move(work)] {
+  std::thread([threads, work = std::move(work)]() mutable {
     work();
+    // Drop what the work holds (the provider's context, the provider, the
+    // enumeration queue) before saying this thread is done: Shutdown() lets
+    // the engine and the process go away as soon as `running` reaches 0.
+    work = nullptr;
     std::lock_guard<std::mutex> lock(threads->mu);
     --threads->running;
     threads->cv.notify_all();
