@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "providers/host/host_providers.h"
 #include "providers/loader.h"
 #include "providers/registry.h"
 #include "base/log.h"
@@ -23,6 +24,12 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
   auto registry =
       std::make_shared<providers::Registry>(config.providers_default_namespace);
   std::string error;
+  if (config.providers_host &&
+      !providers::host::RegisterHostProviders(
+          registry.get(), providers::host::HostEnv::Real(), &error)) {
+    log::Error("startup", {{"error", error}});
+    return nullptr;
+  }
   if (TestProvidersWanted(config)) {
     if (!providers::testing::RegisterTestProviders(registry.get(), &error)) {
       log::Error("startup", {{"error", error}});

@@ -251,6 +251,7 @@ std::optional<ConfigError> ReadProviders(const std::string& path,
   WSMAND_TRY(r.String("default_namespace", &c->providers_default_namespace));
   WSMAND_TRY(r.String("directory", &c->providers_directory));
   WSMAND_TRY(r.Bool("test_providers", &c->providers_test_providers));
+  WSMAND_TRY(r.Bool("host", &c->providers_host));
   return r.RejectUnknown();
 }
 

@@ -1,0 +1,558 @@
+#include "providers/host/readers.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+namespace wsman::providers::host {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    if (i > start) out.push_back(line.substr(start, i - start));
+  }
+  return out;
+}
+
+uint64_t ToU64(std::string_view s) {
+  return std::strtoull(std::string(s).c_str(), nullptr, 10);
+}
+int64_t ToI64(std::string_view s) {
+  return std::strtoll(std::string(s).c_str(), nullptr, 10);
+}
+
+// Decodes mountinfo's octal escapes (\040 for a space).
+std::string Unescape(std::string_view s) {
+  auto oct = [](char c) { return c >= '0' && c <= '7'; };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && oct(s[i + 1]) && oct(s[i + 2]) &&
+        oct(s[i + 3])) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+                               (s[i + 3] - '0'));
+      i += 3;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::optional<std::string> ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  if (n < 0) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::vector<std::string> ListDir(const std::string& path) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    out.push_back(std::move(name));
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+unsigned PrefixFromMask(const sockaddr* mask) {
+  if (!mask) return 0;
+  unsigned n = 0;
+  if (mask->sa_family == AF_INET) {
+    uint32_t m =
+        ntohl(reinterpret_cast<const sockaddr_in*>(mask)->sin_addr.s_addr);
+    n = static_cast<unsigned>(std::popcount(m));
+  } else if (mask->sa_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(mask);
+    for (uint8_t byte : a->sin6_addr.s6_addr) n += std::popcount(byte);
+  }
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+std::optional<std::string> ReadFirstLine(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return std::nullopt;
+  size_t nl = text->find('\n');
+  return std::string(Trim(std::string_view(*text).substr(0, nl)));
+}
+
+HostEnv HostEnv::Real() {
+  HostEnv env;
+  env.root = "/";
+  env.statvfs = [](const std::string& path) -> std::optional<FsStats> {
+    struct statvfs s;
+    if (::statvfs(path.c_str(), &s) != 0) return std::nullopt;
+    FsStats f;
+    f.block_size = s.f_frsize ? s.f_frsize : s.f_bsize;
+    f.blocks = s.f_blocks;
+    f.blocks_free = s.f_bfree;
+    f.blocks_avail = s.f_bavail;
+    f.read_only = (s.f_flag & ST_RDONLY) != 0;
+    return f;
+  };
+  env.ifaddrs = [] {
+    std::vector<IfAddress> out;
+    struct ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) return out;
+    for (struct ifaddrs* i = list; i; i = i->ifa_next) {
+      if (!i->ifa_addr) continue;
+      int family = i->ifa_addr->sa_family;
+      if (family != AF_INET && family != AF_INET6) continue;
+      char text[INET6_ADDRSTRLEN] = {};
+      const void* a =
+          family == AF_INET
+              ? static_cast<const void*>(
+                    &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+              : static_cast<const void*>(
+                    &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+      if (!::inet_ntop(family, a, text, sizeof text)) continue;
+      out.push_back(
+          {i->ifa_name, family, text, PrefixFromMask(i->ifa_netmask)});
+    }
+    ::freeifaddrs(list);
+    return out;
+  };
+  env.uname = [] {
+    struct utsname u;
+    UnameInfo info;
+    if (::uname(&u) == 0) {
+      info = {u.sysname, u.nodename, u.release, u.version, u.machine};
+    }
+    return info;
+  };
+  env.getenv = [](const char* name) -> std::optional<std::string> {
+    const char* v = ::getenv(name);
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+  env.utc_offset_minutes = [](time_t t) {
+    struct tm tm;
+    if (!::localtime_r(&t, &tm)) return 0;
+    return static_cast<int>(tm.tm_gmtoff / 60);
+  };
+  env.now = [] { return ::time(nullptr); };
+  env.clock_ticks = ::sysconf(_SC_CLK_TCK);
+  env.page_size = ::sysconf(_SC_PAGESIZE);
+  return env;
+}
+
+std::string HostEnv::Path(std::string_view path) const {
+  std::string out = root;
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  if (path.empty() || path[0] != '/') out += '/';
+  out += path;
+  return out;
+}
+
+std::map<std::string, std::string> ReadOsRelease(const HostEnv& env) {
+  std::map<std::string, std::string> out;
+  auto text = ReadFile(env.Path("/etc/os-release"));
+  if (!text) text = ReadFile(env.Path("/usr/lib/os-release"));
+  if (!text) return out;
+  for (std::string_view line : Lines(*text)) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string key(Trim(line.substr(0, eq)));
+    std::string_view v = Trim(line.substr(eq + 1));
+    std::string value;
+    if (!v.empty() && (v[0] == '"' || v[0] == '\'')) {
+      char q = v[0];
+      for (size_t i = 1; i < v.size() && v[i] != q; ++i) {
+        if (v[i] == '\\' && q == '"' && i + 1 < v.size()) ++i;
+        value += v[i];
+      }
+    } else {
+      value = std::string(v);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> ReadMemInfo(const HostEnv& env) {
+  std::map<std::string, uint64_t> out;
+  auto text = ReadFile(env.Path("/proc/meminfo"));
+  if (!text) return out;
+  for (std::string_view line : Lines(*text)) {
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    auto f = Fields(line.substr(colon + 1));
+    if (f.empty()) continue;
+    out[std::string(line.substr(0, colon))] = ToU64(f[0]);
+  }
+  return out;
+}
+
+std::optional<double> ReadUptime(const HostEnv& env) {
+  auto line = ReadFirstLine(env.Path("/proc/uptime"));
+  if (!line) return std::nullopt;
+  auto f = Fields(*line);
+  if (f.empty()) return std::nullopt;
+  return std::strtod(std::string(f[0]).c_str(), nullptr);
+}
+
+std::optional<time_t> ReadBootTime(const HostEnv& env) {
+  auto text = ReadFile(env.Path("/proc/stat"));
+  if (!text) return std::nullopt;
+  for (std::string_view line : Lines(*text)) {
+    auto f = Fields(line);
+    if (f.size() >= 2 && f[0] == "btime") {
+      return static_cast<time_t>(ToI64(f[1]));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<LoadAvg> ReadLoadAvg(const HostEnv& env) {
+  auto line = ReadFirstLine(env.Path("/proc/loadavg"));
+  if (!line) return std::nullopt;
+  auto f = Fields(*line);
+  if (f.size() < 4) return std::nullopt;
+  LoadAvg l;
+  l.one = std::strtod(std::string(f[0]).c_str(), nullptr);
+  l.five = std::strtod(std::string(f[1]).c_str(), nullptr);
+  l.fifteen = std::strtod(std::string(f[2]).c_str(), nullptr);
+  size_t slash = f[3].find('/');
+  if (slash != std::string_view::npos) {
+    l.running = static_cast<unsigned>(ToU64(f[3].substr(0, slash)));
+    l.total = static_cast<unsigned>(ToU64(f[3].substr(slash + 1)));
+  }
+  return l;
+}
+
+std::vector<CpuSocket> ReadCpuInfo(const HostEnv& env) {
+  std::vector<CpuSocket> sockets;
+  auto text = ReadFile(env.Path("/proc/cpuinfo"));
+  if (!text) return sockets;
+  // One block per logical processor, separated by blank lines.
+  std::map<unsigned, CpuSocket> by_id;
+  std::map<unsigned, std::set<std::string>> core_ids;
+  std::map<std::string, std::string> block;
+  auto flush = [&] {
+    if (block.find("processor") == block.end()) {
+      block.clear();
+      return;
+    }
+    unsigned id = 0;
+    if (auto it = block.find("physical id"); it != block.end()) {
+      id = static_cast<unsigned>(ToU64(it->second));
+    }
+    CpuSocket& s = by_id[id];
+    s.physical_id = id;
+    ++s.logical;
+    if (s.logical == 1) {
+      s.vendor = block["vendor_id"];
+      s.model_name = block["model name"];
+      s.mhz = std::strtod(block["cpu MHz"].c_str(), nullptr);
+      s.family = block["cpu family"];
+      s.model = block["model"];
+      s.stepping = block["stepping"];
+      std::string flags = " " + block["flags"] + " ";
+      s.long_mode = flags.find(" lm ") != std::string::npos;
+      if (block.count("cpu cores")) {
+        s.cores = static_cast<unsigned>(ToU64(block["cpu cores"]));
+      }
+    }
+    if (auto it = block.find("core id"); it != block.end()) {
+      core_ids[id].insert(it->second);
+    }
+    block.clear();
+  };
+  for (std::string_view line : Lines(*text)) {
+    if (Trim(line).empty()) {
+      flush();
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    block[std::string(Trim(line.substr(0, colon)))] =
+        std::string(Trim(line.substr(colon + 1)));
+  }
+  flush();
+  for (auto& [id, s] : by_id) {
+    if (s.cores == 0) {
+      s.cores = core_ids[id].empty()
+                    ? s.logical
+                    : static_cast<unsigned>(core_ids[id].size());
+    }
+    sockets.push_back(s);
+  }
+  return sockets;
+}
+
+unsigned CountLogicalCpus(const HostEnv& env) {
+  unsigned n = 0;
+  for (const CpuSocket& s : ReadCpuInfo(env)) n += s.logical;
+  return n;
+}
+
+std::vector<pid_t> ListPids(const HostEnv& env) {
+  std::vector<pid_t> out;
+  DIR* d = ::opendir(env.Path("/proc").c_str());
+  if (!d) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    const char* n = e->d_name;
+    if (*n < '1' || *n > '9') continue;
+    char* end = nullptr;
+    long v = std::strtol(n, &end, 10);
+    if (*end == '\0' && v > 0) out.push_back(static_cast<pid_t>(v));
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
+  std::string dir = env.Path("/proc/" + std::to_string(pid));
+  auto stat = ReadFile(dir + "/stat");
+  if (!stat) return std::nullopt;
+  ProcessInfo p;
+  p.pid = pid;
+  // "pid (comm) state ppid ..." — comm may hold spaces and parentheses.
+  size_t open = stat->find('(');
+  size_t close = stat->rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) {
+    return std::nullopt;
+  }
+  p.name = stat->substr(open + 1, close - open - 1);
+  auto f = Fields(std::string_view(*stat).substr(close + 1));
+  // f[0] = state (field 3), so field N is f[N - 3].
+  if (f.size() < 22) return std::nullopt;
+  p.state = f[0].empty() ? '?' : f[0][0];
+  p.ppid = static_cast<pid_t>(ToI64(f[1]));
+  p.session = static_cast<int>(ToI64(f[3]));
+  p.utime = ToU64(f[11]);
+  p.stime = ToU64(f[12]);
+  p.priority = ToI64(f[15]);
+  p.nice = ToI64(f[16]);
+  p.threads = ToU64(f[17]);
+  p.start_ticks = ToU64(f[19]);
+  p.vsize = ToU64(f[20]);
+  p.rss_pages = ToU64(f[21]);
+  if (auto status = ReadFile(dir + "/status")) {
+    for (std::string_view line : Lines(*status)) {
+      size_t colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string_view key = line.substr(0, colon);
+      std::string_view rest = line.substr(colon + 1);
+      auto v = Fields(rest);
+      if (key == "Name") {
+        p.name = std::string(Trim(rest));
+      } else if (key == "Uid" && !v.empty()) {
+        p.uid = static_cast<uid_t>(ToU64(v[0]));
+      } else if (key == "Gid" && !v.empty()) {
+        p.gid = static_cast<gid_t>(ToU64(v[0]));
+      } else if (key == "VmPeak" && !v.empty()) {
+        p.vm_peak_kb = ToU64(v[0]);
+      } else if (key == "VmHWM" && !v.empty()) {
+        p.vm_hwm_kb = ToU64(v[0]);
+      }
+    }
+  }
+  if (auto cmd = ReadFile(dir + "/cmdline")) {
+    while (!cmd->empty() && cmd->back() == '\0') cmd->pop_back();
+    std::replace(cmd->begin(), cmd->end(), '\0', ' ');
+    p.cmdline = std::move(*cmd);
+  }
+  p.exe = ReadLink(dir + "/exe");
+  if (p.exe) {
+    constexpr std::string_view kDeleted = " (deleted)";
+    if (p.exe->size() > kDeleted.size() &&
+        p.exe->compare(p.exe->size() - kDeleted.size(), kDeleted.size(),
+                       kDeleted) == 0) {
+      p.exe->resize(p.exe->size() - kDeleted.size());
+    }
+  }
+  return p;
+}
+
+std::vector<Mount> ReadMounts(const HostEnv& env) {
+  std::vector<Mount> out;
+  auto text = ReadFile(env.Path("/proc/self/mountinfo"));
+  if (!text) return out;
+  for (std::string_view line : Lines(*text)) {
+    auto f = Fields(line);
+    // id parent major:minor root mountpoint options [optional...] - fstype
+    // source superoptions
+    size_t dash = 0;
+    for (size_t i = 6; i < f.size(); ++i) {
+      if (f[i] == "-") {
+        dash = i;
+        break;
+      }
+    }
+    if (dash == 0 || dash + 1 >= f.size()) continue;
+    Mount m;
+    std::string_view mm = f[2];
+    size_t colon = mm.find(':');
+    if (colon != std::string_view::npos) {
+      m.major = static_cast<unsigned>(ToU64(mm.substr(0, colon)));
+      m.minor = static_cast<unsigned>(ToU64(mm.substr(colon + 1)));
+    }
+    m.mount_point = Unescape(f[4]);
+    m.options = std::string(f[5]);
+    m.fs_type = std::string(f[dash + 1]);
+    m.source = dash + 2 < f.size() ? Unescape(f[dash + 2]) : std::string();
+    auto same = std::find_if(out.begin(), out.end(), [&](const Mount& o) {
+      return o.mount_point == m.mount_point;
+    });
+    if (same != out.end()) out.erase(same);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool IsPseudoFs(std::string_view t) {
+  static constexpr std::string_view kPseudo[] = {
+      "proc",        "sysfs",   "cgroup",     "cgroup2",    "devpts",
+      "mqueue",      "debugfs", "tracefs",    "securityfs", "pstore",
+      "bpf",         "autofs",  "configfs",   "fusectl",    "hugetlbfs",
+      "binfmt_misc", "nsfs",    "rpc_pipefs", "efivarfs",   "selinuxfs",
+      "devtmpfs"};
+  return std::find(std::begin(kPseudo), std::end(kPseudo), t) !=
+         std::end(kPseudo);
+}
+
+std::vector<NetInterface> ReadInterfaces(const HostEnv& env) {
+  std::vector<NetInterface> out;
+  std::string base = env.Path("/sys/class/net");
+  for (const std::string& name : ListDir(base)) {
+    std::string dir = base + "/" + name;
+    NetInterface n;
+    n.name = name;
+    auto index = ReadFirstLine(dir + "/ifindex");
+    if (!index) continue;  // not an interface
+    n.index = static_cast<unsigned>(ToU64(*index));
+    n.mac = ReadFirstLine(dir + "/address").value_or("");
+    if (auto mtu = ReadFirstLine(dir + "/mtu"); mtu && !mtu->empty()) {
+      n.mtu = static_cast<uint32_t>(ToU64(*mtu));
+    }
+    if (auto speed = ReadFirstLine(dir + "/speed"); speed && !speed->empty()) {
+      int64_t s = ToI64(*speed);
+      if (s >= 0) n.speed_mbps = s;
+    }
+    n.operstate = ReadFirstLine(dir + "/operstate").value_or("unknown");
+    n.type = static_cast<unsigned>(
+        ToU64(ReadFirstLine(dir + "/type").value_or("0")));
+    struct stat st;
+    n.physical = ::lstat((dir + "/device").c_str(), &st) == 0;
+    out.push_back(std::move(n));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const NetInterface& a, const NetInterface& b) {
+              return a.index < b.index;
+            });
+  return out;
+}
+
+Dmi ReadDmi(const HostEnv& env) {
+  Dmi d;
+  d.vendor = ReadFirstLine(env.Path("/sys/class/dmi/id/sys_vendor"));
+  d.product = ReadFirstLine(env.Path("/sys/class/dmi/id/product_name"));
+  if (d.vendor && d.vendor->empty()) d.vendor.reset();
+  if (d.product && d.product->empty()) d.product.reset();
+  return d;
+}
+
+std::string ReadHostName(const HostEnv& env) {
+  auto h = ReadFirstLine(env.Path("/proc/sys/kernel/hostname"));
+  if (h && !h->empty()) return *h;
+  return env.uname ? env.uname().nodename : std::string();
+}
+
+std::string ReadDomainName(const HostEnv& env) {
+  auto d = ReadFirstLine(env.Path("/proc/sys/kernel/domainname"));
+  if (d && !d->empty() && *d != "(none)") return *d;
+  std::string host = ReadHostName(env);
+  size_t dot = host.find('.');
+  if (dot != std::string::npos) return host.substr(dot + 1);
+  return {};
+}
+
+std::string ReadTimeZone(const HostEnv& env) {
+  auto tz = ReadFirstLine(env.Path("/etc/timezone"));
+  if (tz && !tz->empty()) return *tz;
+  if (auto link = ReadLink(env.Path("/etc/localtime"))) {
+    size_t at = link->find("zoneinfo/");
+    if (at != std::string::npos) return link->substr(at + 9);
+  }
+  return "UTC";
+}
+
+std::string ReadLocale(const HostEnv& env) {
+  if (env.getenv) {
+    for (const char* name : {"LC_ALL", "LANG"}) {
+      auto v = env.getenv(name);
+      if (v && !v->empty()) return *v;
+    }
+  }
+  return "C";
+}
+
+}  // namespace wsman::providers::host
