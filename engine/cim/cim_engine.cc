@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "engine/cim/class_schema.h"
 #include "engine/cim/mi_faults.h"
 #include "providers/log.h"
 #include "soap/duration.h"
@@ -167,6 +168,9 @@ std::optional<soap::Status> CimEngine::Handle(const OperationContext& c,
       return soap::Status(soap::Fault(soap::FaultCode::kAccessDenied));
     }
     return Enumerate(c, t, out);
+  }
+  if (r.action == kGet && IsClassSchemaUri(r.resource_uri)) {
+    return AnswerClassSchemaGet(c, *registry_, t.ns, out);
   }
   t.class_name = registry_->ClassFromResourceUri(r.resource_uri);
   if (t.class_name.empty()) return std::nullopt;

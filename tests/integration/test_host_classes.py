@@ -245,3 +245,54 @@ def test_wql_over_processes(daemon):  # noqa: F811
 def test_microsoft_and_dmtf_uris(daemon, cls):  # noqa: F811
     assert enum_all(daemon, cls, uri=MSFT + cls)
     assert enum_all(daemon, cls, uri=DMTF + cls)
+
+
+SCHEMA = "http://schemas.dmtf.org/wbem/cim-xml/2/cim-schema/2/"
+
+
+def get_class(d, cls, uri=SCHEMA + "*"):
+    from conftest import envelope
+    from cim_util import TRANSFER, headers
+    sels = {"__cimnamespace": "root/cimv2"}
+    if cls:
+        sels["ClassName"] = cls
+    return d.post(envelope(TRANSFER + "Get", uri, "",
+                           extra=headers(selectors=sels)))
+
+
+def test_class_schema_get(daemon):  # noqa: F811
+    import xml.etree.ElementTree as ET
+    status, _, body = get_class(daemon, "Win32_Process")
+    assert status == 200, body
+    root = ET.fromstring(body)
+    cls = root.find(".//CLASS")
+    assert cls.get("NAME") == "Win32_Process"
+    assert cls.get("SUPERCLASS") == "CIM_Process"
+    props_ = {p.get("NAME"): p for p in cls.findall("PROPERTY")}
+    assert props_["ProcessId"].get("TYPE") == "uint32"
+    assert props_["CreationDate"].get("TYPE") == "datetime"
+    keys = [p.get("NAME") for p in cls if p.find(
+        "QUALIFIER[@NAME='Key']") is not None]
+    assert keys == ["Handle"]
+    methods = {m.get("NAME"): m for m in cls.findall("METHOD")}
+    assert set(methods) == {"Create", "Terminate", "GetOwner"}
+    create = methods["Create"]
+    assert create.get("TYPE") == "uint32"
+    assert create.find("QUALIFIER[@NAME='Static']") is not None
+    params = {p.get("NAME"): p for p in create.findall("PARAMETER")}
+    assert params["CommandLine"].find("QUALIFIER[@NAME='In']") is not None
+    assert params["ProcessId"].find("QUALIFIER[@NAME='Out']") is not None
+    # An association: references with their classes.
+    status, _, body = get_class(daemon, None, uri=SCHEMA + "CIM_OSProcess")
+    assert status == 200, body
+    refs = ET.fromstring(body).findall(".//CLASS/PROPERTY.REFERENCE")
+    assert {(r.get("NAME"), r.get("REFERENCECLASS")) for r in refs} == {
+        ("GroupComponent", "CIM_OperatingSystem"),
+        ("PartComponent", "CIM_Process")}
+    # Arrays.
+    status, _, body = get_class(daemon, "Win32_NetworkAdapterConfiguration")
+    arrays = [p.get("NAME") for p in
+              ET.fromstring(body).findall(".//CLASS/PROPERTY.ARRAY")]
+    assert "IPAddress" in arrays
+    expect_fault(get_class(daemon, "No_SuchClass"), "DestinationUnreachable")
+    expect_fault(get_class(daemon, None), "InvalidSelectors")
