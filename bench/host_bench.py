@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Host provider benchmark: a full Enumerate + Pulls of Win32_Process with
+2,000 extra processes on the host (`sleep` children started for the run and
+reaped after it): milliseconds per enumeration and instances/s, at
+MaxElements 100 and 1000, plus one Get by Handle and one Win32_OperatingSystem
+enumeration for scale. Prints figures; asserts nothing.
+
+Usage: bench/host_bench.py [--wsmand build/wsmand] [--processes 2000]
+                           [--rounds 10]
+Starts its own wsmand (default configuration: host providers on) on a
+loopback port.
+"""
+import argparse
+import base64
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+USER, PASSWORD = "benchuser", "bench-Pass1"
+MSFT = "http://schemas.microsoft.com/wbem/wscim/1/cim-schema/2/"
+ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
+GET = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get"
+CTX = re.compile(rb"<n:EnumerationContext>([^<]+)</n:EnumerationContext>")
+
+
+def envelope(action, cls, body, selectors=""):
+    return (
+        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+        'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" '
+        'xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration">'
+        '<s:Header><a:To>http://localhost/wsman</a:To>'
+        f'<w:ResourceURI s:mustUnderstand="true">{MSFT}{cls}</w:ResourceURI>'
+        '<a:ReplyTo><a:Address s:mustUnderstand="true">http://schemas.'
+        'xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>'
+        f'</a:ReplyTo><a:Action s:mustUnderstand="true">{action}'
+        f'</a:Action><a:MessageID>uuid:{uuid.uuid4()}</a:MessageID>'
+        '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
+        f'<w:OperationTimeout>PT60S</w:OperationTimeout>{selectors}'
+        f'</s:Header><s:Body>{body}</s:Body></s:Envelope>').encode()
+
+
+class Daemon:
+    def __init__(self, wsmand):
+        self.dir = tempfile.mkdtemp(prefix="wsmand-host-bench-")
+        accounts = os.path.join(self.dir, "accounts")
+        subprocess.run([wsmand, "user", "add", USER, "--accounts", accounts,
+                        "--password-stdin"], input=PASSWORD + "\n",
+                       text=True, check=True, capture_output=True)
+        self.log = open(os.path.join(self.dir, "log"), "w+")
+        self.proc = subprocess.Popen(
+            [wsmand, "--listen", "http://127.0.0.1:0", "--accounts", accounts,
+             "--log-level", "info"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = None
+        for _ in range(500):
+            with open(self.log.name) as f:
+                m = re.search(r"url=http://127\.0\.0\.1:(\d+)", f.read())
+            if m:
+                self.port = int(m.group(1))
+                break
+            time.sleep(0.02)
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        self.headers = {"Authorization": "Basic " + token,
+                        "Content-Type": "application/soap+xml;charset=UTF-8"}
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                               timeout=120)
+
+    def post(self, body):
+        self.conn.request("POST", "/wsman", body=body, headers=self.headers)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        if resp.status != 200:
+            raise RuntimeError(data[:2000])
+        return data
+
+    def stop(self):
+        self.conn.close()
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def enumerate_all(d, cls, max_elements):
+    """One optimized Enumerate, then Pulls to the end: (items, bytes)."""
+    body = ("<n:Enumerate><w:OptimizeEnumeration/>"
+            f"<w:MaxElements>{max_elements}</w:MaxElements></n:Enumerate>")
+    data = d.post(envelope(ENUM + "Enumerate", cls, body))
+    tag = f"<p:{cls} ".encode()
+    items, nbytes = data.count(tag), len(data)
+    while b"EndOfSequence" not in data:
+        context = CTX.search(data).group(1).decode()
+        data = d.post(envelope(
+            ENUM + "Pull", cls,
+            f"<n:Pull><n:EnumerationContext>{context}</n:EnumerationContext>"
+            f"<n:MaxElements>{max_elements}</n:MaxElements></n:Pull>"))
+        items += data.count(tag)
+        nbytes += len(data)
+    return items, nbytes
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wsmand", default=os.path.join(here, "..", "build",
+                                                     "wsmand"))
+    ap.add_argument("--processes", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=10)
+    args = ap.parse_args()
+
+    children = []
+    try:
+        for _ in range(args.processes):
+            children.append(subprocess.Popen(
+                ["sleep", "1000"], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        total = len([p for p in os.listdir("/proc") if p.isdigit()])
+        print(f"Win32_Process with {args.processes} extra sleep processes "
+              f"({total} processes on the host), {os.cpu_count()} CPUs")
+        d = Daemon(args.wsmand)
+        try:
+            enumerate_all(d, "Win32_Process", 100)  # warm-up
+            for max_elements in (100, 1000):
+                times, items, nbytes = [], 0, 0
+                for _ in range(args.rounds):
+                    start = time.monotonic()
+                    items, nbytes = enumerate_all(d, "Win32_Process",
+                                                  max_elements)
+                    times.append(time.monotonic() - start)
+                times.sort()
+                median = times[len(times) // 2]
+                print(f"  MaxElements {max_elements:4d}: {items} instances, "
+                      f"median {median * 1000:.0f} ms per enumeration "
+                      f"(min {times[0] * 1000:.0f}, max "
+                      f"{times[-1] * 1000:.0f} ms over {args.rounds}) = "
+                      f"{items / median:,.0f} instances/s, "
+                      f"{nbytes / 1e6:.1f} MB per enumeration")
+            pid = children[0].pid
+            sel = ('<w:SelectorSet><w:Selector Name="Handle">'
+                   f'{pid}</w:Selector></w:SelectorSet>')
+            start = time.monotonic()
+            for _ in range(100):
+                d.post(envelope(GET, "Win32_Process", "", sel))
+            print(f"  Get Win32_Process by Handle: "
+                  f"{(time.monotonic() - start) * 10:.2f} ms per Get")
+            start = time.monotonic()
+            for _ in range(20):
+                enumerate_all(d, "Win32_OperatingSystem", 10)
+            print(f"  Enumerate Win32_OperatingSystem: "
+                  f"{(time.monotonic() - start) * 50:.1f} ms")
+        finally:
+            d.stop()
+    finally:
+        for p in children:
+            p.send_signal(signal.SIGKILL)
+        for p in children:
+            p.wait()
+
+
+if __name__ == "__main__":
+    main()
