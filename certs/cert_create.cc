@@ -15,9 +15,11 @@
 #include <ctime>
 #include <ostream>
 
-#include "certs/file_util.h"
+#include "base/file_util.h"
 
 namespace wsman::certs {
+
+using base::WriteFileAtomic;
 namespace {
 
 // Host names go into an OpenSSL extension string: allow DNS characters only

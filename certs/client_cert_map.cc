@@ -5,10 +5,17 @@
 #include <chrono>
 #include <ostream>
 
-#include "certs/file_util.h"
+#include "base/file_util.h"
 #include "certs/openssl_util.h"
 
 namespace wsman::certs {
+
+using base::DirectoryLock;
+using base::DirectoryOf;
+using base::JoinLines;
+using base::ReadWholeFile;
+using base::SplitLines;
+using base::WriteFileAtomic;
 namespace {
 
 char Lower(char c) {
@@ -68,24 +75,6 @@ std::string Quote(std::string_view value) {
     out.push_back(c);
   }
   out.push_back('"');
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& content) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < content.size()) {
-    size_t nl = content.find('\n', start);
-    if (nl == std::string::npos) nl = content.size();
-    lines.push_back(content.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
-}
-
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
   return out;
 }
 

@@ -15,42 +15,11 @@
 #include <ostream>
 #include <random>
 
+#include "base/file_util.h"
 #include "server/auth/basic_credentials.h"
 
 namespace wsman::auth {
 namespace {
-
-// RAII file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { Reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void Reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  int Release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
-std::string Errno(std::string_view what, std::string_view path, int err) {
-  std::string m(path);
-  m += ": ";
-  m += what;
-  m += ": ";
-  m += std::strerror(err);
-  return m;
-}
 
 bool IsAcceptedHash(std::string_view hash) {
   if (!hash.starts_with("$y$") && !hash.starts_with("$6$")) return false;
@@ -85,111 +54,21 @@ std::string RandomToken() {
   return s;
 }
 
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // Reads the whole file; *missing tells ENOENT apart from other errors.
 StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
-  if (missing) *missing = false;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    int err = errno;
-    if (err == ENOENT && missing) *missing = true;
-    return Status::Error(Errno("cannot open", path, err));
-  }
-  std::string content;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::Error(Errno("read failed", path, errno));
-    }
-    if (n == 0) break;
-    content.append(buf, static_cast<size_t>(n));
-    if (content.size() > (64u << 20)) {
-      return Status::Error(path + ": file too large");
-    }
+  std::string content, error;
+  if (!base::ReadWholeFile(path, &content, &error, missing)) {
+    return Status::Error(error);
   }
   return content;
-}
-
-Status WriteAtomic(const std::string& path, const std::string& content) {
-  std::string tmpl = path + ".tmpXXXXXX";
-  Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(Errno("cannot create", tmpl, errno));
-  auto fail = [&](std::string_view what, int err) {
-    fd.Reset();
-    ::unlink(tmpl.c_str());
-    return Status::Error(Errno(what, tmpl, err));
-  };
-  if (::fchmod(fd.get(), 0600) != 0) return fail("fchmod failed", errno);
-  // Keep the owner of an existing file (e.g. root editing the daemon's file).
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && geteuid() == 0 &&
-      ::fchown(fd.get(), st.st_uid, st.st_gid) != 0) {
-    return fail("fchown failed", errno);
-  }
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write failed", errno);
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd.get()) != 0) return fail("fsync failed", errno);
-  if (::close(fd.Release()) != 0) return fail("close failed", errno);
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    return Status::Error(Errno("rename failed", path, err));
-  }
-  Fd dir(::open(DirName(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.valid()) ::fsync(dir.get());
-  return Status::Ok();
-}
-
-std::vector<std::string> SplitLines(const std::string& content) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < content.size()) {
-    size_t nl = content.find('\n', start);
-    if (nl == std::string::npos) nl = content.size();
-    lines.push_back(content.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
-}
-
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) {
-    out += l;
-    out += '\n';
-  }
-  return out;
 }
 
 // Read-modify-write of the accounts file under an exclusive flock on its
 // directory. `edit` gets the parsed file and its raw lines.
 template <typename Edit>
 Status EditFile(const std::string& path, bool create_if_missing, Edit edit) {
-  Fd dir(::open(DirName(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid()) {
-    return Status::Error(Errno("cannot open directory", DirName(path), errno));
-  }
-  while (::flock(dir.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      return Status::Error(
-          Errno("cannot lock directory", DirName(path), errno));
-    }
-  }
+  base::DirectoryLock lock(base::DirectoryOf(path));
+  if (!lock.ok()) return Status::Error(lock.error());
   bool missing = false;
   StatusOr<std::string> content = ReadAll(path, &missing);
   if (!content.ok() && !(missing && create_if_missing)) {
@@ -198,11 +77,15 @@ Status EditFile(const std::string& path, bool create_if_missing, Edit edit) {
   std::string text = content.ok() ? std::move(content).value() : "";
   StatusOr<AccountsFile> parsed = AccountsFile::Parse(text, path);
   if (!parsed.ok()) return parsed.status();
-  std::vector<std::string> lines = SplitLines(text);
+  std::vector<std::string> lines = base::SplitLines(text);
   bool changed = false;
   Status s = edit(parsed.value(), lines, changed);
   if (!s.ok() || !changed) return s;
-  return WriteAtomic(path, JoinLines(lines));
+  std::string error;
+  if (!base::WriteFileAtomic(path, base::JoinLines(lines), 0600, &error)) {
+    return Status::Error(error);
+  }
+  return Status::Ok();
 }
 
 }  // namespace

@@ -1,15 +1,16 @@
-// File helpers for certs/: whole-file reads, atomic replacement (temporary
+// File helpers for every layer: whole-file reads, atomic replacement (temporary
 // file in the same directory, fsync, rename, fsync of the directory) with a
 // given mode, and an exclusive lock on a directory for read-modify-write
 // edits.
-#ifndef WSMAND_CERTS_FILE_UTIL_H_
-#define WSMAND_CERTS_FILE_UTIL_H_
+#ifndef WSMAND_BASE_FILE_UTIL_H_
+#define WSMAND_BASE_FILE_UTIL_H_
 
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
-namespace wsman::certs {
+namespace wsman::base {
 
 // Reads `path`; *missing (when given) tells ENOENT apart.
 bool ReadWholeFile(const std::string& path, std::string* content,
@@ -21,6 +22,11 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
                      mode_t mode, std::string* error);
 
 std::string DirectoryOf(const std::string& path);
+
+// The lines of `content` without their '\n' (a last line without one
+// counts), and back: every line followed by '\n'.
+std::vector<std::string> SplitLines(const std::string& content);
+std::string JoinLines(const std::vector<std::string>& lines);
 
 // Holds an exclusive flock on a directory while alive.
 class DirectoryLock {
@@ -37,6 +43,6 @@ class DirectoryLock {
   std::string error_;
 };
 
-}  // namespace wsman::certs
+}  // namespace wsman::base
 
-#endif  // WSMAND_CERTS_FILE_UTIL_H_
+#endif  // WSMAND_BASE_FILE_UTIL_H_
