@@ -3,10 +3,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "base/log.h"
 #include "providers/host/host_providers.h"
 #include "providers/loader.h"
 #include "providers/registry.h"
-#include "base/log.h"
 #include "providers/testing/test_providers.h"
 
 namespace wsman::server {

@@ -6,9 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/log.h"
 #include "certs/tls_context.h"
 #include "server/listen_address.h"
-#include "base/log.h"
 
 namespace wsman::server {
 namespace {
@@ -218,7 +218,8 @@ std::optional<ConfigError> ReadShell(const std::string& path,
     WSMAND_TRY(r.Int("max_concurrent_users", 0, 1000000, &v));
     c->shell_max_concurrent_users = static_cast<int>(v);
   }
-  WSMAND_TRY(r.Seconds("idle_timeout", 0, 365L * 86400, &c->shell_idle_timeout));
+  WSMAND_TRY(
+      r.Seconds("idle_timeout", 0, 365L * 86400, &c->shell_idle_timeout));
   if (t.contains("max_memory_per_shell_mb")) {
     WSMAND_TRY(r.Int("max_memory_per_shell_mb", 0, 1L << 30, &v));
     c->shell_max_memory_per_shell_mb = v;
@@ -348,8 +349,8 @@ std::optional<ConfigError> ValidateConfig(const Config& config) {
                               &tls_error)) {
     return ConfigError{where + ": tls.min_version: " + tls_error};
   }
-  if (any_https && (config.tls_certificate.empty() ||
-                    config.tls_private_key.empty())) {
+  if (any_https &&
+      (config.tls_certificate.empty() || config.tls_private_key.empty())) {
     return ConfigError{where +
                        ": https listeners need tls.certificate and "
                        "tls.private_key (--tls-cert, --tls-key; `wsmand cert "

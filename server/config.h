@@ -56,8 +56,9 @@ struct Config {
 
   // [providers] CIM providers (docs/providers.md).
   std::string providers_default_namespace = "root/cimv2";
-  std::string providers_directory;        // "" = load no .so providers
-  bool providers_test_providers = false;  // tests only (WSMAND_TEST_PROVIDERS=1)
+  std::string providers_directory;  // "" = load no .so providers
+  bool providers_test_providers =
+      false;                   // tests only (WSMAND_TEST_PROVIDERS=1)
   bool providers_host = true;  // the built-in host classes (docs/classes.md)
 
   // [tls] HTTPS listeners and client certificates (docs/https.md). Empty

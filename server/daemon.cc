@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/log.h"
 #include "certs/client_cert_map.h"
 #include "certs/tls_context.h"
 #include "engine/shell/shell_routes.h"
@@ -17,7 +18,6 @@
 #include "server/dispatch.h"
 #include "server/http/http_server.h"
 #include "server/listen_address.h"
-#include "base/log.h"
 #include "server/operations/identify.h"
 #include "server/version.h"
 #include "server/wsman_endpoint.h"
@@ -62,7 +62,8 @@ http::ConnectionLimits LimitsFrom(const Config& config) {
 }
 
 providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
-  providers::shell::HostOptions options = providers::shell::DefaultHostOptions();
+  providers::shell::HostOptions options =
+      providers::shell::DefaultHostOptions();
   options.quotas.max_shells_per_user = config.shell_max_shells_per_user;
   options.quotas.max_processes_per_shell = config.shell_max_processes_per_shell;
   options.quotas.max_concurrent_users = config.shell_max_concurrent_users;
@@ -98,8 +99,9 @@ bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
                                 {"not_after", info.not_after}});
   if (info.expired) {
     log::Warn("tls-certificate",
-              {{"detail", "the server certificate has expired; clients "
-                          "will refuse it (wsmand cert create --force)"}});
+              {{"detail",
+                "the server certificate has expired; clients "
+                "will refuse it (wsmand cert create --force)"}});
   }
   return true;
 }
@@ -110,8 +112,8 @@ bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
   std::string error;
   if (map->Reload(&error)) return true;
   if (::access(map->path().c_str(), F_OK) != 0) {
-    log::Warn(event, {{"detail", "no client certificate map yet: " +
-                                     map->path()}});
+    log::Warn(event,
+              {{"detail", "no client certificate map yet: " + map->path()}});
     return true;
   }
   log::Error(event, {{"error", error}});

@@ -14,9 +14,9 @@
 namespace wsman::soap {
 
 struct ParseLimits {
-  size_t max_bytes = 512000;    // MaxEnvelopeSize of the service
-  int max_depth = 64;           // element nesting
-  size_t max_nodes = 50000;     // elements + attributes + text nodes
+  size_t max_bytes = 512000;  // MaxEnvelopeSize of the service
+  int max_depth = 64;         // element nesting
+  size_t max_nodes = 50000;   // elements + attributes + text nodes
   size_t max_name_length = 1024;
   size_t max_selectors = 64;
   size_t max_options = 64;

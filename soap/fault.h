@@ -72,7 +72,7 @@ enum class FaultCode {
 
 // wsman:FaultDetail URIs defined by DSP0226.
 namespace fault_detail {
-#define WSMAND_FD(name) \
+#define WSMAND_FD(name)                       \
   inline constexpr std::string_view k##name = \
       "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/" #name
 WSMAND_FD(AmbiguousSelectors);
@@ -112,20 +112,24 @@ WSMAND_FD(Timeout);
 #undef WSMAND_FD
 }  // namespace fault_detail
 
-enum class SoapCodeValue { kSender, kReceiver, kVersionMismatch,
-                           kMustUnderstand };
+enum class SoapCodeValue {
+  kSender,
+  kReceiver,
+  kVersionMismatch,
+  kMustUnderstand
+};
 
 // The fixed parts of a catalogue entry.
 struct FaultInfo {
   FaultCode code;
-  SoapCodeValue soap_code;         // s:Code/s:Value
-  std::string_view subcode_ns;     // s:Subcode/s:Value namespace (may be "")
-  std::string_view subcode_local;  // e.g. "InvalidSelectors"
-  std::string_view action;         // wsa:Action of the fault message
-  std::string_view reason;         // s:Reason/s:Text (en-US)
-  std::string_view default_detail; // wsman:FaultDetail URI or ""
-  uint32_t wsman_code;             // MS-WSMV WSManFault/@Code (Windows error)
-  int http_status;                 // 500 unless Windows answers otherwise
+  SoapCodeValue soap_code;          // s:Code/s:Value
+  std::string_view subcode_ns;      // s:Subcode/s:Value namespace (may be "")
+  std::string_view subcode_local;   // e.g. "InvalidSelectors"
+  std::string_view action;          // wsa:Action of the fault message
+  std::string_view reason;          // s:Reason/s:Text (en-US)
+  std::string_view default_detail;  // wsman:FaultDetail URI or ""
+  uint32_t wsman_code;              // MS-WSMV WSManFault/@Code (Windows error)
+  int http_status;                  // 500 unless Windows answers otherwise
 };
 
 // Looks up the catalogue entry for `code`. Total over FaultCode (kCount
@@ -135,8 +139,8 @@ const FaultInfo& Describe(FaultCode code);
 // One fault to answer: a catalogue entry plus what this occurrence adds.
 struct Fault {
   FaultCode code = FaultCode::kInternalError;
-  std::string detail;   // wsman:FaultDetail URI; "" = catalogue default
-  std::string message;  // f:Message / extra text; "" = catalogue reason
+  std::string detail;       // wsman:FaultDetail URI; "" = catalogue default
+  std::string message;      // f:Message / extra text; "" = catalogue reason
   uint32_t wsman_code = 0;  // 0 = catalogue default
   // For kMustUnderstand: the qualified name of the header not understood.
   std::string not_understood_ns;

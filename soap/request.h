@@ -48,11 +48,11 @@ struct Request {
   bool option_set_must_understand = false;
   std::optional<std::chrono::milliseconds> operation_timeout;
   std::optional<uint32_t> max_envelope_size;  // bytes
-  std::string locale;       // w:Locale/@xml:lang
-  std::string data_locale;  // p:DataLocale/@xml:lang
-  std::string session_id;   // p:SessionId
-  std::string operation_id; // p:OperationID
-  std::optional<uint64_t> sequence_id;  // p:SequenceId
+  std::string locale;                         // w:Locale/@xml:lang
+  std::string data_locale;                    // p:DataLocale/@xml:lang
+  std::string session_id;                     // p:SessionId
+  std::string operation_id;                   // p:OperationID
+  std::optional<uint64_t> sequence_id;        // p:SequenceId
 
   // The first element child of s:Body, or nullptr for an empty body. Valid
   // while the owning Envelope lives.

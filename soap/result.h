@@ -13,8 +13,8 @@ namespace wsman::soap {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit
-  Result(Fault fault) : v_(std::move(fault)) {}      // NOLINT: implicit
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit
+  Result(Fault fault) : v_(std::move(fault)) {}  // NOLINT: implicit
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -9,8 +9,8 @@
 #include <optional>
 #include <utility>
 
-#include "server/auth/basic_credentials.h"
 #include "base/log.h"
+#include "server/auth/basic_credentials.h"
 
 namespace wsman::auth {
 

@@ -8,10 +8,10 @@
 
 #include <cstring>
 
+#include "base/log.h"
 #include "certs/openssl_util.h"
 #include "server/http/socket_stream.h"
 #include "server/http/worker_pool.h"
-#include "base/log.h"
 
 namespace wsman::server::http {
 namespace {
