@@ -214,9 +214,7 @@ soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
                                 t.class_name, t.ns, &resolver_);
   if (!keys.ok()) return std::move(keys).fault();
   providers::CallInfo info = t.Call(c);
-  auto deadline =
-      Clock::now() +
-      OperationTimeout(c.request, settings_.default_operation_timeout);
+  auto deadline = CallDeadline(c.request);
   auto mi =
       RunSync(*t.reg, "GetInstance", deadline, [&](providers::ContextPtr ctx) {
         t.reg->provider->GetInstance(info, *keys, ctx);
@@ -269,9 +267,7 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
     instance->SetKey(k.name, k.value);
   }
   providers::CallInfo info = t.Call(c);
-  auto deadline =
-      Clock::now() +
-      OperationTimeout(c.request, settings_.default_operation_timeout);
+  auto deadline = CallDeadline(c.request);
   auto mi = RunSync(*t.reg, "ModifyInstance", deadline,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->ModifyInstance(info, *instance, ctx);
@@ -293,6 +289,11 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
   return soap::Ok{};
 }
 
+Clock::time_point CimEngine::CallDeadline(const soap::Request& request) const {
+  return Clock::now() +
+         OperationTimeout(request, settings_.default_operation_timeout);
+}
+
 soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
                                std::string* out) {
   auto element = ClassElement(c.request, t.reg->decl->name);
@@ -300,9 +301,7 @@ soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
   auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
   if (!instance.ok()) return std::move(instance).fault();
   providers::CallInfo info = t.Call(c);
-  auto deadline =
-      Clock::now() +
-      OperationTimeout(c.request, settings_.default_operation_timeout);
+  auto deadline = CallDeadline(c.request);
   auto mi = RunSync(*t.reg, "CreateInstance", deadline,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->CreateInstance(info, *instance, ctx);
@@ -328,9 +327,7 @@ soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
                                 t.class_name, t.ns, &resolver_);
   if (!keys.ok()) return std::move(keys).fault();
   providers::CallInfo info = t.Call(c);
-  auto deadline =
-      Clock::now() +
-      OperationTimeout(c.request, settings_.default_operation_timeout);
+  auto deadline = CallDeadline(c.request);
   auto mi = RunSync(*t.reg, "DeleteInstance", deadline,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->DeleteInstance(info, *keys, ctx);
@@ -377,9 +374,7 @@ soap::Status CimEngine::Invoke(const OperationContext& c, const Target& t,
   }
   providers::CallInfo info = t.Call(c);
   std::string name = method->name;
-  auto deadline =
-      Clock::now() +
-      OperationTimeout(c.request, settings_.default_operation_timeout);
+  auto deadline = CallDeadline(c.request);
   auto mi = RunSync(*t.reg, "Invoke", deadline, [&](providers::ContextPtr ctx) {
     t.reg->provider->Invoke(info, name, target ? &*target : nullptr, *in, ctx);
   });

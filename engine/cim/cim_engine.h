@@ -66,6 +66,10 @@ class CimEngine {
                          std::string* out);
   std::optional<soap::Status> ContextOperation(const OperationContext& c,
                                                std::string* out);
+  // When a synchronous provider call must have finished: now plus the
+  // request's OperationTimeout (or the configured default).
+  std::chrono::steady_clock::time_point CallDeadline(
+      const soap::Request& request) const;
 
   std::shared_ptr<const providers::Registry> registry_;
   CimEngineSettings settings_;
