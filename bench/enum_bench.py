@@ -12,17 +12,12 @@ Usage: bench/enum_bench.py [--wsmand build/wsmand] [--count 100000]
 Starts its own wsmand (test providers on) on a loopback port.
 """
 import argparse
-import base64
-import http.client
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 
-USER, PASSWORD = "benchuser", "bench-Pass1"
+from bench_daemon import Daemon
 URI = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/WSMAN_TestItem"
 ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
 CTX = re.compile(rb"<n:EnumerationContext>([^<]+)</n:EnumerationContext>")
@@ -47,66 +42,13 @@ def envelope(action, body, count=None):
         f'<s:Body>{body}</s:Body></s:Envelope>').encode()
 
 
-class Daemon:
-    def __init__(self, wsmand):
-        self.dir = tempfile.mkdtemp(prefix="wsmand-enum-bench-")
-        accounts = os.path.join(self.dir, "accounts")
-        subprocess.run([wsmand, "user", "add", USER, "--accounts", accounts,
-                        "--password-stdin"], input=PASSWORD + "\n",
-                       text=True, check=True, capture_output=True)
-        config = os.path.join(self.dir, "wsmand.toml")
-        with open(config, "w") as f:
-            f.write("[providers]\ntest_providers = true\n"
-                    "[server]\nlog_level = \"warn\"\n")
-        self.log = open(os.path.join(self.dir, "log"), "w+")
-        self.proc = subprocess.Popen(
-            [wsmand, "--config", config, "--listen", "http://127.0.0.1:0",
-             "--accounts", accounts, "--log-level", "info"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.port = None
-        for _ in range(500):
-            with open(self.log.name) as f:
-                m = re.search(r"url=http://127\.0\.0\.1:(\d+)", f.read())
-            if m:
-                self.port = int(m.group(1))
-                break
-            time.sleep(0.02)
-        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        self.headers = {"Authorization": "Basic " + token,
-                        "Content-Type": "application/soap+xml;charset=UTF-8"}
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
-                                               timeout=120)
-
-    def post(self, body):
-        self.conn.request("POST", "/wsman", body=body, headers=self.headers)
-        resp = self.conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise RuntimeError(data[:2000])
-        return data
-
-    def status(self, key):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])  # kB
-        return 0
-
-    def stop(self):
-        self.conn.close()
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def pull_body(context, max_elements):
     return (f"<n:Pull><n:EnumerationContext>{context}</n:EnumerationContext>"
             f"<n:MaxElements>{max_elements}</n:MaxElements></n:Pull>")
 
 
 def run_fast(wsmand, count, max_elements):
-    d = Daemon(wsmand)
+    d = Daemon(wsmand, "[providers]\ntest_providers = true\n")
     try:
         base_rss = d.status("VmRSS")
         start = time.monotonic()
@@ -134,7 +76,7 @@ def run_fast(wsmand, count, max_elements):
 
 
 def run_slow(wsmand, count, seconds, sleep):
-    d = Daemon(wsmand)
+    d = Daemon(wsmand, "[providers]\ntest_providers = true\n")
     try:
         data = d.post(envelope("Enumerate", "<n:Enumerate/>", count))
         context = CTX.search(data).group(1).decode()

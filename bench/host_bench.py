@@ -11,18 +11,14 @@ Starts its own wsmand (default configuration: host providers on) on a
 loopback port.
 """
 import argparse
-import base64
-import http.client
 import os
 import re
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
 
-USER, PASSWORD = "benchuser", "bench-Pass1"
+from bench_daemon import Daemon
 MSFT = "http://schemas.microsoft.com/wbem/wscim/1/cim-schema/2/"
 ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
 GET = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get"
@@ -44,47 +40,6 @@ def envelope(action, cls, body, selectors=""):
         '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
         f'<w:OperationTimeout>PT60S</w:OperationTimeout>{selectors}'
         f'</s:Header><s:Body>{body}</s:Body></s:Envelope>').encode()
-
-
-class Daemon:
-    def __init__(self, wsmand):
-        self.dir = tempfile.mkdtemp(prefix="wsmand-host-bench-")
-        accounts = os.path.join(self.dir, "accounts")
-        subprocess.run([wsmand, "user", "add", USER, "--accounts", accounts,
-                        "--password-stdin"], input=PASSWORD + "\n",
-                       text=True, check=True, capture_output=True)
-        self.log = open(os.path.join(self.dir, "log"), "w+")
-        self.proc = subprocess.Popen(
-            [wsmand, "--listen", "http://127.0.0.1:0", "--accounts", accounts,
-             "--log-level", "info"], stdout=self.log, stderr=subprocess.STDOUT)
-        self.port = None
-        for _ in range(500):
-            with open(self.log.name) as f:
-                m = re.search(r"url=http://127\.0\.0\.1:(\d+)", f.read())
-            if m:
-                self.port = int(m.group(1))
-                break
-            time.sleep(0.02)
-        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        self.headers = {"Authorization": "Basic " + token,
-                        "Content-Type": "application/soap+xml;charset=UTF-8"}
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
-                                               timeout=120)
-
-    def post(self, body):
-        self.conn.request("POST", "/wsman", body=body, headers=self.headers)
-        resp = self.conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise RuntimeError(data[:2000])
-        return data
-
-    def stop(self):
-        self.conn.close()
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def enumerate_all(d, cls, max_elements):
