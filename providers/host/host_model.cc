@@ -207,6 +207,12 @@ const P kServiceProps[] = {
     {"StartMode", T::kString, kYes, kYes},
     {"Status", T::kString, kYes, kYes},
     {"ProcessId", T::kUint32, kNo, kYes},
+    {"PathName", T::kString, kNo, kYes},
+    {"StartName", T::kString, kNo, kYes},
+    {"ServiceType", T::kString, kNo, kYes},
+    {"ExitCode", T::kUint32, kNo, kYes},
+    {"AcceptStop", T::kBoolean, kNo, kYes},
+    {"AcceptPause", T::kBoolean, kNo, kYes},
     {"EnabledState", T::kUint16, kYes, kNo},
 };
 

@@ -4,12 +4,17 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "providers/host/run_as.h"
 
 namespace wsman::providers::host {
 namespace {
+
+// How long StartService/StopService wait for systemd's job, as Windows'
+// service control manager waits for a service (then ReturnValue 7).
+constexpr std::chrono::seconds kServiceControlWait(25);
 
 std::optional<pid_t> PidOf(const Instance* target) {
   if (!target) return std::nullopt;
@@ -92,11 +97,10 @@ void HostProvider::GetInstance(const CallInfo& call, const Instance& keys,
     }
   } else if (cls_.family == Family::kService) {
     std::string why;
-    if (auto units = services_->List(&why)) {
-      std::string host = ReadHostName(model_->env());
-      for (const ServiceUnit& u : *units) {
-        if (!match(ServiceInstance(cls_, ns, host, u))) break;
-      }
+    const Value* n = keys.Get("Name");
+    const std::string* name = n ? n->AsString() : nullptr;
+    if (auto u = name ? services_->Find(*name, &why) : std::nullopt) {
+      match(ServiceInstance(cls_, ns, ReadHostName(model_->env()), *u));
     }
   } else if (cls_.family == Family::kAssociation) {
     model_->AssociationInstances(cls_, ns, match);
@@ -213,7 +217,11 @@ void HostProvider::ServiceMethod(const CallInfo& call,
   }
   const Value* n = target ? target->Get("Name") : nullptr;
   const std::string* name = n ? n->AsString() : nullptr;
-  if (!name || name->empty()) {
+  std::string why;
+  auto unit = name ? services_->Find(*name, &why) : std::nullopt;
+  if (!unit || !MatchesKeys(ServiceInstance(cls_, call.namespace_name,
+                                            ReadHostName(model_->env()), *unit),
+                            *target)) {
     ctx->PostResult(MiResult::kNotFound, {}, "There is no such service.");
     return;
   }
@@ -225,7 +233,7 @@ void HostProvider::ServiceMethod(const CallInfo& call,
     return;
   }
   uint32_t rv = 0;
-  r = services_->Control(who, *name, start, &rv, &message);
+  r = services_->Control(who, *name, start, kServiceControlWait, &rv, &message);
   if (r != MiResult::kOk) {
     ctx->PostResult(r, {}, message);
     return;

@@ -1,34 +1,47 @@
-// Services from systemd over D-Bus (sd-bus): the units of type service, and
+// Services from systemd over D-Bus (sd-bus): every unit of type service
+// systemd knows (the loaded ones and the installed unit files), and
 // starting/stopping one through org.freedesktop.systemd1.Manager
-// StartUnit/StopUnit with the rights of the authenticated user.
+// StartUnit/StopUnit with the rights of the authenticated user, waiting for
+// systemd's job to end as Windows' StartService waits for the service.
 #ifndef WSMAND_PROVIDERS_HOST_SERVICES_H_
 #define WSMAND_PROVIDERS_HOST_SERVICES_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "providers/host/host_model.h"
 #include "providers/host/run_as.h"
 #include "providers/result.h"
 
+struct sd_bus;
+
 namespace wsman::providers::host {
 
 struct ServiceUnit {
   std::string unit;  // "ssh.service"
   std::string description;
-  std::string load_state;       // "loaded", "not-found", ...
+  std::string load_state;       // "loaded", "masked", "error", ...
   std::string active_state;     // "active", "inactive", "failed", ...
   std::string sub_state;        // "running", "dead", "exited", ...
   std::string unit_file_state;  // "enabled", "disabled", "static", ...
   uint32_t main_pid = 0;
+  std::string command_line;  // the first ExecStart=, as a command line
+  std::string user;          // User=; "" runs as root
+  int32_t exit_status = 0;   // ExecMainStatus
+  bool can_stop = true;
 };
 
 // Windows' view of a unit: State ("Running", "Stopped", "Start Pending",
-// "Stop Pending"), Started, StartMode ("Auto", "Manual", "Disabled"),
-// Status ("OK", "Degraded", "Unknown").
+// "Stop Pending"), StartMode ("Auto", "Manual", "Disabled"), Status ("OK",
+// "Degraded", "Error", "Unknown").
 std::string ServiceState(const ServiceUnit& u);
 std::string ServiceStartMode(const ServiceUnit& u);
 std::string ServiceStatus(const ServiceUnit& u);
@@ -37,22 +50,55 @@ std::string ServiceStatus(const ServiceUnit& u);
 Instance ServiceInstance(const HostClass& cls, const std::string& ns,
                          const std::string& host_name, const ServiceUnit& u);
 
+// "ssh" -> "ssh.service"; "ssh.service" stays.
+std::string ServiceUnitName(std::string_view name);
+// An ExecStart= entry (path and argv) as one command line: argv with the
+// path in place of argv[0], arguments with blanks or quotes in quotes.
+std::string ServiceCommandLine(const std::string& path,
+                               const std::vector<std::string>& argv);
+// Win32_Service StartService/StopService ReturnValue for systemd's job
+// result ("done", "failed", "timeout", "dependency", ...).
+uint32_t JobResultReturnValue(std::string_view result);
+
 class ServiceManager {
  public:
-  // The service units, or nullopt with `why` when systemd cannot be reached
-  // over the system bus (logged once: the class then has no instances).
+  // Every service unit: the loaded ones and the installed unit files
+  // (template and alias files left out, and units systemd only knows as
+  // missing). nullopt with `why` when systemd cannot be reached over the
+  // system bus (logged once: the class then has no instances).
   std::optional<std::vector<ServiceUnit>> List(std::string* why);
-  // Starts or stops "<name>.service" as `who`. kOk with `return_value` (0
-  // on success, 8 when systemd refused for another reason, with `message`);
-  // kAccessDenied when the user may not; kNotFound for no such unit or no
-  // systemd.
+  // The service `name` ("ssh" or "ssh.service"): nullopt when there is no
+  // such unit or systemd cannot be reached.
+  std::optional<ServiceUnit> Find(const std::string& name, std::string* why);
+  // Starts or stops the service `name` as `who` and waits up to `wait` for
+  // systemd's job to end. kOk with Windows' `return_value` (0 done, 5 stop
+  // of a stopped service, 10 start of a running one, 14 masked, 7 job
+  // still running after `wait`, 13 a dependency failed, 8 failed, with
+  // `message`); kAccessDenied when the user may not; kNotFound for no such
+  // unit or no systemd.
   MiResult Control(const ActAs& who, const std::string& name, bool start,
-                   uint32_t* return_value, std::string* message);
+                   std::chrono::milliseconds wait, uint32_t* return_value,
+                   std::string* message);
   // Logs `why` the first time only.
   void LogUnavailableOnce(const std::string& why);
 
  private:
+  // The installed service unit files (name, state: "enabled", ...).
+  // systemd takes most of a second for a few hundred of them, so they are
+  // kept until systemd reloads its units (as `systemctl enable`, `disable`
+  // and `mask` make it do) or for kUnitFilesMaxAge at most.
+  struct UnitFiles {
+    uint64_t load_finished = 0;  // systemd's start: the first load
+    uint64_t reloaded = 0;       // its last daemon-reload
+    std::chrono::steady_clock::time_point read_at;
+    std::vector<std::pair<std::string, std::string>> files;
+  };
+  static constexpr std::chrono::seconds kUnitFilesMaxAge{60};
+  std::shared_ptr<const UnitFiles> ServiceUnitFiles(sd_bus* bus);
+
   std::atomic<bool> logged_{false};
+  std::mutex files_mu_;
+  std::shared_ptr<const UnitFiles> files_;  // guarded by files_mu_
 };
 
 }  // namespace wsman::providers::host

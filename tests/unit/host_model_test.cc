@@ -242,6 +242,74 @@ TEST(HostServices, WindowsViewOfUnits) {
   EXPECT_EQ(ServiceState(u), "Start Pending");
 }
 
+TEST(HostServices, WindowsOnlyProperties) {
+  ServiceUnit u;
+  u.unit = "cron.service";
+  u.load_state = "loaded";
+  u.active_state = "active";
+  u.command_line = "/usr/sbin/cron -f";
+  u.exit_status = 0;
+  const HostClass& w32 = *FindHostClass("Win32_Service");
+  Instance i = ServiceInstance(w32, kNs, "h", u);
+  EXPECT_EQ(Text(i, "PathName"), "/usr/sbin/cron -f");
+  EXPECT_EQ(Text(i, "StartName"), "root");
+  EXPECT_EQ(Text(i, "ServiceType"), "Own Process");
+  EXPECT_EQ(Text(i, "AcceptStop"), "true");
+  EXPECT_EQ(Text(i, "AcceptPause"), "false");
+  u.can_stop = false;
+  u.user = "daemon";
+  u.command_line.clear();
+  u.active_state = "failed";
+  u.exit_status = 3;
+  i = ServiceInstance(w32, kNs, "h", u);
+  EXPECT_EQ(Text(i, "AcceptStop"), "false");
+  EXPECT_EQ(Text(i, "StartName"), "daemon");
+  EXPECT_EQ(Text(i, "ExitCode"), "3");
+  ASSERT_NE(i.Get("PathName"), nullptr);
+  EXPECT_TRUE(i.Get("PathName")->is_null());
+  // CIM_Service has none of Windows' own properties.
+  Instance c = ServiceInstance(*FindHostClass("CIM_Service"), kNs, "h", u);
+  EXPECT_EQ(c.Get("PathName"), nullptr);
+  EXPECT_EQ(Text(c, "EnabledState"), "3");
+}
+
+TEST(HostServices, StatusOfLoadStates) {
+  ServiceUnit u;
+  u.active_state = "inactive";
+  u.load_state = "masked";
+  EXPECT_EQ(ServiceStatus(u), "OK");
+  EXPECT_EQ(ServiceStartMode(u), "Disabled");
+  u.load_state = "bad-setting";
+  EXPECT_EQ(ServiceStatus(u), "Error");
+  u.load_state = "";
+  EXPECT_EQ(ServiceStatus(u), "Unknown");
+  u.unit_file_state = "enabled-runtime";
+  EXPECT_EQ(ServiceStartMode(u), "Auto");
+  u.unit_file_state = "masked-runtime";
+  EXPECT_EQ(ServiceStartMode(u), "Disabled");
+}
+
+TEST(HostServices, UnitNamesAndCommandLines) {
+  EXPECT_EQ(ServiceUnitName("ssh"), "ssh.service");
+  EXPECT_EQ(ServiceUnitName("ssh.service"), "ssh.service");
+  EXPECT_EQ(ServiceCommandLine("/usr/sbin/sshd", {"sshd", "-D"}),
+            "/usr/sbin/sshd -D");
+  // The path replaces argv[0]; blanks and quotes are quoted.
+  EXPECT_EQ(ServiceCommandLine("/bin/echo", {"echo", "a b", "say \"hi\"", ""}),
+            "/bin/echo \"a b\" \"say \\\"hi\\\"\" \"\"");
+  EXPECT_EQ(ServiceCommandLine("/bin/true", {}), "/bin/true");
+}
+
+TEST(HostServices, JobResultsAsWindowsReturnValues) {
+  EXPECT_EQ(JobResultReturnValue("done"), 0u);
+  EXPECT_EQ(JobResultReturnValue("skipped"), 0u);
+  EXPECT_EQ(JobResultReturnValue("timeout"), 7u);
+  EXPECT_EQ(JobResultReturnValue("dependency"), 13u);
+  EXPECT_EQ(JobResultReturnValue("unsupported"), 1u);
+  EXPECT_EQ(JobResultReturnValue("failed"), 8u);
+  EXPECT_EQ(JobResultReturnValue("canceled"), 8u);
+}
+
 // ------------------------------------------------------- provider calls
 
 std::vector<Instance> Drain(const ContextPtr& ctx, MiResult* result) {
