@@ -57,7 +57,7 @@ def envelope(action, resource=None, body="", message_id=None, extra=""):
 class Daemon:
     """One running wsmand."""
 
-    def __init__(self, workdir, config_text=None, extra_args=()):
+    def __init__(self, workdir, config_text=None, extra_args=(), env=None):
         self.workdir = workdir
         self.accounts = os.path.join(workdir, "accounts")
         for user, password in ((USER, PASSWORD), (USER_B, PASSWORD_B)):
@@ -74,7 +74,7 @@ class Daemon:
         self.log_path = os.path.join(workdir, "wsmand.log")
         self.log_file = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, stdout=self.log_file,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=env)
         self.port = None
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and self.port is None:
