@@ -13,7 +13,7 @@ USER, PASSWORD = "benchuser", "bench-Pass1"
 
 
 class Daemon:
-    def __init__(self, wsmand, config_text=None):
+    def __init__(self, wsmand, config_text=None, env=None):
         self.dir = tempfile.mkdtemp(prefix="wsmand-bench-")
         accounts = os.path.join(self.dir, "accounts")
         subprocess.run([wsmand, "user", "add", USER, "--accounts", accounts,
@@ -28,7 +28,7 @@ class Daemon:
             args[1:1] = ["--config", config]
         self.log = open(os.path.join(self.dir, "log"), "w+")
         self.proc = subprocess.Popen(args, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=env)
         self.port = None
         for _ in range(500):
             with open(self.log.name) as f:
