@@ -43,6 +43,11 @@ def available():
         return "booting systemd in namespaces needs root"
     if not os.path.exists(SYSTEMD):
         return f"{SYSTEMD} is not installed"
+    probe = subprocess.run(
+        ["unshare", "--cgroup", "--pid", "--fork", "--mount", "--uts",
+         "true"], capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return "this machine cannot make namespaces: " + probe.stderr.strip()
     return None
 
 
