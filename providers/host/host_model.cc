@@ -577,6 +577,8 @@ std::vector<Instance> HostModel::Processors(const HostClass& cls,
     i.Set("NumberOfLogicalProcessors", Value::Uint32(s.logical));
     i.Set("CurrentClockSpeed",
           Value::Uint32(static_cast<uint32_t>(std::lround(s.mhz))));
+    i.Set("MaxClockSpeed",
+          s.max_mhz ? Value::Uint32(s.max_mhz) : Value::Null(T::kUint32));
     if (load && logical_total > 0) {
       // The one-minute load average per logical processor, in percent.
       double pct = load->one * 100.0 / logical_total;

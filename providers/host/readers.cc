@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -286,6 +287,24 @@ std::optional<LoadAvg> ReadLoadAvg(const HostEnv& env) {
   return l;
 }
 
+// cpufreq's maximum (kHz) for logical processor `cpu`, else the nominal
+// clock in a model name such as "... CPU @ 2.10GHz"; 0 when neither says.
+uint32_t MaxClockMhz(const HostEnv& env, unsigned cpu,
+                     const std::string& model_name) {
+  auto khz = ReadFirstLine(env.Path("/sys/devices/system/cpu/cpu" +
+                                    std::to_string(cpu) +
+                                    "/cpufreq/cpuinfo_max_freq"));
+  if (khz && ToU64(*khz) > 0) {
+    return static_cast<uint32_t>(ToU64(*khz) / 1000);
+  }
+  size_t at = model_name.rfind('@');
+  if (at == std::string::npos) return 0;
+  char* end = nullptr;
+  double ghz = std::strtod(model_name.c_str() + at + 1, &end);
+  if (ghz <= 0 || std::string_view(end).substr(0, 3) != "GHz") return 0;
+  return static_cast<uint32_t>(std::lround(ghz * 1000));
+}
+
 std::vector<CpuSocket> ReadCpuInfo(const HostEnv& env) {
   std::vector<CpuSocket> sockets;
   auto text = ReadFile(env.Path("/proc/cpuinfo"));
@@ -307,6 +326,7 @@ std::vector<CpuSocket> ReadCpuInfo(const HostEnv& env) {
     s.physical_id = id;
     ++s.logical;
     if (s.logical == 1) {
+      s.first_cpu = static_cast<unsigned>(ToU64(block["processor"]));
       s.vendor = block["vendor_id"];
       s.model_name = block["model name"];
       s.mhz = std::strtod(block["cpu MHz"].c_str(), nullptr);
@@ -336,6 +356,7 @@ std::vector<CpuSocket> ReadCpuInfo(const HostEnv& env) {
   }
   flush();
   for (auto& [id, s] : by_id) {
+    s.max_mhz = MaxClockMhz(env, s.first_cpu, s.model_name);
     if (s.cores == 0) {
       s.cores = core_ids[id].empty()
                     ? s.logical

@@ -85,8 +85,13 @@ struct CpuSocket {
   std::string vendor;  // vendor_id
   std::string model_name;
   double mhz = 0;
-  unsigned cores = 0;    // distinct core ids (or "cpu cores")
-  unsigned logical = 0;  // "processor" entries
+  // The highest clock: cpufreq's cpuinfo_max_freq of the socket's first
+  // logical processor, else the nominal "@ 2.10GHz" of the model name; 0
+  // when neither says.
+  uint32_t max_mhz = 0;
+  unsigned first_cpu = 0;  // "processor" number of its first entry
+  unsigned cores = 0;      // distinct core ids (or "cpu cores")
+  unsigned logical = 0;    // "processor" entries
   std::string family, model, stepping;
   bool long_mode = false;  // flags has "lm"
 };

@@ -1,6 +1,7 @@
 """The built-in host classes against the live host: one test per class at
 least, values compared with what /proc, statvfs and the socket module say."""
 import os
+import re
 import socket
 import time
 
@@ -107,6 +108,18 @@ def test_win32_processor(daemon):  # noqa: F811
     if "model name" in text:
         model = text.split("model name")[1].split(":", 1)[1].split("\n")[0]
         assert cpus[0]["Name"] == model.strip()
+    # The highest clock: cpufreq's maximum, else the model name's nominal
+    # "@ 2.10GHz", else null.
+    freq = "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"
+    nominal = re.search(r"@ *([0-9.]+)GHz", cpus[0]["Name"] or "")
+    if os.path.exists(freq):
+        with open(freq) as f:
+            assert cpus[0]["MaxClockSpeed"] == str(int(f.read()) // 1000)
+    elif nominal:
+        assert cpus[0]["MaxClockSpeed"] == str(
+            round(float(nominal.group(1)) * 1000))
+    else:
+        assert cpus[0].get("MaxClockSpeed") is None
     assert enum_all(daemon, "CIM_Processor")
 
 

@@ -117,6 +117,8 @@ TEST_F(HostModelTest, Processors) {
   EXPECT_EQ(Text(cpus[0], "NumberOfCores"), "2");
   EXPECT_EQ(Text(cpus[0], "NumberOfLogicalProcessors"), "2");
   EXPECT_EQ(Text(cpus[0], "CurrentClockSpeed"), "2100");
+  EXPECT_EQ(Text(cpus[0], "MaxClockSpeed"), "2100");
+  EXPECT_EQ(Text(cpus[1], "MaxClockSpeed"), "3900");
   EXPECT_EQ(Text(cpus[0], "Architecture"), "9");
   EXPECT_EQ(Text(cpus[0], "AddressWidth"), "64");
   // load 1.50 over 4 logical processors.

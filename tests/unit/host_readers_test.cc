@@ -48,6 +48,11 @@ TEST(HostReaders, CpuInfoGroupsSockets) {
   EXPECT_EQ(cpus[0].vendor, "GenuineIntel");
   EXPECT_EQ(cpus[0].model_name, "Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz");
   EXPECT_DOUBLE_EQ(cpus[0].mhz, 2100.0);
+  // Socket 1's first processor (cpu2) has cpufreq; socket 0 has only the
+  // model name's nominal clock.
+  EXPECT_EQ(cpus[1].first_cpu, 2u);
+  EXPECT_EQ(cpus[1].max_mhz, 3900u);
+  EXPECT_EQ(cpus[0].max_mhz, 2100u);
   EXPECT_TRUE(cpus[0].long_mode);
   EXPECT_EQ(CountLogicalCpus(FixtureEnv()), 4u);
 }
