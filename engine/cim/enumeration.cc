@@ -151,22 +151,39 @@ void EnumerationManager::ReaperLoop() {
   }
 }
 
+EnumerationManager::Threads::~Threads() {
+  for (std::list<std::thread>* list : {&running, &finished}) {
+    for (std::thread& t : *list) {
+      if (t.joinable()) t.detach();
+    }
+  }
+}
+
+void EnumerationManager::Threads::JoinFinished() {
+  std::list<std::thread> done;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done.swap(finished);
+  }
+  for (std::thread& t : done) t.join();
+}
+
 void EnumerationManager::Spawn(std::function<void()> work) {
   std::shared_ptr<Threads> threads = threads_;
-  {
-    std::lock_guard<std::mutex> lock(threads->mu);
-    ++threads->running;
-  }
-  std::thread([threads, work = std::move(work)]() mutable {
+  threads->JoinFinished();
+  std::lock_guard<std::mutex> lock(threads->mu);
+  // The new thread takes mu before it looks at its handle.
+  auto self = threads->running.emplace(threads->running.end());
+  *self = std::thread([threads, self, work = std::move(work)]() mutable {
     work();
     // Drop what the work holds (the provider's context, the provider, the
     // enumeration queue) before saying this thread is done: Shutdown() lets
-    // the engine and the process go away as soon as `running` reaches 0.
+    // the engine and the process go away once no thread is running.
     work = nullptr;
     std::lock_guard<std::mutex> lock(threads->mu);
-    --threads->running;
+    threads->finished.splice(threads->finished.end(), threads->running, self);
     threads->cv.notify_all();
-  }).detach();
+  });
 }
 
 void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
@@ -181,12 +198,15 @@ void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
   reaper_cv_.notify_all();
   if (reaper_.joinable()) reaper_.join();
   for (auto& [id, context] : all) context->mi->Cancel();
-  std::unique_lock<std::mutex> lock(threads_->mu);
-  if (!threads_->cv.wait_for(lock, wait,
-                             [&] { return threads_->running == 0; })) {
-    providers::Log(providers::LogLevel::kWarn, "providers-still-running",
-                   {{"threads", std::to_string(threads_->running)}});
+  {
+    std::unique_lock<std::mutex> lock(threads_->mu);
+    if (!threads_->cv.wait_for(lock, wait,
+                               [&] { return threads_->running.empty(); })) {
+      providers::Log(providers::LogLevel::kWarn, "providers-still-running",
+                     {{"threads", std::to_string(threads_->running.size())}});
+    }
   }
+  threads_->JoinFinished();
 }
 
 }  // namespace wsman::engine::cim

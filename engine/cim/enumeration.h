@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -121,10 +122,17 @@ class EnumerationManager {
   std::thread reaper_;
   // Provider threads; shared with them so that a thread outliving the
   // manager (a provider ignoring cancellation) touches no freed memory.
+  // Finished threads are joined (by the next Spawn and by Shutdown), so
+  // that none is still in its thread-exit handlers when the process exits.
   struct Threads {
     std::mutex mu;
     std::condition_variable cv;
-    size_t running = 0;
+    std::list<std::thread> running;   // in their work
+    std::list<std::thread> finished;  // done with it, to be joined
+    // Detaches what was never joined: a thread that outlived Shutdown's
+    // wait, possibly the one destroying this.
+    ~Threads();
+    void JoinFinished();
   };
   std::shared_ptr<Threads> threads_ = std::make_shared<Threads>();
 };

@@ -22,10 +22,11 @@ int WorkerPool::busy() const {
 
 int WorkerPool::threads() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return threads_;
+  return static_cast<int>(workers_.size());
 }
 
 void WorkerPool::enqueue(std::function<void()> fn) {
+  JoinFinished();
   {
     std::unique_lock<std::mutex> lock(mu_);
     int pending = static_cast<int>(jobs_.size());
@@ -35,8 +36,9 @@ void WorkerPool::enqueue(std::function<void()> fn) {
       if (idle_ > pending) {
         cv_.notify_one();
       } else {
-        ++threads_;
-        std::thread(&WorkerPool::WorkerLoop, this).detach();
+        // The new thread waits for mu_ before it looks at its handle.
+        auto self = workers_.emplace(workers_.end());
+        *self = std::thread(&WorkerPool::WorkerLoop, this, self);
       }
       return;
     }
@@ -48,7 +50,7 @@ void WorkerPool::enqueue(std::function<void()> fn) {
   t_refused = false;
 }
 
-void WorkerPool::WorkerLoop() {
+void WorkerPool::WorkerLoop(Workers::iterator self) {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     ++idle_;
@@ -56,7 +58,10 @@ void WorkerPool::WorkerLoop() {
                              [&] { return shutdown_ || !jobs_.empty(); });
     --idle_;
     if (jobs_.empty()) {
-      if (shutdown_ || (!woke && threads_ > warm_threads_)) break;
+      if (shutdown_ ||
+          (!woke && static_cast<int>(workers_.size()) > warm_threads_)) {
+        break;
+      }
       continue;
     }
     std::function<void()> job = std::move(jobs_.front());
@@ -68,15 +73,27 @@ void WorkerPool::WorkerLoop() {
     lock.lock();
     --busy_;
   }
-  --threads_;
+  finished_.splice(finished_.end(), workers_, self);
   exited_cv_.notify_all();
 }
 
+void WorkerPool::JoinFinished() {
+  Workers done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    done.swap(finished_);
+  }
+  for (std::thread& t : done) t.join();
+}
+
 void WorkerPool::shutdown() {
-  std::unique_lock<std::mutex> lock(mu_);
-  shutdown_ = true;
-  cv_.notify_all();
-  exited_cv_.wait(lock, [&] { return threads_ == 0; });
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    shutdown_ = true;
+    cv_.notify_all();
+    exited_cv_.wait(lock, [&] { return workers_.empty(); });
+  }
+  JoinFinished();
 }
 
 }  // namespace wsman::server::http

@@ -12,9 +12,9 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace wsman::server::http {
 
@@ -25,7 +25,9 @@ class WorkerPool : public httplib::TaskQueue {
   ~WorkerPool() override;
 
   void enqueue(std::function<void()> fn) override;
-  // Runs queued work to completion, then joins every thread.
+  // Runs queued work to completion, then joins every thread: when it
+  // returns, no worker runs any more, not even its thread-exit handlers
+  // (OpenSSL's among them, which must not race the process's exit).
   void shutdown() override;
 
   // True on the thread running a refused task.
@@ -35,7 +37,10 @@ class WorkerPool : public httplib::TaskQueue {
   int threads() const;
 
  private:
-  void WorkerLoop();
+  using Workers = std::list<std::thread>;
+  void WorkerLoop(Workers::iterator self);
+  // Joins the threads that have left WorkerLoop (called without mu_).
+  void JoinFinished();
 
   const int warm_threads_;
   const int max_threads_;
@@ -45,7 +50,8 @@ class WorkerPool : public httplib::TaskQueue {
   std::condition_variable cv_;
   std::condition_variable exited_cv_;
   std::deque<std::function<void()>> jobs_;
-  int threads_ = 0;
+  Workers workers_;   // threads in WorkerLoop
+  Workers finished_;  // threads that have left it, to be joined
   int idle_ = 0;
   int busy_ = 0;
   bool shutdown_ = false;

@@ -1,5 +1,5 @@
 // WorkerPool: grows on demand to its cap, refuses (runs inline, flagged)
-// beyond it, and finishes queued work on shutdown.
+// beyond it, finishes queued work on shutdown and joins its threads.
 #include "server/http/worker_pool.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +49,41 @@ TEST(WorkerPoolTest, ShutdownFinishesQueuedWork) {
     pool.shutdown();
   }
   EXPECT_EQ(done.load(), 8);
+}
+
+// A thread-exit handler (as OpenSSL and libxml2 install) that takes a
+// while: shutdown() must not return before it has run on every worker.
+std::atomic<int> exit_handlers_done{0};
+struct SlowThreadExit {
+  bool armed = false;
+  ~SlowThreadExit() {
+    if (!armed) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ++exit_handlers_done;
+  }
+};
+thread_local SlowThreadExit slow_thread_exit;
+
+TEST(WorkerPoolTest, ShutdownReturnsAfterThreadExitHandlers) {
+  exit_handlers_done = 0;
+  WorkerPool pool(4, 4);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> started{0};
+  for (int i = 0; i < 4; ++i) {
+    pool.enqueue([&, gate] {
+      slow_thread_exit.armed = true;
+      ++started;
+      gate.wait();
+    });
+  }
+  for (int i = 0; i < 200 && started.load() < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(started.load(), 4);
+  release.set_value();
+  pool.shutdown();
+  EXPECT_EQ(exit_handlers_done.load(), 4);
 }
 
 TEST(WorkerPoolTest, IdleExtraThreadsExit) {
