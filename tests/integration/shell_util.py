@@ -56,7 +56,7 @@ class ShellEnv:
     """A daemon plus the two users the shell tests log in as: system
     accounts when running as root, the conftest accounts otherwise."""
 
-    def __init__(self, config_text="", manage_users=True):
+    def __init__(self, config_text="", manage_users=True, env=None):
         self.manage_users = manage_users and IS_ROOT
         self.workdir = tempfile.mkdtemp(prefix="wsmand-shell-")
         os.chmod(self.workdir, 0o755)
@@ -73,7 +73,7 @@ class ShellEnv:
         else:
             self.user_a, self.password_a = USER, PASSWORD
             self.user_b, self.password_b = USER_B, PASSWORD_B
-        self.daemon = Daemon(self.workdir, config_text)
+        self.daemon = Daemon(self.workdir, config_text, env=env)
         self.url = self.daemon.url
         self.port = self.daemon.port
 
