@@ -25,11 +25,6 @@ constexpr std::chrono::seconds kReadBudget(10);
 
 using Clock = std::chrono::steady_clock;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string UnitPath(const std::string& unit) {
   char* path = nullptr;
   if (sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit.c_str(),
@@ -214,7 +209,7 @@ std::string ServiceStatus(const ServiceUnit& u) {
 Instance ServiceInstance(const HostClass& cls, const std::string& ns,
                          const std::string& host_name, const ServiceUnit& u) {
   std::string name = u.unit;
-  if (EndsWith(name, kSuffix)) name.resize(name.size() - kSuffix.size());
+  if (name.ends_with(kSuffix)) name.resize(name.size() - kSuffix.size());
   Instance i(cls.name, ns);
   i.Set(
       "SystemCreationClassName",
@@ -251,7 +246,7 @@ Instance ServiceInstance(const HostClass& cls, const std::string& ns,
 
 std::string ServiceUnitName(std::string_view name) {
   std::string unit(name);
-  if (!EndsWith(unit, kSuffix)) unit += kSuffix;
+  if (!unit.ends_with(kSuffix)) unit += kSuffix;
   return unit;
 }
 
@@ -291,6 +286,14 @@ void ServiceManager::LogUnavailableOnce(const std::string& why) {
   }
 }
 
+bool ServiceManager::OpenSystemBus(BusHandle* bus, std::string* why) {
+  int r = sd_bus_open_system(bus->out());
+  if (r >= 0) return true;
+  *why = std::string("cannot connect to the system bus: ") + std::strerror(-r);
+  LogUnavailableOnce(*why);
+  return false;
+}
+
 std::optional<std::vector<ServiceUnit>> ServiceManager::List(std::string* why) {
   auto unavailable = [&](std::string reason) {
     *why = std::move(reason);
@@ -298,15 +301,12 @@ std::optional<std::vector<ServiceUnit>> ServiceManager::List(std::string* why) {
     return std::nullopt;
   };
   BusHandle b;
-  int r = sd_bus_open_system(b.out());
-  if (r < 0) {
-    return unavailable(std::string("cannot connect to the system bus: ") +
-                       std::strerror(-r));
-  }
+  if (!OpenSystemBus(&b, why)) return std::nullopt;
   // The loaded units.
   BusErrorHandle err;
   MessageHandle reply;
-  r = sd_bus_call_method(b.get(), kDest, kPath, kManager, "ListUnitsByPatterns",
+  int r =
+      sd_bus_call_method(b.get(), kDest, kPath, kManager, "ListUnitsByPatterns",
                          &err.e, reply.out(), "asas", 0, 1, "*.service");
   if (r < 0) return unavailable("ListUnitsByPatterns failed: " + err.Text(r));
   if (sd_bus_message_enter_container(reply.get(), 'a', "(ssssssouso)") < 0) {
@@ -425,13 +425,7 @@ std::optional<ServiceUnit> ServiceManager::Find(const std::string& name,
                                                 std::string* why) {
   if (name.empty() || name.find('/') != std::string::npos) return std::nullopt;
   BusHandle b;
-  int r = sd_bus_open_system(b.out());
-  if (r < 0) {
-    *why =
-        std::string("cannot connect to the system bus: ") + std::strerror(-r);
-    LogUnavailableOnce(*why);
-    return std::nullopt;
-  }
+  if (!OpenSystemBus(&b, why)) return std::nullopt;
   ServiceUnit u;
   CallBatch batch(b.get(), kDest);
   AddReads(&batch, UnitPath(ServiceUnitName(name)), &u, Known::kName);
@@ -442,7 +436,7 @@ std::optional<ServiceUnit> ServiceManager::Find(const std::string& name,
   // An alias loads the unit it names: only the unit's own name finds it,
   // as in the enumeration.
   if (u.load_state.empty() || u.load_state == "not-found" ||
-      u.unit != ServiceUnitName(name) || !EndsWith(u.unit, kSuffix)) {
+      u.unit != ServiceUnitName(name)) {
     return std::nullopt;
   }
   return u;

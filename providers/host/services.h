@@ -19,9 +19,8 @@
 
 #include "providers/host/host_model.h"
 #include "providers/host/run_as.h"
+#include "providers/host/sd_bus_util.h"
 #include "providers/result.h"
-
-struct sd_bus;
 
 namespace wsman::providers::host {
 
@@ -94,6 +93,9 @@ class ServiceManager {
     std::vector<std::pair<std::string, std::string>> files;
   };
   static constexpr std::chrono::seconds kUnitFilesMaxAge{60};
+  // Connects to the system bus; false with `why` (logged once) when it
+  // cannot.
+  bool OpenSystemBus(BusHandle* bus, std::string* why);
   std::shared_ptr<const UnitFiles> ServiceUnitFiles(sd_bus* bus);
 
   std::atomic<bool> logged_{false};
