@@ -6,26 +6,36 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
+#include <memory>
 
 namespace wsman::server::http {
 namespace {
 
-TEST(WorkerPoolTest, GrowsToTheCapThenRefuses) {
-  WorkerPool pool(1, 3);
-  std::promise<void> release;
-  std::shared_future<void> gate = release.get_future().share();
-  std::atomic<int> started{0};
-  for (int i = 0; i < 3; ++i) {
-    pool.enqueue([&, gate] {
-      ++started;
+// Enqueues `n` tasks that run `first`, then wait for `gate`; returns how
+// many had started within a second.
+int StartGated(
+    WorkerPool* pool, int n, std::shared_future<void> gate,
+    std::function<void()> first = [] {}) {
+  auto started = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < n; ++i) {
+    pool->enqueue([started, gate, first] {
+      first();
+      ++*started;
       gate.wait();
     });
   }
-  for (int i = 0; i < 200 && started.load() < 3; ++i) {
+  for (int i = 0; i < 200 && started->load() < n; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_EQ(started.load(), 3);
+  return started->load();
+}
+
+TEST(WorkerPoolTest, GrowsToTheCapThenRefuses) {
+  WorkerPool pool(1, 3);
+  std::promise<void> release;
+  EXPECT_EQ(StartGated(&pool, 3, release.get_future().share()), 3);
   EXPECT_EQ(pool.busy(), 3);
   bool refused = false;
   pool.enqueue([&] { refused = WorkerPool::Refused(); });
@@ -68,19 +78,9 @@ TEST(WorkerPoolTest, ShutdownReturnsAfterThreadExitHandlers) {
   exit_handlers_done = 0;
   WorkerPool pool(4, 4);
   std::promise<void> release;
-  std::shared_future<void> gate = release.get_future().share();
-  std::atomic<int> started{0};
-  for (int i = 0; i < 4; ++i) {
-    pool.enqueue([&, gate] {
-      slow_thread_exit.armed = true;
-      ++started;
-      gate.wait();
-    });
-  }
-  for (int i = 0; i < 200 && started.load() < 4; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(started.load(), 4);
+  ASSERT_EQ(StartGated(&pool, 4, release.get_future().share(),
+                       [] { slow_thread_exit.armed = true; }),
+            4);
   release.set_value();
   pool.shutdown();
   EXPECT_EQ(exit_handlers_done.load(), 4);
