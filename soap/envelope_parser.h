@@ -17,6 +17,8 @@ struct ParseLimits {
   size_t max_bytes = 512000;  // MaxEnvelopeSize of the service
   int max_depth = 64;         // element nesting
   size_t max_nodes = 50000;   // elements + attributes + text nodes
+  // Attributes and namespace declarations on one element.
+  size_t max_attributes = 256;
   size_t max_name_length = 1024;
   size_t max_selectors = 64;
   size_t max_options = 64;

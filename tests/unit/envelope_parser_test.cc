@@ -453,6 +453,30 @@ TEST(EnvelopeHardening, NodeLimit) {
                FaultCode::kEncodingLimit);
 }
 
+TEST(EnvelopeHardening, AttributeLimitPerElement) {
+  auto element = [](int n, const char* name) {
+    std::string e = "<y";
+    for (int i = 0; i < n; ++i) {
+      e += std::string(" ") + name + std::to_string(i) + "=\"\"";
+    }
+    return e + "/>";
+  };
+  ParseLimits limits;
+  limits.max_attributes = 20;
+  EXPECT_TRUE(Parse(Env("", element(20, "a")), nullptr, limits).ok());
+  EXPECT_FAULT(Parse(Env("", element(21, "a")), nullptr, limits),
+               FaultCode::kEncodingLimit);
+  // Namespace declarations count too.
+  EXPECT_FAULT(Parse(Env("", element(21, "xmlns:p")), nullptr, limits),
+               FaultCode::kEncodingLimit);
+  // The default limit refuses the audit's 49,000 attributes (340 KB, under
+  // the node limit's old reach) before any tree is built.
+  std::string big = "<y";
+  for (int i = 0; i < 30000; ++i) big += " a" + std::to_string(i) + "=''";
+  big += "/>";
+  EXPECT_FAULT(Parse(Env("", big)), FaultCode::kEncodingLimit);
+}
+
 TEST(EnvelopeHardening, LargeTextIsOneNode) {
   ParseLimits limits;
   limits.max_nodes = 50;
