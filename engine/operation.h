@@ -5,6 +5,7 @@
 #define WSMAND_ENGINE_OPERATION_H_
 
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,10 @@ struct OperationContext {
   // The largest response envelope allowed: the smaller of the service's
   // limit and the request's w:MaxEnvelopeSize.
   size_t max_envelope_size;
+  // Requested when nobody waits for the answer any more (the client
+  // disconnected, or the server is stopping): a long-poll (Receive, Pull)
+  // stops waiting and answers as if its timeout had passed, taking nothing.
+  std::stop_token cancel = {};
 };
 
 using Operation =

@@ -154,6 +154,18 @@ std::optional<ConfigError> ReadHttp(const std::string& path,
     WSMAND_TRY(r.Int("max_connections", 1, 1000000, &v));
     c->max_connections = static_cast<int>(v);
   }
+  if (t.contains("max_connections_per_peer")) {
+    WSMAND_TRY(r.Int("max_connections_per_peer", 0, 1000000, &v));
+    c->max_connections_per_peer = static_cast<int>(v);
+  }
+  if (t.contains("max_header_bytes")) {
+    WSMAND_TRY(r.Int("max_header_bytes", 1024, 1024 * 1024, &v));
+    c->max_header_bytes = static_cast<size_t>(v);
+  }
+  if (t.contains("max_header_fields")) {
+    WSMAND_TRY(r.Int("max_header_fields", 8, 10000, &v));
+    c->max_header_fields = static_cast<int>(v);
+  }
   WSMAND_TRY(r.Seconds("header_timeout", 1, 3600, &c->header_timeout));
   WSMAND_TRY(r.Seconds("body_timeout", 1, 3600, &c->body_timeout));
   WSMAND_TRY(r.Seconds("write_timeout", 1, 3600, &c->write_timeout));
@@ -184,6 +196,11 @@ std::optional<ConfigError> ReadAuth(const std::string& path,
   }
   WSMAND_TRY(r.Seconds("failure_window", 1, 86400, &c->auth_failure_window));
   WSMAND_TRY(r.Seconds("max_backoff", 1, 86400, &c->auth_max_backoff));
+  if (t.contains("allow_unencrypted")) {
+    bool allow = false;
+    WSMAND_TRY(r.Bool("allow_unencrypted", &allow));
+    c->allow_unencrypted = allow;
+  }
   return r.RejectUnknown();
 }
 
@@ -198,6 +215,10 @@ std::optional<ConfigError> ReadXml(const std::string& path,
   if (t.contains("max_nodes")) {
     WSMAND_TRY(r.Int("max_nodes", 100, 10000000, &v));
     c->xml_max_nodes = static_cast<size_t>(v);
+  }
+  if (t.contains("max_attributes")) {
+    WSMAND_TRY(r.Int("max_attributes", 16, 100000, &v));
+    c->xml_max_attributes = static_cast<size_t>(v);
   }
   return r.RejectUnknown();
 }

@@ -20,7 +20,10 @@ struct Config {
 
   // [http]
   int worker_threads = 16;
-  int max_connections = 256;
+  int max_connections = 1024;          // open connections, idle ones too
+  int max_connections_per_peer = 128;  // from one client address; 0 = none
+  size_t max_header_bytes = 65536;     // request line + header fields
+  int max_header_fields = 100;
   std::chrono::seconds header_timeout{10};  // whole request head
   std::chrono::seconds body_timeout{30};    // whole request body
   std::chrono::seconds write_timeout{30};
@@ -35,10 +38,14 @@ struct Config {
   int max_auth_failures = 5;
   std::chrono::seconds auth_failure_window{60};
   std::chrono::seconds auth_max_backoff{60};
+  // Basic credentials over plain http:// listeners (WinRM's
+  // AllowUnencrypted); unset = allowed on loopback listeners only.
+  std::optional<bool> allow_unencrypted;
 
   // [xml]
   int xml_max_depth = 64;
   size_t xml_max_nodes = 50000;
+  size_t xml_max_attributes = 256;  // per element, namespaces included
 
   // [shell] WinRS quotas with WinRM's names (docs/shell.md); 0 = no limit.
   int shell_max_shells_per_user = 30;

@@ -1,6 +1,7 @@
 #include "server/daemon.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -53,6 +54,9 @@ http::ConnectionLimits LimitsFrom(const Config& config) {
   http::ConnectionLimits limits;
   limits.warm_threads = config.worker_threads;
   limits.max_connections = config.max_connections;
+  limits.max_connections_per_peer = config.max_connections_per_peer;
+  limits.max_header_bytes = config.max_header_bytes;
+  limits.max_header_fields = static_cast<size_t>(config.max_header_fields);
   limits.header_timeout = config.header_timeout;
   limits.body_timeout = config.body_timeout;
   limits.write_timeout = config.write_timeout;
@@ -120,6 +124,22 @@ bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
   return false;
 }
 
+// Every open connection holds a descriptor (and a shell command three): the
+// soft limit (often 1024) is raised to the hard one.
+void RaiseDescriptorLimit(const Config& config) {
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) {
+    return;
+  }
+  rl.rlim_cur = rl.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur < static_cast<rlim_t>(config.max_connections) + 256) {
+    log::Warn("startup", {{"detail", "the descriptor limit (RLIMIT_NOFILE " +
+                                         std::to_string(rl.rlim_cur) +
+                                         ") is below http.max_connections"}});
+  }
+}
+
 }  // namespace
 
 int RunDaemon(Config config, const std::string& config_path,
@@ -172,9 +192,28 @@ int RunDaemon(Config config, const std::string& config_path,
     }
   }
 
+  // WinRM's AllowUnencrypted, per plain-HTTP listener: passwords in clear
+  // text only where nobody else can listen (loopback), unless configured.
+  auto allows_unencrypted = [&](const ListenAddress& address) {
+    return config.allow_unencrypted.value_or(address.IsLoopback());
+  };
+  bool any_http_basic = false;
+  for (const ListenAddress& address : addresses) {
+    if (address.tls || !allows_unencrypted(address)) continue;
+    any_http_basic = true;
+    if (!address.IsLoopback()) {
+      log::Warn("insecure-listener",
+                {{"url", address.ToUrl()},
+                 {"detail",
+                  "Basic passwords are accepted in clear text on a "
+                  "non-loopback http:// listener ([auth] allow_unencrypted "
+                  "= true); prefer https://"}});
+    }
+  }
+
   IdentifyInfo identify;
   identify.os_version = KernelRelease();
-  if (any_http) {
+  if (any_http_basic) {
     identify.security_profiles.push_back(
         "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic");
   }
@@ -201,29 +240,27 @@ int RunDaemon(Config config, const std::string& config_path,
   settings.parse_limits.max_bytes = config.max_envelope_size;
   settings.parse_limits.max_depth = config.xml_max_depth;
   settings.parse_limits.max_nodes = config.xml_max_nodes;
+  settings.parse_limits.max_attributes = config.xml_max_attributes;
   WsmanEndpoint endpoint(settings, &dispatcher, authenticator);
   endpoint.SetCertificateMap(cert_map);
 
-  std::vector<std::unique_ptr<http::HttpServer>> servers;
+  RaiseDescriptorLimit(config);
+  http::HttpServer server(LimitsFrom(config), &endpoint);
   for (const ListenAddress& address : addresses) {
-    auto server = std::make_unique<http::HttpServer>(LimitsFrom(config));
-    endpoint.Install(server.get());
-    if (address.tls) server->EnableTls(tls);
+    http::ListenerOptions options;
+    if (address.tls) options.tls = tls;
+    options.allow_unencrypted = address.tls || allows_unencrypted(address);
     std::string error;
-    if (!server->Bind(address, &error)) {
+    int port = server.Listen(address, options, &error);
+    if (port == 0) {
       log::Error("startup", {{"error", error}});
       return 1;
     }
     ListenAddress bound = address;
-    bound.port = server->bound_port();
+    bound.port = port;
     log::Info("listening", {{"url", bound.ToUrl() + "/wsman"}});
-    servers.push_back(std::move(server));
   }
-
-  std::vector<std::thread> threads;
-  for (auto& server : servers) {
-    threads.emplace_back([s = server.get()] { s->Serve(); });
-  }
+  std::thread serving([&server] { server.Serve(); });
   log::Info("started", {{"version", WSMAND_VERSION},
                         {"machine", machine},
                         {"auth", config.UsePam() ? "pam" : "accounts-file"}});
@@ -274,8 +311,8 @@ int RunDaemon(Config config, const std::string& config_path,
     break;
   }
   shell_host->Shutdown();  // ends commands, wakes Receive long-polls
-  for (auto& server : servers) server->Shutdown();
-  for (auto& thread : threads) thread.join();
+  server.Shutdown();
+  serving.join();
   cim->Shutdown();  // cancels enumerations, waits for provider threads
   log::Info("stopped");
   return 0;

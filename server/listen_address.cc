@@ -1,6 +1,7 @@
 #include "server/listen_address.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <charconv>
 
@@ -11,6 +12,17 @@ std::string ListenAddress::ToUrl() const {
   url += ipv6 ? "[" + host + "]" : host;
   url += ":" + std::to_string(port);
   return url;
+}
+
+bool ListenAddress::IsLoopback() const {
+  if (ipv6) {
+    unsigned char a[16];
+    return inet_pton(AF_INET6, host.c_str(), a) == 1 &&
+           IN6_IS_ADDR_LOOPBACK(reinterpret_cast<const in6_addr*>(a));
+  }
+  in_addr a{};
+  return inet_pton(AF_INET, host.c_str(), &a) == 1 &&
+         (ntohl(a.s_addr) >> 24) == 127;
 }
 
 ListenAddress ParseListenUrl(std::string_view url) {

@@ -17,6 +17,8 @@ struct ListenAddress {
   bool ipv6 = false;
 
   std::string ToUrl() const;  // canonical form, with the bound port
+  // 127.0.0.0/8 or ::1: only this host can reach the listener.
+  bool IsLoopback() const;
 };
 
 ListenAddress ParseListenUrl(std::string_view url);

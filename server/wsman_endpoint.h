@@ -1,11 +1,14 @@
-// The /wsman and /wsman-anon HTTP endpoints: method, path and Content-Type
-// rules, the body limit, authentication, charset decoding, envelope parsing,
-// dispatch, the response (or fault) in the request's charset, and one access
-// log line per request.
+// The /wsman and /wsman-anon endpoints as an http::Handler: from the request
+// head alone, the path, method and Content-Type rules, the envelope size
+// limit on a declared length, and authentication (client certificate or
+// Basic, refused over unencrypted HTTP where the listener does not allow
+// it) — so nothing of an unauthenticated body is read except an anonymous
+// Identify; then, per request, charset decoding, envelope parsing, dispatch,
+// the response (or fault) in the request's charset, and one access log line.
+// Thread-safe: every worker calls Begin; the authenticator and certificate
+// map are swapped atomically on SIGHUP.
 #ifndef WSMAND_SERVER_WSMAN_ENDPOINT_H_
 #define WSMAND_SERVER_WSMAN_ENDPOINT_H_
-
-#include <httplib.h>
 
 #include <atomic>
 #include <memory>
@@ -14,6 +17,7 @@
 #include "certs/client_cert_map.h"
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
+#include "server/http/handler.h"
 #include "soap/envelope_parser.h"
 
 namespace wsman::server {
@@ -24,7 +28,7 @@ struct EndpointSettings {
   soap::ParseLimits parse_limits;
 };
 
-class WsmanEndpoint {
+class WsmanEndpoint : public http::Handler {
  public:
   WsmanEndpoint(EndpointSettings settings, const Dispatcher* dispatcher,
                 std::shared_ptr<auth::Authenticator> authenticator);
@@ -37,15 +41,12 @@ class WsmanEndpoint {
   // (null: disabled). See docs/https.md.
   void SetCertificateMap(std::shared_ptr<certs::ClientCertMapSource> map);
 
-  // Installs the routes and hooks on an HTTP server.
-  void Install(httplib::Server* server);
+  std::unique_ptr<http::Exchange> Begin(const http::Request& head,
+                                        const http::ConnectionInfo& connection,
+                                        http::Response* response) override;
 
  private:
-  // Checks that need only the request head; answers early when one fails.
-  httplib::Server::HandlerResponse BeforeBody(const httplib::Request& req,
-                                              httplib::Response& res);
-  void Handle(const httplib::Request& req, httplib::Response& res,
-              bool anonymous_path);
+  class Exchange;
 
   EndpointSettings settings_;
   const Dispatcher* dispatcher_;

@@ -1,70 +1,111 @@
-// One HTTP listener: an httplib::Server whose connections are served by our
-// own loop (SocketStream + WorkerPool) so that every connection gets
-// TCP_NODELAY, one write per response, whole-phase read deadlines, a keep-
-// alive idle limit, a connection cap, and a graceful stop.
+// The HTTP/1.1 server: every listening socket (http:// and https://), one
+// poller thread that accepts connections and holds every connection that is
+// waiting for bytes (fresh, or idle between requests) without a thread of
+// its own, and a worker pool that serves a connection while it has a request
+// (TLS handshake, head, body, the Handler, the answer) and hands it back to
+// the poller afterwards. Admission and shedding follow ConnectionTable (a
+// total and a per-peer cap; never-authenticated and idle connections go
+// first). While a request is answered the poller watches its socket, and a
+// client that disconnects cancels the request's stop token, so a long-poll
+// ends at once.
+//
+// Threads: Serve() runs the poller on the caller's thread; workers come and
+// go (WorkerPool); Shutdown() may be called from any thread. mu_ guards the
+// table and every epoll_ctl on a connection's descriptor.
 #ifndef WSMAND_SERVER_HTTP_HTTP_SERVER_H_
 #define WSMAND_SERVER_HTTP_HTTP_SERVER_H_
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
-#include "certs/client_cert.h"
+#include "base/unique_fd.h"
 #include "certs/tls_context.h"
+#include "server/http/connection_table.h"
+#include "server/http/handler.h"
+#include "server/http/serve_request.h"
+#include "server/http/worker_pool.h"
 #include "server/listen_address.h"
 
 namespace wsman::server::http {
 
 struct ConnectionLimits {
   int warm_threads = 16;
-  int max_connections = 256;
-  std::chrono::seconds header_timeout{10};
-  std::chrono::seconds body_timeout{30};
+  int max_connections = 1024;               // open connections, idle ones too
+  int max_connections_per_peer = 128;       // 0 = no per-peer cap
+  std::chrono::seconds header_timeout{10};  // TLS handshake + whole head
+  std::chrono::seconds body_timeout{30};    // whole body
   std::chrono::seconds write_timeout{30};
-  std::chrono::seconds keep_alive_timeout{60};
-  size_t max_body_bytes = 512000;
+  std::chrono::seconds keep_alive_timeout{60};  // idle between requests
+  size_t max_body_bytes = 512000;   // largest body dropped to keep a connection
+  size_t max_header_bytes = 65536;  // request line + header fields
+  size_t max_header_fields = 100;
 };
 
-class HttpServer : public httplib::Server {
- public:
-  explicit HttpServer(const ConnectionLimits& limits);
+struct ListenerOptions {
+  // https:// when set: every connection starts with a TLS handshake using
+  // the holder's current context.
+  std::shared_ptr<certs::TlsContextHolder> tls;
+  // Plain HTTP only: may credentials travel unencrypted on this listener.
+  bool allow_unencrypted = true;
+};
 
-  // Binds the listening socket. Returns false with a plain reason.
-  bool Bind(const ListenAddress& address, std::string* error);
-  int bound_port() const { return bound_port_; }
-  // Accepts and serves until Shutdown(); blocks.
+class HttpServer {
+ public:
+  // `handler` must outlive the server.
+  HttpServer(const ConnectionLimits& limits, Handler* handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens (before Serve). Returns the bound port (the
+  // ephemeral one for port 0), or 0 with a plain reason in `error`.
+  int Listen(const ListenAddress& address, const ListenerOptions& options,
+             std::string* error);
+  // Accepts and serves until Shutdown(); returns once every worker is done.
   void Serve();
-  // Stops accepting, lets in-flight requests finish, closes idle
-  // keep-alive connections. Serve() returns once all workers are done.
+  // Stops accepting, closes waiting connections at once, lets requests in
+  // progress finish (answered with Connection: close). Any thread.
   void Shutdown();
 
-  // Makes this an HTTPS listener: every connection starts with a TLS
-  // handshake (within header_timeout) using the holder's current context.
-  void EnableTls(std::shared_ptr<certs::TlsContextHolder> tls) {
-    tls_ = std::move(tls);
-  }
-  bool tls() const { return tls_ != nullptr; }
-
-  // Called from a handler: the TLS client certificate of this connection
-  // (present=false when none was sent); null on plain HTTP.
-  static const certs::ClientCertInfo* CurrentClientCert();
-
-  // Called from a handler: answer this request, then close the connection
-  // (e.g. the body was refused unread).
-  static void CloseAfterResponse();
-  // Called when request headers are complete: the body phase begins.
-  static void StartBodyPhase();
+  // For tests and diagnostics.
+  size_t connection_count() const;
 
  private:
-  bool process_and_close_socket(int sock) override;
+  struct Listener;
+  struct Connection;
+  class Hooks;
 
-  ConnectionLimits limits_;
-  std::shared_ptr<certs::TlsContextHolder> tls_;
+  void AcceptFrom(Listener& listener);
+  void OnConnectionEvent(uint64_t id, uint32_t events);
+  void CloseExpired();
+  void CloseAllWaiting();
+  void Dispatch(std::shared_ptr<Connection> conn);
+  void RunConnection(const std::shared_ptr<Connection>& conn);
+  // Back to the poller, or closed when the server stops.
+  void ParkOrClose(const std::shared_ptr<Connection>& conn);
+  // Removes `id` from the table (and epoll); the caller drops the object.
+  std::shared_ptr<Connection> Forget(uint64_t id);
+  void Wake();
+
+  const ConnectionLimits limits_;
+  const ServeLimits serve_limits_;
+  Handler* const handler_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  base::UniqueFd epoll_;
+  base::UniqueFd wake_;  // eventfd: Shutdown() wakes the poller
   std::atomic<bool> stopping_{false};
-  int bound_port_ = 0;
+  std::atomic<uint64_t> next_id_{1};
+  WorkerPool pool_;
+
+  mutable std::mutex mu_;
+  ConnectionTable table_;  // guarded by mu_
+  std::unordered_map<uint64_t, std::shared_ptr<Connection>>
+      connections_;  // guarded by mu_
 };
 
 }  // namespace wsman::server::http

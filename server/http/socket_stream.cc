@@ -64,16 +64,9 @@ SocketStream::SocketStream(int fd, std::chrono::milliseconds write_timeout,
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
     AddressOf(addr, &remote_ip_, &remote_port_);
   }
-  len = sizeof addr;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    AddressOf(addr, &local_ip_, &local_port_);
-  }
-  if (ssl_ != nullptr) {
-    // OpenSSL reads and writes the descriptor itself: make it non-blocking
-    // so that every wait goes through PollUntil and its deadline.
-    int flags = ::fcntl(fd, F_GETFL, 0);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-  }
+  // Every wait goes through PollUntil and its deadline.
+  int flags = ::fcntl(fd, F_GETFL, 0);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
 bool SocketStream::Handshake(Clock::time_point deadline, std::string* reason) {
@@ -172,60 +165,44 @@ SocketStream::Io SocketStream::RawWrite(const char* buf, size_t size,
   return Io::kError;
 }
 
-bool SocketStream::WaitForRequest(std::chrono::milliseconds timeout) {
-  if (in_pos_ < in_.size()) return true;  // pipelined bytes already here
-  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
-  if (!Flush()) return false;
-  // Reads the first chunk of the next request (or sees the peer close).
-  return FillBufferUntil(Clock::now() + timeout, stopping_);
+bool SocketStream::HasPendingInput() const {
+  if (!buffered().empty()) return true;
+  return ssl_ != nullptr && SSL_pending(ssl_) > 0;
 }
 
-bool SocketStream::FillBufferUntil(Clock::time_point until,
-                                   const std::atomic<bool>* stopping) {
+bool SocketStream::ReadMore(std::string* buffer, Clock::time_point deadline) {
   if (failed_ || !Flush()) return false;
-  in_.resize(kReadChunk);
-  in_pos_ = 0;
+  size_t old = buffer->size();
+  buffer->resize(old + kReadChunk);
   for (;;) {
     size_t n = 0;
-    Io io = RawRead(in_.data(), in_.size(), &n);
+    Io io = RawRead(buffer->data() + old, kReadChunk, &n);
     if (io == Io::kData) {
-      in_.resize(n);
+      buffer->resize(old + n);
       return true;
     }
-    if ((io == Io::kWantRead && PollUntil(fd_, POLLIN, until, stopping)) ||
-        (io == Io::kWantWrite && PollUntil(fd_, POLLOUT, until, stopping))) {
+    // A request in progress finishes even while the server stops: only its
+    // deadline ends the wait.
+    if ((io == Io::kWantRead && PollUntil(fd_, POLLIN, deadline, nullptr)) ||
+        (io == Io::kWantWrite && PollUntil(fd_, POLLOUT, deadline, nullptr))) {
       continue;
     }
     break;
   }
-  in_.clear();
+  buffer->resize(old);
   return false;
 }
 
-bool SocketStream::FillBuffer() { return FillBufferUntil(deadline_, nullptr); }
-
-bool SocketStream::is_readable() const {
-  if (in_pos_ < in_.size()) return true;
-  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
+bool SocketStream::Write(std::string_view data) {
+  if (failed_) return false;
+  out_.append(data);
+  if (out_.size() >= kWriteCoalesceLimit) return Flush();
+  return true;
 }
 
-bool SocketStream::is_writable() const { return !failed_; }
-
-ssize_t SocketStream::read(char* ptr, size_t size) {
-  if (in_pos_ >= in_.size() && !FillBuffer()) return -1;
-  size_t n = std::min(size, in_.size() - in_pos_);
-  std::memcpy(ptr, in_.data() + in_pos_, n);
-  in_pos_ += n;
-  return static_cast<ssize_t>(n);
-}
-
-ssize_t SocketStream::write(const char* ptr, size_t size) {
-  if (failed_) return -1;
-  out_.append(ptr, size);
-  if (out_.size() >= kWriteCoalesceLimit && !Flush()) return -1;
-  return static_cast<ssize_t>(size);
+void SocketStream::ReleaseBuffers() {
+  ReleaseReadBuffer();
+  if (out_.empty()) std::string().swap(out_);
 }
 
 bool SocketStream::Flush() {
@@ -246,16 +223,6 @@ bool SocketStream::Flush() {
   }
   out_.clear();
   return !failed_;
-}
-
-void SocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  ip = remote_ip_;
-  port = remote_port_;
-}
-
-void SocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  ip = local_ip_;
-  port = local_port_;
 }
 
 }  // namespace wsman::server::http

@@ -1,19 +1,13 @@
 #include "server/http/worker_pool.h"
 
 namespace wsman::server::http {
-namespace {
-thread_local bool t_refused = false;
-}  // namespace
-
 WorkerPool::WorkerPool(int warm_threads, int max_threads,
                        std::chrono::seconds idle_exit)
     : warm_threads_(warm_threads),
       max_threads_(max_threads < warm_threads ? warm_threads : max_threads),
       idle_exit_(idle_exit) {}
 
-WorkerPool::~WorkerPool() { shutdown(); }
-
-bool WorkerPool::Refused() { return t_refused; }
+WorkerPool::~WorkerPool() { Shutdown(); }
 
 int WorkerPool::busy() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -25,7 +19,7 @@ int WorkerPool::threads() const {
   return static_cast<int>(workers_.size());
 }
 
-void WorkerPool::enqueue(std::function<void()> fn) {
+bool WorkerPool::Submit(std::function<void()> fn) {
   JoinFinished();
   {
     std::unique_lock<std::mutex> lock(mu_);
@@ -40,14 +34,10 @@ void WorkerPool::enqueue(std::function<void()> fn) {
         auto self = workers_.emplace(workers_.end());
         *self = std::thread(&WorkerPool::WorkerLoop, this, self);
       }
-      return;
+      return true;
     }
   }
-  // Over the connection limit: run the task here with the refused flag so
-  // the connection is closed without being served.
-  t_refused = true;
-  fn();
-  t_refused = false;
+  return false;
 }
 
 void WorkerPool::WorkerLoop(Workers::iterator self) {
@@ -86,7 +76,7 @@ void WorkerPool::JoinFinished() {
   for (std::thread& t : done) t.join();
 }
 
-void WorkerPool::shutdown() {
+void WorkerPool::Shutdown() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     shutdown_ = true;

@@ -1,12 +1,9 @@
-// An elastic worker pool for connections (an httplib::TaskQueue): keeps
-// `warm_threads` threads alive, grows on demand up to `max_threads`, and
-// refuses work beyond that instead of queueing it without bound. A refused
-// connection is still run, inline, with Refused() true, so the connection
-// handler can close it at once.
+// An elastic worker pool for busy connections: keeps `warm_threads` threads
+// alive, grows on demand up to `max_threads`, and refuses work beyond that
+// instead of queueing it without bound (the caller then closes the
+// connection). Thread-safe; shutdown() joins every thread.
 #ifndef WSMAND_SERVER_HTTP_WORKER_POOL_H_
 #define WSMAND_SERVER_HTTP_WORKER_POOL_H_
-
-#include <httplib.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -18,20 +15,21 @@
 
 namespace wsman::server::http {
 
-class WorkerPool : public httplib::TaskQueue {
+class WorkerPool {
  public:
   WorkerPool(int warm_threads, int max_threads,
              std::chrono::seconds idle_exit = std::chrono::seconds(60));
-  ~WorkerPool() override;
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void enqueue(std::function<void()> fn) override;
+  // Runs `fn` on a worker; false (fn dropped) when every thread up to
+  // max_threads is busy or the pool is shut down.
+  bool Submit(std::function<void()> fn);
   // Runs queued work to completion, then joins every thread: when it
   // returns, no worker runs any more, not even its thread-exit handlers
   // (OpenSSL's among them, which must not race the process's exit).
-  void shutdown() override;
-
-  // True on the thread running a refused task.
-  static bool Refused();
+  void Shutdown();
 
   int busy() const;
   int threads() const;

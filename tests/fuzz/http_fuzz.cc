@@ -1,9 +1,12 @@
-// libFuzzer target: raw bytes on a connection -> httplib request parsing ->
-// wsmand's /wsman endpoint (method/path/Content-Type/size checks, auth,
-// charset, envelope parsing, dispatch to Identify) -> response. Runs the
-// same code a socket would, through an in-memory stream.
-#include <httplib.h>
-
+// libFuzzer target: raw bytes on a connection -> the HTTP request reader
+// (head scanning and parsing under limits, Content-Length and chunked
+// bodies, Content-Encoding refusal, Expect, pipelining) -> wsmand's /wsman
+// endpoint (path/method/Content-Type/size checks, auth, charset, envelope
+// parsing, dispatch to Identify) -> the response. The same ServeRequest a
+// socket's worker runs, over an in-memory stream that hands the bytes over
+// in pieces of a size the input chooses (its first byte), so every
+// incremental path is reached. The limits are small, so the corpus reaches
+// every limit with short inputs.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,52 +14,38 @@
 
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
+#include "server/http/serve_request.h"
+#include "server/http/stream.h"
 #include "server/operations/identify.h"
 #include "server/wsman_endpoint.h"
 
 namespace {
 
-class MemoryStream : public httplib::Stream {
+class MemoryStream : public wsman::server::http::Stream {
  public:
-  MemoryStream(const uint8_t* data, size_t size)
-      : in_(reinterpret_cast<const char*>(data), size) {}
-  bool is_readable() const override { return pos_ < in_.size(); }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    if (pos_ >= in_.size()) return -1;
-    size_t n = std::min(size, in_.size() - pos_);
-    std::memcpy(ptr, in_.data() + pos_, n);
+  MemoryStream(const uint8_t* data, size_t size, size_t piece)
+      : in_(reinterpret_cast<const char*>(data), size), piece_(piece) {}
+  bool Write(std::string_view data) override {
+    written_ += data.size();
+    return true;
+  }
+  bool Flush() override { return true; }
+  bool done() const { return pos_ >= in_.size() && buffered().empty(); }
+
+ protected:
+  bool ReadMore(std::string* buffer, Clock::time_point) override {
+    if (pos_ >= in_.size()) return false;
+    size_t n = std::min(piece_, in_.size() - pos_);
+    buffer->append(in_, pos_, n);
     pos_ += n;
-    return static_cast<ssize_t>(n);
+    return true;
   }
-  ssize_t write(const char* ptr, size_t size) override {
-    written_ += size;
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 40000;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 5985;
-  }
-  int socket() const override { return -1; }
-  bool done() const { return pos_ >= in_.size(); }
 
  private:
   std::string in_;
   size_t pos_ = 0;
+  size_t piece_;
   size_t written_ = 0;
-};
-
-// Exposes httplib's protected request processing to the harness.
-class FuzzServer : public httplib::Server {
- public:
-  bool Process(httplib::Stream& stream) {
-    bool closed = false;
-    return process_request(stream, false, closed, nullptr);
-  }
 };
 
 struct Harness {
@@ -70,25 +59,39 @@ struct Harness {
     authenticator = std::move(created.value());
     wsman::server::EndpointSettings settings;
     settings.machine_name = "fuzz";
+    settings.max_envelope_size = 16384;
+    settings.parse_limits.max_bytes = 16384;
     endpoint = std::make_unique<wsman::server::WsmanEndpoint>(
         settings, &dispatcher, authenticator);
-    server.set_payload_max_length(settings.max_envelope_size);
-    endpoint->Install(&server);
+    limits.head.max_head_bytes = 4096;
+    limits.head.max_fields = 32;
+    limits.head.max_target_bytes = 1024;
+    limits.max_discard = 16384;
+    connection.peer = "127.0.0.1";
+    connection.allow_unencrypted = true;
   }
   wsman::server::Dispatcher dispatcher;
   std::shared_ptr<wsman::auth::Authenticator> authenticator;
   std::unique_ptr<wsman::server::WsmanEndpoint> endpoint;
-  FuzzServer server;
+  wsman::server::http::ServeLimits limits;
+  wsman::server::http::ConnectionInfo connection;
+  wsman::server::http::ServeHooks hooks;
 };
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Harness* harness = new Harness();
-  MemoryStream stream(data, size);
-  // Serve pipelined requests until the input is used up or one fails.
+  if (size == 0) return 0;
+  size_t piece = 1 + data[0] % 64 * 97;  // 1 .. 6112 bytes a read
+  MemoryStream stream(data + 1, size - 1, piece);
+  using wsman::server::http::AfterRequest;
+  // Serve pipelined requests until the input is used up or one closes.
   for (int i = 0; i < 8 && !stream.done(); ++i) {
-    if (!harness->server.Process(stream)) break;
+    AfterRequest after = wsman::server::http::ServeRequest(
+        stream, harness->connection, *harness->endpoint, harness->limits,
+        harness->hooks);
+    if (after != AfterRequest::kKeepAlive) break;
   }
   return 0;
 }

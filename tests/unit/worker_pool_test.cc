@@ -1,5 +1,6 @@
-// WorkerPool: grows on demand to its cap, refuses (runs inline, flagged)
-// beyond it, finishes queued work on shutdown and joins its threads.
+// WorkerPool: grows on demand to its cap, refuses work beyond it (Submit
+// returns false and never runs it), finishes queued work on shutdown and
+// joins its threads.
 #include "server/http/worker_pool.h"
 
 #include <gtest/gtest.h>
@@ -20,11 +21,11 @@ int StartGated(
     std::function<void()> first = [] {}) {
   auto started = std::make_shared<std::atomic<int>>(0);
   for (int i = 0; i < n; ++i) {
-    pool->enqueue([started, gate, first] {
+    EXPECT_TRUE(pool->Submit([started, gate, first] {
       first();
       ++*started;
       gate.wait();
-    });
+    }));
   }
   for (int i = 0; i < 200 && started->load() < n; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -37,12 +38,11 @@ TEST(WorkerPoolTest, GrowsToTheCapThenRefuses) {
   std::promise<void> release;
   EXPECT_EQ(StartGated(&pool, 3, release.get_future().share()), 3);
   EXPECT_EQ(pool.busy(), 3);
-  bool refused = false;
-  pool.enqueue([&] { refused = WorkerPool::Refused(); });
-  EXPECT_TRUE(refused);  // ran inline, flagged
-  EXPECT_FALSE(WorkerPool::Refused());
+  bool ran = false;
+  EXPECT_FALSE(pool.Submit([&] { ran = true; }));
   release.set_value();
-  pool.shutdown();
+  pool.Shutdown();
+  EXPECT_FALSE(ran);  // refused work never runs
   EXPECT_EQ(pool.threads(), 0);
 }
 
@@ -51,12 +51,12 @@ TEST(WorkerPoolTest, ShutdownFinishesQueuedWork) {
   {
     WorkerPool pool(2, 8);
     for (int i = 0; i < 8; ++i) {
-      pool.enqueue([&] {
+      EXPECT_TRUE(pool.Submit([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         ++done;
-      });
+      }));
     }
-    pool.shutdown();
+    pool.Shutdown();
   }
   EXPECT_EQ(done.load(), 8);
 }
@@ -82,7 +82,7 @@ TEST(WorkerPoolTest, ShutdownReturnsAfterThreadExitHandlers) {
                        [] { slow_thread_exit.armed = true; }),
             4);
   release.set_value();
-  pool.shutdown();
+  pool.Shutdown();
   EXPECT_EQ(exit_handlers_done.load(), 4);
 }
 
@@ -90,10 +90,10 @@ TEST(WorkerPoolTest, IdleExtraThreadsExit) {
   WorkerPool pool(1, 4, std::chrono::seconds(1));
   std::atomic<int> done{0};
   for (int i = 0; i < 4; ++i) {
-    pool.enqueue([&] {
+    EXPECT_TRUE(pool.Submit([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       ++done;
-    });
+    }));
   }
   for (int i = 0; i < 100 && done.load() < 4; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

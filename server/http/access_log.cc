@@ -1,0 +1,39 @@
+#include "server/http/access_log.h"
+
+#include "base/log.h"
+
+namespace wsman::server::http {
+
+void AccessRecord::Log() const {
+  log::Level level =
+      status < 400 || status == 401 ? log::Level::kInfo : log::Level::kWarn;
+  if (!log::Enabled(level)) return;
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count();
+  std::string status_text = std::to_string(status);
+  std::string duration =
+      std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) + "ms";
+  if (detail.empty()) {
+    log::Write(level, "access",
+               {{"peer", peer},
+                {"user", user},
+                {"action", action},
+                {"resource", resource},
+                {"status", status_text},
+                {"outcome", outcome},
+                {"duration", duration}});
+  } else {
+    log::Write(level, "access",
+               {{"peer", peer},
+                {"user", user},
+                {"action", action},
+                {"resource", resource},
+                {"status", status_text},
+                {"outcome", outcome},
+                {"detail", detail},
+                {"duration", duration}});
+  }
+}
+
+}  // namespace wsman::server::http
