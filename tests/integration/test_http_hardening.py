@@ -288,7 +288,7 @@ class IdleHolder:
     """Holds `count` idle connections from `source`, re-opening each one
     the server closes at most `rate` times a second (the audit's shape)."""
 
-    def __init__(self, port, source, count, rate=25):
+    def __init__(self, port, source, count, rate=60):
         self.port, self.source, self.count, self.rate = (port, source, count,
                                                          rate)
         self.stop = threading.Event()
