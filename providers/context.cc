@@ -10,22 +10,41 @@ Context::Context(size_t capacity, bool blocking)
     : capacity_(capacity == 0 ? 1 : capacity), blocking_(blocking) {}
 
 MiResult Context::Enqueue(Posted item) {
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   if (has_result_) return MiResult::kFailed;
   if (cancelled_) return kCancelledResult;
   if (queue_.size() >= capacity_) {
     if (!blocking_) return MiResult::kServerLimitsExceeded;
-    producer_cv_.wait(lock, [&] {
-      return queue_.size() < capacity_ || cancelled_ || has_result_;
-    });
+    while (queue_.size() >= capacity_ && !cancelled_ && !has_result_) {
+      producer_cv_.Wait(lock);
+    }
     if (has_result_) return MiResult::kFailed;
     if (cancelled_) return kCancelledResult;
   }
   queue_.push_back(std::move(item));
   if (queue_.size() > peak_) peak_ = queue_.size();
-  lock.unlock();
-  consumer_cv_.notify_one();
+  lock.Unlock();
+  consumer_cv_.NotifyOne();
   return MiResult::kOk;
+}
+
+template <typename Ready>
+bool Context::WaitConsumer(Clock::time_point deadline,
+                           const std::stop_token& stop, Ready ready) {
+  // A stop request wakes the wait: the callback takes mu_ so the wake-up
+  // cannot fall between the check and the wait. Declared before the lock,
+  // it is destroyed after the lock is released (its destructor waits for a
+  // callback in progress, which needs mu_).
+  std::stop_callback wake(stop, [this] {
+    base::MutexLock lock(&mu_);
+    consumer_cv_.NotifyAll();
+  });
+  base::UniqueMutexLock lock(&mu_);
+  for (;;) {
+    if (ready()) return true;
+    if (stop.stop_requested()) return false;
+    if (!consumer_cv_.WaitUntil(lock, deadline)) return ready();
+  }
 }
 
 MiResult Context::PostInstance(Instance instance) {
@@ -37,7 +56,7 @@ MiResult Context::PostIndication(Instance indication, std::string bookmark) {
 }
 
 MiResult Context::WriteError(MiResult code, std::string message) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (has_result_) return MiResult::kFailed;
   if (cancelled_) return kCancelledResult;
   messages_.push_back({true, code, 0, std::move(message)});
@@ -45,7 +64,7 @@ MiResult Context::WriteError(MiResult code, std::string message) {
 }
 
 MiResult Context::WriteMessage(uint32_t channel, std::string message) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (has_result_) return MiResult::kFailed;
   if (cancelled_) return kCancelledResult;
   messages_.push_back({false, MiResult::kOk, channel, std::move(message)});
@@ -55,72 +74,72 @@ MiResult Context::WriteMessage(uint32_t channel, std::string message) {
 MiResult Context::PostResult(MiResult result, std::optional<Instance> error,
                              std::string message) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (has_result_) return MiResult::kFailed;
     has_result_ = true;
     result_ = result;
     error_ = std::move(error);
     message_ = std::move(message);
   }
-  consumer_cv_.notify_all();
-  producer_cv_.notify_all();
+  consumer_cv_.NotifyAll();
+  producer_cv_.NotifyAll();
   return MiResult::kOk;
 }
 
 bool Context::IsCancelled() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return cancelled_;
 }
 
-bool Context::WaitReady(Clock::time_point deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return consumer_cv_.wait_until(lock, deadline, [&] {
+bool Context::WaitReady(Clock::time_point deadline, std::stop_token stop) {
+  return WaitConsumer(deadline, stop, [this]() NO_THREAD_SAFETY_ANALYSIS {
     return !queue_.empty() || has_result_ || cancelled_;
   });
 }
 
 std::optional<Posted> Context::TryTake() {
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   if (queue_.empty()) return std::nullopt;
   Posted item = std::move(queue_.front());
   queue_.pop_front();
-  lock.unlock();
-  producer_cv_.notify_one();
+  lock.Unlock();
+  producer_cv_.NotifyOne();
   return item;
 }
 
-bool Context::WaitResult(Clock::time_point deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return consumer_cv_.wait_until(lock, deadline, [&] { return has_result_; });
+bool Context::WaitResult(Clock::time_point deadline, std::stop_token stop) {
+  return WaitConsumer(deadline, stop, [this]() NO_THREAD_SAFETY_ANALYSIS {
+    return has_result_;
+  });
 }
 
 bool Context::HasResult() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return has_result_;
 }
 
 bool Context::Drained() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return has_result_ && queue_.empty();
 }
 
 MiResult Context::result() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return result_;
 }
 
 std::string Context::result_message() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return message_;
 }
 
 std::optional<Instance> Context::error_instance() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return error_;
 }
 
 std::vector<ProviderMessage> Context::TakeMessages() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   std::vector<ProviderMessage> out;
   out.swap(messages_);
   return out;
@@ -129,37 +148,37 @@ std::vector<ProviderMessage> Context::TakeMessages() {
 void Context::Cancel() {
   std::deque<Posted> dropped;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (cancelled_) return;
     cancelled_ = true;
     dropped.swap(queue_);
   }
-  producer_cv_.notify_all();
-  consumer_cv_.notify_all();
+  producer_cv_.NotifyAll();
+  consumer_cv_.NotifyAll();
 }
 
 size_t Context::queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return queue_.size();
 }
 
 size_t Context::peak_queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return peak_;
 }
 
 bool Context::FailIfOpen(std::string_view why) {
   std::string label;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (has_result_) return false;
     has_result_ = true;
     result_ = MiResult::kFailed;
     message_ = std::string(why);
     label = label_;
   }
-  consumer_cv_.notify_all();
-  producer_cv_.notify_all();
+  consumer_cv_.NotifyAll();
+  producer_cv_.NotifyAll();
   Log(LogLevel::kError, "provider-error",
       {{"provider", label.empty() ? std::string_view("-") : label},
        {"error", why}});
@@ -167,12 +186,12 @@ bool Context::FailIfOpen(std::string_view why) {
 }
 
 void Context::set_label(std::string label) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   label_ = std::move(label);
 }
 
 std::string Context::label() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return label_;
 }
 

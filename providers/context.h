@@ -21,17 +21,17 @@
 #define WSMAND_PROVIDERS_CONTEXT_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/mutex.h"
 #include "providers/instance.h"
 #include "providers/result.h"
 
@@ -80,12 +80,15 @@ class Context {
 
   // ------------------------------------------------------ consumer side
   // Waits until an item is queued, the result is posted or the context is
-  // cancelled (true), or until `deadline` passes (false).
-  bool WaitReady(Clock::time_point deadline);
+  // cancelled (true), or until `deadline` passes or `stop` is requested
+  // (false: the consumer stops waiting; nothing is taken).
+  bool WaitReady(Clock::time_point deadline, std::stop_token stop = {})
+      EXCLUDES(mu_);
   // Takes the oldest queued item, waking a blocked producer.
   std::optional<Posted> TryTake();
-  // Waits for the result until `deadline`; true once it is posted.
-  bool WaitResult(Clock::time_point deadline);
+  // Waits for the result until `deadline` (or `stop`); true once posted.
+  bool WaitResult(Clock::time_point deadline, std::stop_token stop = {})
+      EXCLUDES(mu_);
   bool HasResult() const;
   // The result was posted and every item taken.
   bool Drained() const;
@@ -109,22 +112,27 @@ class Context {
   std::string label() const;
 
  private:
-  MiResult Enqueue(Posted item);
+  MiResult Enqueue(Posted item) EXCLUDES(mu_);
+  // Waits on consumer_cv_ until `ready()` holds, `deadline` passes or
+  // `stop` is requested; the result of the last `ready()`.
+  template <typename Ready>
+  bool WaitConsumer(Clock::time_point deadline, const std::stop_token& stop,
+                    Ready ready) EXCLUDES(mu_);
 
   const size_t capacity_;
   const bool blocking_;
-  mutable std::mutex mu_;
-  std::condition_variable consumer_cv_;
-  std::condition_variable producer_cv_;
-  std::deque<Posted> queue_;
-  size_t peak_ = 0;
-  bool has_result_ = false;
-  bool cancelled_ = false;
-  MiResult result_ = MiResult::kOk;
-  std::string message_;
-  std::optional<Instance> error_;
-  std::vector<ProviderMessage> messages_;
-  std::string label_;
+  mutable base::Mutex mu_;
+  base::CondVar consumer_cv_;
+  base::CondVar producer_cv_;
+  std::deque<Posted> queue_ GUARDED_BY(mu_);
+  size_t peak_ GUARDED_BY(mu_) = 0;
+  bool has_result_ GUARDED_BY(mu_) = false;
+  bool cancelled_ GUARDED_BY(mu_) = false;
+  MiResult result_ GUARDED_BY(mu_) = MiResult::kOk;
+  std::string message_ GUARDED_BY(mu_);
+  std::optional<Instance> error_ GUARDED_BY(mu_);
+  std::vector<ProviderMessage> messages_ GUARDED_BY(mu_);
+  std::string label_ GUARDED_BY(mu_);
 };
 
 // What providers receive: a shared handle to their Context.

@@ -18,11 +18,11 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/unique_fd.h"
 #include "certs/tls_context.h"
 #include "server/http/connection_table.h"
@@ -70,26 +70,27 @@ class HttpServer {
   void Serve();
   // Stops accepting, closes waiting connections at once, lets requests in
   // progress finish (answered with Connection: close). Any thread.
-  void Shutdown();
+  void Shutdown() EXCLUDES(mu_);
 
   // For tests and diagnostics.
-  size_t connection_count() const;
+  size_t connection_count() const EXCLUDES(mu_);
 
  private:
   struct Listener;
   struct Connection;
   class Hooks;
 
-  void AcceptFrom(Listener& listener);
-  void OnConnectionEvent(uint64_t id, uint32_t events);
-  void CloseExpired();
-  void CloseAllWaiting();
-  void Dispatch(std::shared_ptr<Connection> conn);
-  void RunConnection(const std::shared_ptr<Connection>& conn);
+  void AcceptFrom(Listener& listener) EXCLUDES(mu_);
+  void OnConnectionEvent(uint64_t id, uint32_t events) EXCLUDES(mu_);
+  void CloseExpired() EXCLUDES(mu_);
+  void CloseAllWaiting() EXCLUDES(mu_);
+  void Dispatch(std::shared_ptr<Connection> conn) EXCLUDES(mu_);
+  void RunConnection(const std::shared_ptr<Connection>& conn) EXCLUDES(mu_);
   // Back to the poller, or closed when the server stops.
-  void ParkOrClose(const std::shared_ptr<Connection>& conn);
-  // Removes `id` from the table (and epoll); the caller drops the object.
-  std::shared_ptr<Connection> Forget(uint64_t id);
+  void ParkOrClose(const std::shared_ptr<Connection>& conn) EXCLUDES(mu_);
+  // Removes `id` from the table (and epoll); the caller drops the object
+  // once mu_ is released (that closes the descriptor).
+  std::shared_ptr<Connection> Forget(uint64_t id) REQUIRES(mu_);
   void Wake();
 
   const ConnectionLimits limits_;
@@ -102,10 +103,13 @@ class HttpServer {
   std::atomic<uint64_t> next_id_{1};
   WorkerPool pool_;
 
-  mutable std::mutex mu_;
-  ConnectionTable table_;  // guarded by mu_
-  std::unordered_map<uint64_t, std::shared_ptr<Connection>>
-      connections_;  // guarded by mu_
+  // Guards the table, the connection map, each connection's watch state,
+  // and every epoll_ctl on a connection's descriptor (so no descriptor is
+  // re-armed after it was closed and its number reused).
+  mutable base::Mutex mu_;
+  ConnectionTable table_ GUARDED_BY(mu_);
+  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_
+      GUARDED_BY(mu_);
 };
 
 }  // namespace wsman::server::http

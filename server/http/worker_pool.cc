@@ -10,25 +10,25 @@ WorkerPool::WorkerPool(int warm_threads, int max_threads,
 WorkerPool::~WorkerPool() { Shutdown(); }
 
 int WorkerPool::busy() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return busy_;
 }
 
 int WorkerPool::threads() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return static_cast<int>(workers_.size());
 }
 
 bool WorkerPool::Submit(std::function<void()> fn) {
   JoinFinished();
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     int pending = static_cast<int>(jobs_.size());
     bool has_room = !shutdown_ && busy_ + pending < max_threads_;
     if (has_room) {
       jobs_.push_back(std::move(fn));
       if (idle_ > pending) {
-        cv_.notify_one();
+        cv_.NotifyOne();
       } else {
         // The new thread waits for mu_ before it looks at its handle.
         auto self = workers_.emplace(workers_.end());
@@ -41,11 +41,17 @@ bool WorkerPool::Submit(std::function<void()> fn) {
 }
 
 void WorkerPool::WorkerLoop(Workers::iterator self) {
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   for (;;) {
     ++idle_;
-    bool woke = cv_.wait_for(lock, idle_exit_,
-                             [&] { return shutdown_ || !jobs_.empty(); });
+    const auto until = std::chrono::steady_clock::now() + idle_exit_;
+    bool woke = true;
+    while (!shutdown_ && jobs_.empty()) {
+      if (!cv_.WaitUntil(lock, until) && !shutdown_ && jobs_.empty()) {
+        woke = false;
+        break;
+      }
+    }
     --idle_;
     if (jobs_.empty()) {
       if (shutdown_ ||
@@ -57,20 +63,20 @@ void WorkerPool::WorkerLoop(Workers::iterator self) {
     std::function<void()> job = std::move(jobs_.front());
     jobs_.pop_front();
     ++busy_;
-    lock.unlock();
+    lock.Unlock();
     job();
     job = nullptr;
-    lock.lock();
+    lock.Lock();
     --busy_;
   }
   finished_.splice(finished_.end(), workers_, self);
-  exited_cv_.notify_all();
+  exited_cv_.NotifyAll();
 }
 
 void WorkerPool::JoinFinished() {
   Workers done;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     done.swap(finished_);
   }
   for (std::thread& t : done) t.join();
@@ -78,10 +84,10 @@ void WorkerPool::JoinFinished() {
 
 void WorkerPool::Shutdown() {
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    base::UniqueMutexLock lock(&mu_);
     shutdown_ = true;
-    cv_.notify_all();
-    exited_cv_.wait(lock, [&] { return workers_.empty(); });
+    cv_.NotifyAll();
+    while (!workers_.empty()) exited_cv_.Wait(lock);
   }
   JoinFinished();
 }

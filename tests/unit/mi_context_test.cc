@@ -196,6 +196,26 @@ TEST(MiContext, WaitReadyTimesOut) {
   EXPECT_GE(Context::Clock::now() - start, 25ms);
 }
 
+TEST(MiContext, StopRequestEndsTheWaitAndTakesNothing) {
+  // A consumer whose client went away stops waiting at once, long before
+  // its deadline, and leaves what is queued for the next Pull.
+  Context c;
+  std::stop_source stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(50ms);
+    stop.request_stop();
+  });
+  auto start = Context::Clock::now();
+  EXPECT_FALSE(c.WaitReady(start + 60s, stop.get_token()));
+  EXPECT_LT(Context::Clock::now() - start, 10s);
+  stopper.join();
+  EXPECT_FALSE(c.WaitResult(Context::Clock::now() + 60s, stop.get_token()));
+  // Already stopped, but ready: ready wins.
+  ASSERT_EQ(c.PostInstance(Item(1)), MiResult::kOk);
+  EXPECT_TRUE(c.WaitReady(Context::Clock::now() + 60s, stop.get_token()));
+  EXPECT_EQ(c.queued(), 1u);
+}
+
 TEST(MiResults, EveryResultHasANameAndRoundTrips) {
   EXPECT_EQ(kAllMiResults.size(), 27u);
   for (MiResult r : kAllMiResults) {
