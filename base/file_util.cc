@@ -8,28 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/unique_fd.h"
+
 namespace wsman::base {
 namespace {
-
-// RAII file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int Release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 std::string Errno(const std::string& path, const char* what, int err) {
   return path + ": " + what + ": " + std::strerror(err);
@@ -47,7 +29,7 @@ std::string DirectoryOf(const std::string& path) {
 bool ReadWholeFile(const std::string& path, std::string* content,
                    std::string* error, bool* missing) {
   if (missing != nullptr) *missing = false;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int err = errno;
     if (missing != nullptr && err == ENOENT) *missing = true;
@@ -74,8 +56,25 @@ bool ReadWholeFile(const std::string& path, std::string* content,
 
 bool WriteFileAtomic(const std::string& path, const std::string& content,
                      mode_t mode, std::string* error) {
+  struct stat st {};
+  bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (exists && S_ISLNK(st.st_mode)) {
+    // rename() would replace the link itself and leave its target as it
+    // was; writing through it would edit a file wsmand did not check.
+    char target[4096];
+    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+    std::string to = n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
+    *error = "refusing to replace " + path + ": it is a symbolic link" +
+             (to.empty() ? "" : " to " + to) +
+             "; give the path of the file itself";
+    return false;
+  }
+  if (exists && !S_ISREG(st.st_mode)) {
+    *error = "refusing to replace " + path + ": not a regular file";
+    return false;
+  }
   std::string tmp = path + ".tmpXXXXXX";
-  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
   if (fd.get() < 0) {
     *error = Errno(tmp, "cannot create", errno);
     return false;
@@ -86,8 +85,7 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
     return false;
   };
   if (::fchmod(fd.get(), mode) != 0) return fail("fchmod failed", errno);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && ::geteuid() == 0 &&
+  if (exists && ::geteuid() == 0 &&
       ::fchown(fd.get(), st.st_uid, st.st_gid) != 0) {
     return fail("fchown failed", errno);
   }
@@ -99,14 +97,15 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
     off += static_cast<size_t>(n);
   }
   if (::fsync(fd.get()) != 0) return fail("fsync failed", errno);
-  if (::close(fd.Release()) != 0) return fail("close failed", errno);
+  if (::close(fd.release()) != 0) return fail("close failed", errno);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     *error = Errno(path, "rename failed", err);
     return false;
   }
-  Fd dir(::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(
+      ::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() >= 0) ::fsync(dir.get());
   return true;
 }

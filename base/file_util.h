@@ -17,7 +17,9 @@ bool ReadWholeFile(const std::string& path, std::string* content,
                    std::string* error, bool* missing = nullptr);
 
 // Replaces `path` atomically with `content`, created with `mode`. Keeps the
-// owner of an existing file when running as root.
+// owner of an existing file when running as root. Refuses (error, nothing
+// written) when `path` is a symbolic link or not a regular file: renaming
+// over a link would replace the link and leave its target unchanged.
 bool WriteFileAtomic(const std::string& path, const std::string& content,
                      mode_t mode, std::string* error);
 

@@ -57,10 +57,12 @@ CertLogin TryCertificateLogin(std::string_view authorization,
     login.detail = cert->verify_error;
     return login;
   }
-  std::optional<std::string> user = map->Current()->Match(*cert);
+  std::string why;
+  std::optional<std::string> user = map->Current()->Match(*cert, &why);
   if (!user) {
     login.outcome = CertLogin::kUnmapped;
-    login.detail = "no mapping for thumbprint " + cert->thumbprint;
+    login.detail = "no mapping for thumbprint " + cert->thumbprint +
+                   (why.empty() ? "" : ": " + why);
     return login;
   }
   login.outcome = CertLogin::kOk;

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <ostream>
 
+#include "base/file_trust.h"
 #include "base/file_util.h"
+#include "base/log.h"
 #include "certs/openssl_util.h"
 
 namespace wsman::certs {
@@ -13,7 +15,7 @@ namespace wsman::certs {
 using base::DirectoryLock;
 using base::DirectoryOf;
 using base::JoinLines;
-using base::ReadWholeFile;
+using base::ReadTrustedFile;
 using base::SplitLines;
 using base::WriteFileAtomic;
 namespace {
@@ -91,9 +93,16 @@ size_t Specificity(std::string_view pattern) {
 
 // Read-modify-write under the directory lock. `edit` changes the raw lines
 // given the parsed map (line numbers index into them).
+// The directory must be one only root (or the editing user) can write, and
+// the file passes the checks ClientCertMap::Load makes.
 template <typename Edit>
 bool EditMapFile(const std::string& path, bool create, Edit edit,
                  std::string* error) {
+  base::UniqueFd dir_fd;
+  if (!base::OpenTrusted(DirectoryOf(path), base::TrustedKind::kDirectory,
+                         &dir_fd, error)) {
+    return false;
+  }
   DirectoryLock lock(DirectoryOf(path));
   if (!lock.ok()) {
     *error = lock.error();
@@ -101,7 +110,7 @@ bool EditMapFile(const std::string& path, bool create, Edit edit,
   }
   std::string content;
   bool missing = false;
-  if (!ReadWholeFile(path, &content, error, &missing)) {
+  if (!ReadTrustedFile(path, &content, error, &missing)) {
     if (!(missing && create)) return false;
     content = std::string(kHeader) + "\n";
   }
@@ -121,6 +130,15 @@ bool LoadThumbprintOf(const std::string& file, std::string* thumbprint,
 }
 
 }  // namespace
+
+bool UsableUpn(std::string_view upn) {
+  if (upn.empty()) return false;
+  for (char c : upn) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
 
 bool SubjectPatternMatches(std::string_view pattern, std::string_view value) {
   if (pattern == "*") return true;
@@ -253,33 +271,60 @@ bool ClientCertMap::Parse(std::string_view content, std::string_view file_name,
 bool ClientCertMap::Load(const std::string& path, ClientCertMap* out,
                          std::string* error) {
   std::string content;
-  if (!ReadWholeFile(path, &content, error)) return false;
+  if (!ReadTrustedFile(path, &content, error)) return false;
   return Parse(content, path, out, error);
 }
 
-std::optional<std::string> ClientCertMap::Match(
-    const ClientCertInfo& cert) const {
+std::optional<std::string> ClientCertMap::Match(const ClientCertInfo& cert,
+                                                std::string* why) const {
+  std::string ignored;
+  if (why == nullptr) why = &ignored;
+  why->clear();
   if (!cert.present || !cert.verified) return std::nullopt;
   for (const CertMapping& m : entries_) {
     if (!m.thumbprint.empty() && m.thumbprint == cert.thumbprint) {
       return m.user;
     }
   }
-  const CertMapping* best = nullptr;
-  for (const CertMapping& m : entries_) {
-    if (m.thumbprint.empty() && m.issuer == cert.issuer_thumbprint) {
-      bool hit = SubjectPatternMatches(m.subject, cert.common_name);
-      for (const auto& upn : cert.upns) {
-        hit = hit || SubjectPatternMatches(m.subject, upn);
+  // Subject mappings compare the UPN SANs only, as WinRM's certificate
+  // mapping does: the subject CN never names a user (whoever requests a
+  // certificate usually chooses it).
+  if (cert.upns.empty()) {
+    *why = "it has no userPrincipalName (the subject name is never mapped)";
+    return std::nullopt;
+  }
+  for (const std::string& upn : cert.upns) {
+    if (!UsableUpn(upn)) {
+      *why = "a userPrincipalName holds a NUL or control character";
+      return std::nullopt;
+    }
+  }
+  const CertMapping* chosen = nullptr;
+  for (const std::string& upn : cert.upns) {
+    const CertMapping* best = nullptr;
+    for (const CertMapping& m : entries_) {
+      if (!m.thumbprint.empty() || m.issuer != cert.issuer_thumbprint ||
+          !SubjectPatternMatches(m.subject, upn)) {
+        continue;
       }
-      if (hit && (best == nullptr ||
-                  Specificity(m.subject) > Specificity(best->subject))) {
+      if (best == nullptr ||
+          Specificity(m.subject) > Specificity(best->subject)) {
         best = &m;
       }
     }
+    if (best == nullptr) continue;
+    if (chosen != nullptr && chosen->user != best->user) {
+      *why = "its userPrincipalNames map to different users (" + chosen->user +
+             ", " + best->user + ")";
+      return std::nullopt;
+    }
+    if (chosen == nullptr) chosen = best;
   }
-  if (best != nullptr) return best->user;
-  return std::nullopt;
+  if (chosen == nullptr) {
+    *why = "no subject mapping matches its userPrincipalName";
+    return std::nullopt;
+  }
+  return chosen->user;
 }
 
 bool AddCertMapping(const std::string& path, const CertMapping& mapping,
@@ -351,6 +396,10 @@ std::optional<ClientCertMapSource::Stamp> ClientCertMapSource::StatFile()
   s.size = st.st_size;
   s.mtime_ns =
       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  // A chmod/chown changes only ctime: a map refused for its mode is
+  // retried once it is fixed.
+  s.ctime_ns =
+      static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
   return s;
 }
 
@@ -381,8 +430,13 @@ std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
       changed = stamp != stamp_;
     }
     if (changed) {
-      std::string ignored;
-      Reload(&ignored);
+      std::string error;
+      if (!Reload(&error)) {
+        log::Error("cert-map-reload-failed",
+                   {{"error", error}, {"detail", "keeping the running map"}});
+      } else {
+        log::Info("cert-map-loaded", {{"file", path_}});
+      }
     }
   }
   return map_.load();

@@ -10,15 +10,20 @@
 // `thumbprint` is the SHA-1 of the client certificate itself. `issuer` is
 // the SHA-1 thumbprint of the CA certificate that signed the client
 // certificate (as Windows' Issuer selector), and `subject` a pattern matched,
-// case-insensitively, against the certificate's userPrincipalName SANs and
-// its subject common name; it may start with one "*" (a suffix match, or
-// everything when alone). Values with white space or '"' are quoted with
-// backslash escapes. A thumbprint mapping wins over subject mappings; among
-// those, an exact pattern wins over a wildcard, a longer suffix over a
-// shorter; ties go to the earlier line. Only certificates that verified
-// against [tls] client_ca are ever matched.
+// case-insensitively, against the certificate's userPrincipalName SANs
+// (otherName 1.3.6.1.4.1.311.20.2.3) only, as WinRM's certificate mapping
+// does: the subject common name never names a user. The pattern may start
+// with one "*" (a suffix match, or every UPN when alone). Values with white
+// space or '"' are quoted with backslash escapes. A thumbprint mapping wins
+// over subject mappings; among those, an exact pattern wins over a wildcard,
+// a longer suffix over a shorter; ties go to the earlier line. A certificate
+// with no UPN, or with a UPN holding a NUL or control character, maps by
+// thumbprint only; one with several UPNs maps only when all of them that
+// match a line map to the same user. Only certificates that verified against
+// [tls] client_ca are ever matched.
 //
-// The file is mode 0600 and edited atomically by `wsmand cert map`.
+// The file is mode 0600 and edited atomically by `wsmand cert map`; it is
+// read only after the ownership checks of base/file_trust.h.
 #ifndef WSMAND_CERTS_CLIENT_CERT_MAP_H_
 #define WSMAND_CERTS_CLIENT_CERT_MAP_H_
 
@@ -65,12 +70,17 @@ class ClientCertMap {
   const std::vector<CertMapping>& entries() const { return entries_; }
 
   // The user a verified certificate maps to; nullopt when unverified or no
-  // line matches.
-  std::optional<std::string> Match(const ClientCertInfo& cert) const;
+  // line matches (*why, when given, then says why for the log).
+  std::optional<std::string> Match(const ClientCertInfo& cert,
+                                   std::string* why = nullptr) const;
 
  private:
   std::vector<CertMapping> entries_;
 };
+
+// True when a userPrincipalName may be compared with subject patterns: not
+// empty, no NUL or other control character.
+bool UsableUpn(std::string_view upn);
 
 // True when `pattern` ("x", "*suffix" or "*") matches `value`
 // (ASCII case-insensitive).
@@ -89,8 +99,9 @@ bool DeleteCertMappings(const std::string& path, std::string_view user,
 
 // The map file as the daemon uses it: loaded once, re-read when the file
 // changes on disk (checked at most once a second) so that `wsmand cert map`
-// edits apply without a SIGHUP. A file that fails to parse keeps the
-// previous mappings.
+// edits apply without a SIGHUP (or a chmod/chown: ctime counts). A file that
+// fails to parse or the ownership checks keeps the previous mappings, with
+// an error in the log (event=cert-map-reload-failed). Thread-safe.
 class ClientCertMapSource {
  public:
   explicit ClientCertMapSource(std::string path);
@@ -105,6 +116,7 @@ class ClientCertMapSource {
     ino_t ino = 0;
     off_t size = -1;
     int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
     bool operator==(const Stamp&) const = default;
   };
   std::optional<Stamp> StatFile() const;

@@ -183,6 +183,46 @@ bool IsExpired(const X509* cert, time_t now) {
   return X509_cmp_time(X509_get0_notAfter(cert), &now) < 0;
 }
 
+namespace {
+
+bool ReadCertificates(BIO* bio, const std::string& label,
+                      std::vector<X509Ptr>* out, std::string* error) {
+  out->clear();
+  for (;;) {
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    if (cert == nullptr) break;
+    out->emplace_back(cert);
+  }
+  // The loop ends with a "no start line" error at the end of the file.
+  ERR_clear_error();
+  if (out->empty()) {
+    *error = label + ": no PEM certificate found";
+    return false;
+  }
+  return true;
+}
+
+EvpPkeyPtr ReadPrivateKey(BIO* bio, const std::string& label,
+                          std::string* error) {
+  // An empty passphrase callback: encrypted keys are refused, not prompted.
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(
+      bio, nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
+  if (!key) {
+    std::string why = OpenSslErrors();
+    *error = label +
+             ": no usable PEM private key (encrypted keys are not "
+             "supported)" +
+             (why.empty() ? "" : ": " + why);
+  }
+  return key;
+}
+
+BioPtr MemoryBio(std::string_view pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+}  // namespace
+
 bool LoadCertificates(const std::string& path, std::vector<X509Ptr>* out,
                       std::string* error) {
   out->clear();
@@ -192,18 +232,7 @@ bool LoadCertificates(const std::string& path, std::vector<X509Ptr>* out,
     *error = path + ": cannot open";
     return false;
   }
-  for (;;) {
-    X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
-    if (cert == nullptr) break;
-    out->emplace_back(cert);
-  }
-  // The loop ends with a "no start line" error at the end of the file.
-  ERR_clear_error();
-  if (out->empty()) {
-    *error = path + ": no PEM certificate found";
-    return false;
-  }
-  return true;
+  return ReadCertificates(bio.get(), path, out, error);
 }
 
 EvpPkeyPtr LoadPrivateKey(const std::string& path, std::string* error) {
@@ -213,17 +242,28 @@ EvpPkeyPtr LoadPrivateKey(const std::string& path, std::string* error) {
     *error = path + ": cannot open";
     return nullptr;
   }
-  // An empty passphrase callback: encrypted keys are refused, not prompted.
-  EvpPkeyPtr key(PEM_read_bio_PrivateKey(
-      bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
-  if (!key) {
-    std::string why = OpenSslErrors();
-    *error = path +
-             ": no usable PEM private key (encrypted keys are not "
-             "supported)" +
-             (why.empty() ? "" : ": " + why);
+  return ReadPrivateKey(bio.get(), path, error);
+}
+
+bool CertificatesFromPem(std::string_view pem, const std::string& label,
+                         std::vector<X509Ptr>* out, std::string* error) {
+  out->clear();
+  BioPtr bio = MemoryBio(pem);
+  if (!bio) {
+    *error = label + ": out of memory";
+    return false;
   }
-  return key;
+  return ReadCertificates(bio.get(), label, out, error);
+}
+
+EvpPkeyPtr PrivateKeyFromPem(std::string_view pem, const std::string& label,
+                             std::string* error) {
+  BioPtr bio = MemoryBio(pem);
+  if (!bio) {
+    *error = label + ": out of memory";
+    return nullptr;
+  }
+  return ReadPrivateKey(bio.get(), label, error);
 }
 
 std::string CertificateToPem(const X509* cert) {

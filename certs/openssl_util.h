@@ -79,6 +79,12 @@ bool LoadCertificates(const std::string& path, std::vector<X509Ptr>* out,
                       std::string* error);
 // Reads a PEM private key (unencrypted).
 EvpPkeyPtr LoadPrivateKey(const std::string& path, std::string* error);
+// The same from PEM text already read (the daemon reads its TLS files with
+// the ownership checks of base/file_trust.h); `label` names it in errors.
+bool CertificatesFromPem(std::string_view pem, const std::string& label,
+                         std::vector<X509Ptr>* out, std::string* error);
+EvpPkeyPtr PrivateKeyFromPem(std::string_view pem, const std::string& label,
+                             std::string* error);
 
 // The DER-PEM text of a certificate / private key (PKCS#8).
 std::string CertificateToPem(const X509* cert);

@@ -1,10 +1,13 @@
 #include "certs/tls_context.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include <ctime>
 #include <vector>
 
+#include "base/file_trust.h"
 #include "certs/openssl_util.h"
 
 namespace wsman::certs {
@@ -16,6 +19,66 @@ namespace {
 int AcceptAndRecord(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
 
 constexpr unsigned char kSessionIdContext[] = "wsmand";
+
+// The daemon's TLS files are read after the ownership checks of
+// base/file_trust.h (a key or client CA others could replace would hand out
+// the server's identity or its logins), then parsed from memory.
+bool LoadTrustedCertificates(const std::string& path, std::vector<X509Ptr>* out,
+                             std::string* error) {
+  std::string pem;
+  if (!base::ReadTrustedFile(path, &pem, error)) return false;
+  return CertificatesFromPem(pem, path, out, error);
+}
+
+EvpPkeyPtr LoadTrustedPrivateKey(const std::string& path, std::string* error) {
+  std::string pem;
+  if (!base::ReadTrustedFile(path, &pem, error)) return nullptr;
+  EvpPkeyPtr key = PrivateKeyFromPem(pem, path, error);
+  OPENSSL_cleanse(pem.data(), pem.size());
+  return key;
+}
+
+// Every certificate (and CRL) of the client CA bundle goes into the
+// verification store, and each certificate's subject into the list of CA
+// names sent in the CertificateRequest, as SSL_CTX_load_verify_locations and
+// SSL_load_client_CA_file would do from the path.
+bool LoadClientCa(SSL_CTX* ctx, const std::string& path, std::string* error) {
+  std::string pem;
+  if (!base::ReadTrustedFile(path, &pem, error)) return false;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  STACK_OF(X509_INFO)* infos =
+      bio ? PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr)
+          : nullptr;
+  ERR_clear_error();
+  if (infos == nullptr) {
+    *error = path + ": cannot load the client CA bundle";
+    return false;
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  int cas = 0;
+  bool ok = true;
+  for (int i = 0; i < sk_X509_INFO_num(infos) && ok; ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509 != nullptr) {
+      ok = X509_STORE_add_cert(store, info->x509) == 1 &&
+           SSL_CTX_add_client_CA(ctx, info->x509) == 1;
+      ++cas;
+    }
+    if (ok && info->crl != nullptr) {
+      ok = X509_STORE_add_crl(store, info->crl) == 1;
+    }
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  if (!ok) {
+    *error = path + ": cannot load the client CA bundle: " + OpenSslErrors();
+    return false;
+  }
+  if (cas == 0) {
+    *error = path + ": no CA certificate found";
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -96,8 +159,8 @@ std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
   }
 
   std::vector<X509Ptr> certs;
-  if (!LoadCertificates(s.certificate, &certs, error)) return nullptr;
-  EvpPkeyPtr key = LoadPrivateKey(s.private_key, error);
+  if (!LoadTrustedCertificates(s.certificate, &certs, error)) return nullptr;
+  EvpPkeyPtr key = LoadTrustedPrivateKey(s.private_key, error);
   if (!key) return nullptr;
   if (SSL_CTX_use_certificate(ctx.get(), certs[0].get()) != 1) {
     *error = s.certificate + ": " + OpenSslErrors();
@@ -110,7 +173,7 @@ std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
     return nullptr;
   }
   std::vector<X509Ptr> chain;
-  if (!s.chain.empty() && !LoadCertificates(s.chain, &chain, error)) {
+  if (!s.chain.empty() && !LoadTrustedCertificates(s.chain, &chain, error)) {
     return nullptr;
   }
   for (size_t i = 1; i < certs.size(); ++i)
@@ -123,19 +186,7 @@ std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
   }
 
   if (!s.client_ca.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx.get(), s.client_ca.c_str(),
-                                      nullptr) != 1) {
-      ERR_clear_error();
-      *error = s.client_ca + ": cannot load the client CA bundle";
-      return nullptr;
-    }
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(s.client_ca.c_str());
-    if (names == nullptr) {
-      ERR_clear_error();
-      *error = s.client_ca + ": no CA certificate found";
-      return nullptr;
-    }
-    SSL_CTX_set_client_CA_list(ctx.get(), names);  // takes ownership
+    if (!LoadClientCa(ctx.get(), s.client_ca, error)) return nullptr;
     // Ask for a certificate, never require one: Basic and Identify without
     // credentials keep working over HTTPS.
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, AcceptAndRecord);

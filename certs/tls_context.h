@@ -48,6 +48,10 @@ struct ServerCertificateInfo {
   bool expired = false;
 };
 
+// Reads every file of `settings` only after the ownership checks of
+// base/file_trust.h (root-owned, or the daemon user's, and not writable by
+// group or others, nor any directory above it); a refused file is an error
+// naming it and the fix.
 std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& settings,
                                             ServerCertificateInfo* info,
                                             std::string* error);

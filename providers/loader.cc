@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
+#include "base/file_trust.h"
 #include "providers/abi/wsmand_provider.h"
 #include "providers/log.h"
 
@@ -317,6 +319,21 @@ bool LoadModule(const std::string& path, Registry* registry,
     ++report->modules_refused;
     return false;
   };
+  // Checked before dlopen: a constructor runs as soon as the module maps.
+  base::UniqueFd checked;
+  std::string why;
+  if (!base::OpenTrusted(path, base::TrustedKind::kFile, &checked, &why)) {
+    return refuse(why);
+  }
+  // dlopen takes a path. Every directory on the way to the file is one only
+  // root (or the daemon's user) can write, so nobody else can swap the file
+  // in between; a change by them (a package upgrade) is refused.
+  struct stat held {
+  }, now{};
+  if (::fstat(checked.get(), &held) != 0 || ::stat(path.c_str(), &now) != 0 ||
+      held.st_dev != now.st_dev || held.st_ino != now.st_ino) {
+    return refuse("the file changed while it was being checked");
+  }
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* e = ::dlerror();
@@ -375,7 +392,16 @@ bool LoadModule(const std::string& path, Registry* registry,
 LoadReport LoadProviderDirectory(const std::string& directory,
                                  Registry* registry) {
   LoadReport report;
-  DIR* dir = ::opendir(directory.c_str());
+  // The directory itself: a module others could add would run as root.
+  base::UniqueFd checked;
+  std::string why;
+  if (!base::OpenTrusted(directory, base::TrustedKind::kDirectory, &checked,
+                         &why)) {
+    Log(LogLevel::kError, "provider-directory",
+        {{"directory", directory}, {"error", why}});
+    return report;
+  }
+  DIR* dir = ::fdopendir(checked.release());
   if (!dir) {
     Log(LogLevel::kError, "provider-directory",
         {{"directory", directory}, {"error", std::strerror(errno)}});

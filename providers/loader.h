@@ -18,7 +18,12 @@ struct LoadReport {
 };
 
 // Loads every *.so in `directory` (sorted by name) into `registry`.
-// A missing directory is logged and yields an empty report.
+// A missing directory is logged and yields an empty report. The directory
+// and each module pass the ownership checks of base/file_trust.h (owned by
+// root, or by the daemon's user when it is not root, and writable by nobody
+// else, nor any directory above) BEFORE dlopen, so a refused module's
+// constructors never run: a refused directory loads nothing
+// (event=provider-directory), a refused module is event=provider-refused.
 LoadReport LoadProviderDirectory(const std::string& directory,
                                  Registry* registry);
 

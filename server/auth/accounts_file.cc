@@ -15,6 +15,7 @@
 #include <ostream>
 #include <random>
 
+#include "base/file_trust.h"
 #include "base/file_util.h"
 #include "server/auth/basic_credentials.h"
 
@@ -54,20 +55,30 @@ std::string RandomToken() {
   return s;
 }
 
-// Reads the whole file; *missing tells ENOENT apart from other errors.
+// Reads the whole file after the ownership checks of base/file_trust.h (a
+// file others may write could hand out any account, root's included);
+// *missing tells ENOENT apart from other errors.
 StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
   std::string content, error;
-  if (!base::ReadWholeFile(path, &content, &error, missing)) {
+  if (!base::ReadTrustedFile(path, &content, &error, missing)) {
     return Status::Error(error);
   }
   return content;
 }
 
 // Read-modify-write of the accounts file under an exclusive flock on its
-// directory. `edit` gets the parsed file and its raw lines.
+// directory. `edit` gets the parsed file and its raw lines. The directory
+// must be one only root (or the editing user) can write: the new file is
+// created there and renamed over the old one.
 template <typename Edit>
 Status EditFile(const std::string& path, bool create_if_missing, Edit edit) {
-  base::DirectoryLock lock(base::DirectoryOf(path));
+  const std::string dir = base::DirectoryOf(path);
+  base::UniqueFd dir_fd;
+  std::string why;
+  if (!base::OpenTrusted(dir, base::TrustedKind::kDirectory, &dir_fd, &why)) {
+    return Status::Error(why);
+  }
+  base::DirectoryLock lock(dir);
   if (!lock.ok()) return Status::Error(lock.error());
   bool missing = false;
   StatusOr<std::string> content = ReadAll(path, &missing);

@@ -26,7 +26,11 @@ class AccountsFile {
  public:
   AccountsFile();  // empty: every Verify fails (after the dummy work)
 
-  // Reads and parses `path`. Errors read "<path>:<line>: <what>".
+  // Reads and parses `path`. Errors read "<path>:<line>: <what>". The file
+  // and every directory above it are checked first (base/file_trust.h:
+  // owned by root, or by the daemon's own user when it is not root, and not
+  // writable by group or others); a refused file is not read and the error
+  // says why and how to fix it.
   static StatusOr<AccountsFile> Load(const std::string& path);
   // Parses file content; `file_name` only labels error messages.
   static StatusOr<AccountsFile> Parse(std::string_view content,
@@ -60,7 +64,9 @@ StatusOr<std::string> HashPassword(std::string_view password,
 // Adds `name` or replaces its hash when present (*replaced tells which).
 // Creates the file when missing. The rewrite is atomic: a temporary file in
 // the same directory, mode 0600, fsync, rename, fsync of the directory.
-// Concurrent editors are serialised with flock on the directory.
+// Concurrent editors are serialised with flock on the directory. The edits
+// refuse what Load refuses, a directory others may write, and a path that is
+// a symbolic link (it would be replaced by a file; give the target instead).
 Status AddAccount(const std::string& path, std::string_view name,
                   std::string_view password, bool* replaced = nullptr);
 // Same, with a ready-made hash (must be "$y$..." or "$6$...").

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "server/auth/authenticator.h"
 #include "tests/unit/auth_test_util.h"
 
 namespace wsman::auth {
@@ -226,6 +228,112 @@ TEST(AuthAccountsFile, CliCommandsExitCodes) {
   // The password never shows up in any output.
   EXPECT_EQ(out.str().find("pa ss"), std::string::npos);
   EXPECT_EQ(err.str().find("pa ss"), std::string::npos);
+}
+
+// The audit's exploit (L4): the accounts file made writable for all, and an
+// unprivileged user appends "root:<hash>". It is refused before it is read,
+// at start and on every reload (SIGHUP or the watcher), and the accounts in
+// force stay as they were.
+TEST(AuthAccountsFile, AFileOthersMayWriteIsRefusedAndTheOldAccountsKept) {
+  TempDir dir;
+  std::string path = dir.File("accounts");
+  ASSERT_TRUE(AddAccount(path, "alice", "wonderland").ok());
+  Authenticator::Options o;
+  o.accounts_file = path;
+  o.use_pam = false;
+  auto auth = Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok()) << auth.message();
+
+  ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
+  StatusOr<std::string> hash = HashPassword("r00tpw");
+  ASSERT_TRUE(hash.ok());
+  std::ofstream(path, std::ios::app) << "root:" << hash.value() << "\n";
+
+  auto loaded = AccountsFile::Load(path);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.message(), "refusing " + path +
+                                  ": it is writable by group or others (mode "
+                                  "0666); run: chmod go-w " +
+                                  path);
+  Status reload = auth.value()->Reload();
+  EXPECT_FALSE(reload.ok());
+  EXPECT_EQ(auth.value()
+                ->Authenticate(testing::BasicHeader("root", "r00tpw"), "::1")
+                .outcome,
+            AuthResult::kDenied);
+  EXPECT_EQ(
+      auth.value()
+          ->Authenticate(testing::BasicHeader("alice", "wonderland"), "::2")
+          .outcome,
+      AuthResult::kOk);
+  // Nor does a fresh start take it.
+  EXPECT_FALSE(Authenticator::Create(o).ok());
+  // `wsmand user add` does not launder it into a 0600 root file either.
+  EXPECT_FALSE(AddAccount(path, "bob", "builder").ok());
+  EXPECT_EQ(ModeOf(path), 0666u);
+  std::ostringstream out, err;
+  EXPECT_EQ(RunUserList(path, out, err), 1);
+  EXPECT_NE(err.str().find("chmod go-w " + path), std::string::npos);
+}
+
+TEST(AuthAccountsFile, AFileOfAnotherOwnerIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (chown)";
+  TempDir dir;
+  std::string path = dir.File("accounts");
+  ASSERT_TRUE(AddAccount(path, "alice", "wonderland").ok());
+  ASSERT_EQ(::chown(path.c_str(), 65534, 65534), 0);
+  auto loaded = AccountsFile::Load(path);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.message().find("owned by uid 65534"), std::string::npos)
+      << loaded.message();
+  EXPECT_NE(loaded.message().find("run: chown root " + path), std::string::npos)
+      << loaded.message();
+}
+
+// Info finding: `user add` on a symlinked accounts path replaced the link
+// with a regular file. It is refused; the link and its target stay.
+TEST(AuthAccountsFile, UserAddRefusesASymlinkedAccountsPath) {
+  TempDir dir;
+  std::string target = dir.File("real-accounts");
+  ASSERT_TRUE(AddAccount(target, "alice", "wonderland").ok());
+  std::string before = ReadFile(target);
+  std::string link = dir.File("accounts");
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+
+  std::ostringstream out, err;
+  std::istringstream pw("s3cret\n");
+  EXPECT_EQ(RunUserAdd(link, "bob", pw, out, err), 1);
+  EXPECT_NE(err.str().find("refusing to replace " + link +
+                           ": it is a symbolic link to " + target +
+                           "; give the path of the file itself"),
+            std::string::npos)
+      << err.str();
+  struct stat st {};
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(ReadFile(target), before);
+  EXPECT_EQ(RunUserDel(link, "alice", out, err), 1);
+  EXPECT_EQ(ReadFile(target), before);
+  // The daemon may still read through the link (the target is checked),
+  // and the target path edits as usual.
+  EXPECT_TRUE(AccountsFile::Load(link).ok());
+  std::istringstream pw2("s3cret\n");
+  EXPECT_EQ(RunUserAdd(target, "bob", pw2, out, err), 0) << err.str();
+}
+
+TEST(AuthAccountsFile, EditsRefuseADirectoryOthersMayWrite) {
+  TempDir dir;
+  std::string open = dir.File("open");
+  ASSERT_EQ(::mkdir(open.c_str(), 0700), 0);
+  ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
+  Status s = AddAccount(open + "/accounts", "alice", "wonderland");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "refusing " + open +
+                             ": it is writable by group or others (mode "
+                             "0777); run: chmod go-w " +
+                             open);
+  ASSERT_EQ(::chmod(open.c_str(), 0755), 0);
+  EXPECT_TRUE(AddAccount(open + "/accounts", "alice", "wonderland").ok());
 }
 
 }  // namespace

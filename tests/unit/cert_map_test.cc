@@ -121,12 +121,100 @@ TEST(CertMap, ThumbprintWinsThenExactSubjectThenLongestSuffix) {
             "ops");
   EXPECT_EQ(map.Match(Verified(other, kCa, "x", {"eve@example.com"})),
             "domain");
-  EXPECT_EQ(map.Match(Verified(other, kCa, "eve")), "everyone");
-  // The subject common name counts too.
-  EXPECT_EQ(map.Match(Verified(other, kCa, "bob@ops.example.com")), "bob");
+  EXPECT_EQ(map.Match(Verified(other, kCa, "eve", {"eve@else.org"})),
+            "everyone");
   // Another issuer matches no subject line.
   EXPECT_EQ(map.Match(Verified(other, kOtherCa, "x", {"bob@ops.example.com"})),
             std::nullopt);
+}
+
+// [MS-WSMV]-style certificate mapping (WinRM's certmapping): subject
+// patterns are compared with the userPrincipalName SANs only.
+TEST(CertMap, TheSubjectCommonNameNeverNamesAUser) {
+  ClientCertMap map = MustParse("alice issuer=" + kCa +
+                                " subject=alice@example.com\n"
+                                "everyone issuer=" +
+                                kCa + " subject=*\n");
+  std::string other(40, 'B');
+  std::string why;
+  // A CN-only certificate maps by no subject line, not even "*".
+  EXPECT_EQ(map.Match(Verified(other, kCa, "alice@example.com"), &why),
+            std::nullopt);
+  EXPECT_NE(why.find("no userPrincipalName"), std::string::npos) << why;
+  // Its thumbprint still maps it.
+  ClientCertMap pinned = MustParse("alice thumbprint=" + kPrint + "\n");
+  EXPECT_EQ(pinned.Match(Verified(kPrint, kCa, "alice@example.com")), "alice");
+  // The UPN maps, whatever the CN says.
+  EXPECT_EQ(
+      map.Match(Verified(other, kCa, "Alice Smith", {"ALICE@example.com"})),
+      "alice");
+  EXPECT_EQ(map.Match(Verified(other, kCa, "alice@example.com",
+                               {"carol@example.com"})),
+            "everyone");
+}
+
+// The audit's certificate: CN alice@example.com, UPN mallory@ops.example.com.
+TEST(CertMap, ACommonNameOfAnotherUserDoesNotPickTheMapping) {
+  std::string other(40, 'B');
+  ClientCertInfo cert =
+      Verified(other, kCa, "alice@example.com", {"mallory@ops.example.com"});
+  ClientCertMap both = MustParse("secu1 issuer=" + kCa +
+                                 " subject=alice@example.com\n"
+                                 "secu2 issuer=" +
+                                 kCa + " subject=*@ops.example.com\n");
+  EXPECT_EQ(both.Match(cert), "secu2");  // the UPN's rule
+  ClientCertMap only_alice =
+      MustParse("secu1 issuer=" + kCa + " subject=alice@example.com\n");
+  std::string why;
+  EXPECT_EQ(only_alice.Match(cert, &why), std::nullopt);  // or none at all
+  EXPECT_NE(why.find("no subject mapping matches"), std::string::npos) << why;
+}
+
+TEST(CertMap, UpnsWithControlCharactersAreRefused) {
+  ClientCertMap map = MustParse("ops issuer=" + kCa +
+                                " subject=*@ops.example.com\n"
+                                "everyone issuer=" +
+                                kCa + " subject=*\n");
+  std::string other(40, 'B');
+  const std::string nul("x@evil.com\0@ops.example.com", 27);
+  ASSERT_EQ(nul.size(), 27u);
+  for (const std::string& upn :
+       {nul, std::string("x@ops.example.com\n"),
+        std::string("a\x7f@ops.example.com"), std::string("\t@ops.example.com"),
+        std::string()}) {
+    std::string why;
+    EXPECT_EQ(map.Match(Verified(other, kCa, "x", {upn}), &why), std::nullopt)
+        << upn;
+    // ... and a good UPN beside it does not make the certificate usable.
+    EXPECT_EQ(
+        map.Match(Verified(other, kCa, "x", {"ok@ops.example.com", upn}), &why),
+        std::nullopt);
+    EXPECT_NE(why.find("control character"), std::string::npos) << why;
+  }
+  EXPECT_FALSE(UsableUpn(nul));
+  EXPECT_TRUE(UsableUpn("alice@example.com"));
+  EXPECT_TRUE(UsableUpn("j\xc3\xbcrgen@example.com"));  // UTF-8 is fine
+}
+
+TEST(CertMap, SeveralUpnsMustAgreeOnTheUser) {
+  ClientCertMap map = MustParse("alice issuer=" + kCa +
+                                " subject=alice@example.com\n"
+                                "ops issuer=" +
+                                kCa + " subject=*@ops.example.com\n");
+  std::string other(40, 'B');
+  std::string why;
+  EXPECT_EQ(map.Match(Verified(other, kCa, "x",
+                               {"alice@example.com", "ALICE@example.com"})),
+            "alice");
+  // A UPN no line matches does not count either way.
+  EXPECT_EQ(map.Match(Verified(other, kCa, "x",
+                               {"nobody@else.org", "alice@example.com"})),
+            "alice");
+  EXPECT_EQ(map.Match(Verified(other, kCa, "x",
+                               {"alice@example.com", "m@ops.example.com"}),
+                      &why),
+            std::nullopt);
+  EXPECT_NE(why.find("different users (alice, ops)"), std::string::npos) << why;
 }
 
 TEST(CertMap, UnverifiedCertificatesNeverMatch) {
@@ -238,6 +326,81 @@ TEST(CertMap, SourceReloadsOnChangeAndKeepsTheOldMapOnErrors) {
   EXPECT_EQ(source.Current()->Match(cert), "bob");
 }
 
+TEST(CertMap, AMapOthersMayWriteIsRefusedAndTheOldOneKept) {
+  TempDir dir;
+  std::string path = dir.File("certmap");
+  std::ofstream(path) << "alice thumbprint=" << kPrint << "\n";
+  ::chmod(path.c_str(), 0600);
+  ClientCertMapSource source(path);
+  std::string error;
+  ASSERT_TRUE(source.Reload(&error)) << error;
+  ClientCertInfo cert = Verified(kPrint, kCa, "x");
+  ASSERT_EQ(source.Current()->Match(cert), "alice");
+
+  // Someone makes it writable for all and remaps the thumbprint.
+  ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
+  std::ofstream(path) << "root thumbprint=" << kPrint << "\n";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(source.Current()->Match(cert), "alice");
+  EXPECT_FALSE(source.Reload(&error));
+  EXPECT_EQ(error, "refusing " + path +
+                       ": it is writable by group or others (mode 0666); run: "
+                       "chmod go-w " +
+                       path);
+  ClientCertMap map;
+  EXPECT_FALSE(ClientCertMap::Load(path, &map, &error));
+  // `cert map add` does not launder it into a 0600 file either.
+  bool replaced = false;
+  EXPECT_FALSE(AddCertMapping(path,
+                              CertMapping{"bob", std::string(40, 'B'), "", ""},
+                              &replaced, &error));
+  EXPECT_NE(error.find("mode 0666"), std::string::npos) << error;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCertMapList(path, out, err), 1);
+  EXPECT_NE(err.str().find("chmod go-w"), std::string::npos) << err.str();
+  // Fixed with chmod only: picked up (ctime counts as a change).
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(source.Current()->Match(cert), "root");
+}
+
+TEST(CertMap, EditsRefuseASymbolicLinkAndADirectoryOthersMayWrite) {
+  TempDir dir;
+  std::string target = dir.File("real-map");
+  bool replaced = false;
+  std::string error;
+  ASSERT_TRUE(AddCertMapping(target, CertMapping{"alice", kPrint, "", ""},
+                             &replaced, &error))
+      << error;
+  std::string before = ReadFile(target);
+  std::string link = dir.File("certmap");
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  EXPECT_FALSE(AddCertMapping(link,
+                              CertMapping{"bob", std::string(40, 'B'), "", ""},
+                              &replaced, &error));
+  EXPECT_NE(error.find("refusing to replace " + link +
+                       ": it is a symbolic link to " + target),
+            std::string::npos)
+      << error;
+  struct stat st {};
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));  // the link is still a link
+  EXPECT_EQ(ReadFile(target), before);
+  // Reading through the link is fine (the target is checked).
+  ClientCertMap map;
+  EXPECT_TRUE(ClientCertMap::Load(link, &map, &error)) << error;
+
+  std::string open = dir.File("open");
+  ASSERT_EQ(::mkdir(open.c_str(), 0700), 0);
+  ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
+  EXPECT_FALSE(AddCertMapping(open + "/certmap",
+                              CertMapping{"alice", kPrint, "", ""}, &replaced,
+                              &error));
+  EXPECT_NE(error.find("refusing " + open + ": it is writable"),
+            std::string::npos)
+      << error;
+}
+
 TEST(CertLogin, DecidesFromHeaderCertificateAndMap) {
   TempDir dir;
   std::string path = dir.File("certmap");
@@ -270,8 +433,10 @@ TEST(CertLogin, DecidesFromHeaderCertificateAndMap) {
             CertLogin::kNotAttempted);
   EXPECT_EQ(TryCertificateLogin("", nullptr, &map).outcome,
             CertLogin::kNotAttempted);
-  EXPECT_EQ(TryCertificateLogin(mutual, &unmapped, &map).outcome,
-            CertLogin::kUnmapped);
+  CertLogin refused = TryCertificateLogin(mutual, &unmapped, &map);
+  EXPECT_EQ(refused.outcome, CertLogin::kUnmapped);
+  EXPECT_NE(refused.detail.find("no userPrincipalName"), std::string::npos)
+      << refused.detail;
   CertLogin bad = TryCertificateLogin(mutual, &untrusted, &map);
   EXPECT_EQ(bad.outcome, CertLogin::kUntrusted);
   EXPECT_EQ(bad.detail, untrusted.verify_error);
