@@ -81,12 +81,12 @@ WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
 
 void WsmanEndpoint::SetAuthenticator(
     std::shared_ptr<auth::Authenticator> authenticator) {
-  authenticator_.store(std::move(authenticator));
+  authenticator_.Store(std::move(authenticator));
 }
 
 void WsmanEndpoint::SetCertificateMap(
     std::shared_ptr<certs::ClientCertMapSource> map) {
-  cert_map_.store(std::move(map));
+  cert_map_.Store(std::move(map));
 }
 
 std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
@@ -133,7 +133,7 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     std::string_view authorization = head.Get("Authorization");
     // A client certificate login (HTTPS, docs/https.md) or Basic. Every
     // refusal is a 401, as WinRM answers an unusable certificate.
-    std::shared_ptr<certs::ClientCertMapSource> cert_map = cert_map_.load();
+    std::shared_ptr<certs::ClientCertMapSource> cert_map = cert_map_.Load();
     certs::CertLogin cert_login = certs::TryCertificateLogin(
         authorization, connection.client_cert, cert_map.get());
     if (cert_login.outcome == certs::CertLogin::kOk) {
@@ -151,7 +151,7 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
         return refuse(401, "unencrypted-refused");
       }
       auth_result =
-          authenticator_.load()->Authenticate(authorization, connection.peer);
+          authenticator_.Load()->Authenticate(authorization, connection.peer);
     }
     if (auth_result.outcome != auth::AuthResult::kOk) {
       res->Set("WWW-Authenticate", kChallenge);

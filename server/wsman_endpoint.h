@@ -10,10 +10,10 @@
 #ifndef WSMAND_SERVER_WSMAN_ENDPOINT_H_
 #define WSMAND_SERVER_WSMAN_ENDPOINT_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
 
+#include "base/snapshot.h"
 #include "certs/client_cert_map.h"
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
@@ -50,8 +50,8 @@ class WsmanEndpoint : public http::Handler {
 
   EndpointSettings settings_;
   const Dispatcher* dispatcher_;
-  std::atomic<std::shared_ptr<auth::Authenticator>> authenticator_;
-  std::atomic<std::shared_ptr<certs::ClientCertMapSource>> cert_map_;
+  base::Snapshot<auth::Authenticator> authenticator_;
+  base::Snapshot<certs::ClientCertMapSource> cert_map_;
 };
 
 }  // namespace wsman::server
