@@ -140,6 +140,11 @@ std::optional<ConfigError> ReadServer(const std::string& path,
   WSMAND_TRY(r.StringList("listen", &c->listen));
   WSMAND_TRY(r.String("log_level", &c->log_level));
   WSMAND_TRY(r.String("machine_name", &c->machine_name));
+  if (t.contains("max_timeout_ms")) {
+    long v = 0;
+    WSMAND_TRY(r.Int("max_timeout_ms", 500, 86400000, &v));
+    c->max_timeout = std::chrono::milliseconds(v);
+  }
   return r.RejectUnknown();
 }
 
@@ -162,6 +167,10 @@ std::optional<ConfigError> ReadHttp(const std::string& path,
   if (t.contains("max_header_bytes")) {
     WSMAND_TRY(r.Int("max_header_bytes", 1024, 1024 * 1024, &v));
     c->max_header_bytes = static_cast<size_t>(v);
+  }
+  if (t.contains("max_operations_per_user")) {
+    WSMAND_TRY(r.Int("max_operations_per_user", 0, 1000000, &v));
+    c->max_operations_per_user = static_cast<int>(v);
   }
   if (t.contains("max_header_fields")) {
     WSMAND_TRY(r.Int("max_header_fields", 8, 10000, &v));
@@ -273,6 +282,7 @@ std::optional<ConfigError> ReadProviders(const std::string& path,
   TableReader r(path, t, "providers");
   WSMAND_TRY(r.String("default_namespace", &c->providers_default_namespace));
   WSMAND_TRY(r.String("directory", &c->providers_directory));
+  WSMAND_TRY(r.StringList("administrators", &c->providers_administrators));
   WSMAND_TRY(r.Bool("test_providers", &c->providers_test_providers));
   WSMAND_TRY(r.Bool("host", &c->providers_host));
   return r.RejectUnknown();

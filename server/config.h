@@ -17,6 +17,9 @@ struct Config {
   std::vector<std::string> listen = {"http://127.0.0.1:5985"};
   std::string log_level = "info";
   std::string machine_name;  // "" = the host name
+  // MaxTimeoutms: the most a client's w:OperationTimeout or n:MaxTime may
+  // ask for (CIM and WinRS); longer ones are clamped to it.
+  std::chrono::milliseconds max_timeout{60000};
 
   // [http]
   int worker_threads = 16;
@@ -24,6 +27,8 @@ struct Config {
   int max_connections_per_peer = 128;  // from one client address; 0 = none
   size_t max_header_bytes = 65536;     // request line + header fields
   int max_header_fields = 100;
+  // MaxConcurrentOperationsPerUser: requests in progress per user; 0 = none.
+  int max_operations_per_user = 100;
   std::chrono::seconds header_timeout{10};  // whole request head
   std::chrono::seconds body_timeout{30};    // whole request body
   std::chrono::seconds write_timeout{30};
@@ -64,6 +69,9 @@ struct Config {
   // [providers] CIM providers (docs/providers.md).
   std::string providers_default_namespace = "root/cimv2";
   std::string providers_directory;  // "" = load no .so providers
+  // Who sees every process's CommandLine and ExecutablePath (root always
+  // does): user names, or "%group" for a group's members.
+  std::vector<std::string> providers_administrators;
   bool providers_test_providers =
       false;                   // tests only (WSMAND_TEST_PROVIDERS=1)
   bool providers_host = true;  // the built-in host classes (docs/classes.md)

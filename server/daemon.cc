@@ -237,6 +237,8 @@ int RunDaemon(Config config, const std::string& config_path,
   EndpointSettings settings;
   settings.machine_name = machine;
   settings.max_envelope_size = config.max_envelope_size;
+  settings.max_operations_per_user =
+      static_cast<size_t>(config.max_operations_per_user);
   settings.parse_limits.max_bytes = config.max_envelope_size;
   settings.parse_limits.max_depth = config.xml_max_depth;
   settings.parse_limits.max_nodes = config.xml_max_nodes;

@@ -44,11 +44,12 @@ void WriteTooLarge(const EndpointSettings& settings, http::Response* res) {
 class WsmanEndpoint::Exchange : public http::Exchange {
  public:
   Exchange(const WsmanEndpoint* endpoint, http::AccessRecord record,
-           bool anonymous, auth::Identity identity)
+           bool anonymous, auth::Identity identity, OperationQuota::Slot slot)
       : endpoint_(endpoint),
         record_(std::move(record)),
         anonymous_(anonymous),
-        identity_(std::move(identity)) {}
+        identity_(std::move(identity)),
+        slot_(std::move(slot)) {}
 
   size_t max_body() const override {
     return endpoint_->settings_.max_envelope_size;
@@ -70,6 +71,7 @@ class WsmanEndpoint::Exchange : public http::Exchange {
   http::AccessRecord record_;
   const bool anonymous_;
   const auth::Identity identity_;
+  OperationQuota::Slot slot_;  // held until the answer is written
 };
 
 WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
@@ -77,6 +79,7 @@ WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
                              std::shared_ptr<auth::Authenticator> authenticator)
     : settings_(std::move(settings)),
       dispatcher_(dispatcher),
+      quota_(settings_.max_operations_per_user),
       authenticator_(std::move(authenticator)) {}
 
 void WsmanEndpoint::SetAuthenticator(
@@ -166,8 +169,31 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     }
     record.user = auth_result.identity.user;
   }
+  OperationQuota::Slot slot;
+  if (!anonymous) {
+    slot = quota_.Begin(auth_result.identity.user);
+    if (!slot) {
+      // [MS-WSMV] 3.1.4.1.19: beyond MaxConcurrentOperationsPerUser the
+      // request is refused with wsman:InternalError; the user's long-polls
+      // cannot take every worker.
+      soap::Fault fault(
+          soap::FaultCode::kInternalError, {},
+          "The WS-Management service cannot process the request. This user "
+          "is allowed a maximum number of " +
+              std::to_string(quota_.max_per_user()) +
+              " concurrent operations (MaxConcurrentOperationsPerUser), which "
+              "has been exceeded. Close existing operations for this user, or "
+              "raise the quota for this user.");
+      res->status = soap::HttpStatusOf(fault);
+      res->Set("Content-Type", SoapContentType(soap::Charset::kUtf8));
+      res->body = soap::RenderFault(fault, "", settings_.machine_name);
+      record.detail = fault.message;
+      return refuse(res->status, "max-operations-per-user");
+    }
+  }
   return std::make_unique<Exchange>(this, std::move(record), anonymous,
-                                    std::move(auth_result.identity));
+                                    std::move(auth_result.identity),
+                                    std::move(slot));
 }
 
 void WsmanEndpoint::Exchange::Finish(const http::Request& req,

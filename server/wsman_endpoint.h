@@ -18,6 +18,7 @@
 #include "server/auth/authenticator.h"
 #include "server/dispatch.h"
 #include "server/http/handler.h"
+#include "server/operation_quota.h"
 #include "soap/envelope_parser.h"
 
 namespace wsman::server {
@@ -26,6 +27,8 @@ struct EndpointSettings {
   std::string machine_name;
   size_t max_envelope_size = 512000;
   soap::ParseLimits parse_limits;
+  // MaxConcurrentOperationsPerUser ([MS-WSMV] 3.1.4.1.19); 0 = no limit.
+  size_t max_operations_per_user = 100;
 };
 
 class WsmanEndpoint : public http::Handler {
@@ -50,6 +53,7 @@ class WsmanEndpoint : public http::Handler {
 
   EndpointSettings settings_;
   const Dispatcher* dispatcher_;
+  OperationQuota quota_;
   base::Snapshot<auth::Authenticator> authenticator_;
   base::Snapshot<certs::ClientCertMapSource> cert_map_;
 };
