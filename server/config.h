@@ -28,7 +28,7 @@ struct Config {
   size_t max_header_bytes = 65536;     // request line + header fields
   int max_header_fields = 100;
   // MaxConcurrentOperationsPerUser: requests in progress per user; 0 = none.
-  int max_operations_per_user = 100;
+  int max_operations_per_user = 256;
   std::chrono::seconds header_timeout{10};  // whole request head
   std::chrono::seconds body_timeout{30};    // whole request body
   std::chrono::seconds write_timeout{30};

@@ -28,7 +28,7 @@ struct EndpointSettings {
   size_t max_envelope_size = 512000;
   soap::ParseLimits parse_limits;
   // MaxConcurrentOperationsPerUser ([MS-WSMV] 3.1.4.1.19); 0 = no limit.
-  size_t max_operations_per_user = 100;
+  size_t max_operations_per_user = 256;
 };
 
 class WsmanEndpoint : public http::Handler {
