@@ -404,7 +404,7 @@ std::optional<ClientCertMapSource::Stamp> ClientCertMapSource::StatFile()
 }
 
 bool ClientCertMapSource::Reload(std::string* error) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   std::optional<Stamp> stamp = StatFile();
   auto map = std::make_shared<ClientCertMap>();
   if (!ClientCertMap::Load(path_, map.get(), error)) {
@@ -412,7 +412,7 @@ bool ClientCertMapSource::Reload(std::string* error) {
     return false;
   }
   stamp_ = stamp;
-  map_.store(std::move(map));
+  map_.Store(std::move(map));
   return true;
 }
 
@@ -426,7 +426,7 @@ std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
     std::optional<Stamp> stamp = StatFile();
     bool changed;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      base::MutexLock lock(&mu_);
       changed = stamp != stamp_;
     }
     if (changed) {
@@ -439,7 +439,7 @@ std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
       }
     }
   }
-  return map_.load();
+  return map_.Load();
 }
 
 int RunCertMapAdd(const MapAddOptions& o, std::ostream& out,

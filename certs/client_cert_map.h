@@ -38,6 +38,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/snapshot.h"
 #include "certs/client_cert.h"
 
 namespace wsman::certs {
@@ -106,8 +108,8 @@ class ClientCertMapSource {
  public:
   explicit ClientCertMapSource(std::string path);
   // Loads the file now; false (and the old map kept) on error.
-  bool Reload(std::string* error);
-  std::shared_ptr<const ClientCertMap> Current();
+  bool Reload(std::string* error) EXCLUDES(mu_);
+  std::shared_ptr<const ClientCertMap> Current() EXCLUDES(mu_);
   const std::string& path() const { return path_; }
 
  private:
@@ -122,9 +124,9 @@ class ClientCertMapSource {
   std::optional<Stamp> StatFile() const;
 
   std::string path_;
-  std::atomic<std::shared_ptr<const ClientCertMap>> map_;
-  std::mutex mu_;
-  std::optional<Stamp> stamp_;  // guarded by mu_
+  base::Snapshot<const ClientCertMap> map_;
+  base::Mutex mu_;  // serialises reloads
+  std::optional<Stamp> stamp_ GUARDED_BY(mu_);
   std::atomic<int64_t> next_check_ns_{0};
 };
 

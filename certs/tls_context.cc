@@ -208,7 +208,7 @@ bool TlsContextHolder::Load(const TlsSettings& settings,
   std::shared_ptr<SSL_CTX> ctx = BuildServerContext(settings, info, error);
   if (!ctx) return false;
   client_certs_.store(!settings.client_ca.empty());
-  ctx_.store(std::move(ctx));
+  ctx_.Store(std::move(ctx));
   return true;
 }
 

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/snapshot.h"
+
 namespace wsman::certs {
 
 // TLS 1.2 suites: forward secrecy and AEAD only.
@@ -62,11 +64,11 @@ class TlsContextHolder {
   // one stays and false is returned.
   bool Load(const TlsSettings& settings, ServerCertificateInfo* info,
             std::string* error);
-  std::shared_ptr<SSL_CTX> Get() const { return ctx_.load(); }
+  std::shared_ptr<SSL_CTX> Get() const { return ctx_.Load(); }
   bool client_certificates() const { return client_certs_.load(); }
 
  private:
-  std::atomic<std::shared_ptr<SSL_CTX>> ctx_;
+  base::Snapshot<SSL_CTX> ctx_;
   std::atomic<bool> client_certs_{false};
 };
 
