@@ -51,30 +51,79 @@ CredentialCache::Options CacheOptions(const Authenticator::Options& o) {
 Throttle::Options ThrottleOptions(const Authenticator::Options& o) {
   Throttle::Options t;
   t.max_failures = o.max_failures;
+  t.max_failures_per_address = o.max_failures_per_address;
+  t.max_failures_per_user = o.max_failures_per_user;
   t.window = o.failure_window;
   t.max_backoff = o.max_backoff;
-  t.max_peers = o.max_tracked_peers;
+  t.max_tracked = o.max_tracked_peers;
   t.clock = o.clock;
   return t;
 }
 
+VerifyGate::Options GateOptions(const Authenticator::Options& o) {
+  VerifyGate::Options g;
+  g.max_total =
+      o.max_concurrent_verifications > 0
+          ? std::min(o.max_concurrent_verifications, 1024)
+          : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  g.max_per_peer = o.max_verifications_per_peer;
+  g.wait = o.verification_wait;
+  return g;
+}
+
+AccountRecheck::Options RecheckOptions(const Authenticator::Options& o) {
+  AccountRecheck::Options r;
+  r.interval = o.account_recheck_interval;
+  r.max_users = o.cache_max_entries;
+  r.clock = o.clock;
+  return r;
+}
+
+// Settles a throttle attempt exactly once; a check that never ran (no slot,
+// an early return) is cancelled, not counted.
+class Attempt {
+ public:
+  Attempt(Throttle* throttle, std::string_view address, std::string_view user)
+      : throttle_(throttle), address_(address), user_(user) {}
+  Attempt(const Attempt&) = delete;
+  Attempt& operator=(const Attempt&) = delete;
+  ~Attempt() { End(Throttle::Outcome::kCancelled); }
+  void End(Throttle::Outcome outcome) {
+    if (throttle_ == nullptr) return;
+    throttle_->EndAttempt(address_, user_, outcome);
+    throttle_ = nullptr;
+  }
+
+ private:
+  Throttle* throttle_;
+  std::string_view address_;
+  std::string_view user_;
+};
+
 }  // namespace
 
-namespace {
-std::ptrdiff_t VerifySlots(int configured) {
-  if (configured > 0) return std::min(configured, 1024);
-  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-}
-}  // namespace
+// What the backend said.
+struct Authenticator::Verdict {
+  bool ok = false;
+  Identity identity;
+  std::chrono::microseconds fail_delay{0};
+  uint64_t account_stamp = 0;
+};
 
 Authenticator::Authenticator(Options options)
     : options_(std::move(options)),
       cache_(CacheOptions(options_)),
       throttle_(ThrottleOptions(options_)),
+      gate_(GateOptions(options_)),
+      recheck_(RecheckOptions(options_)),
       pam_(options_.pam_service, options_.pam_confdir),
-      stamp_(std::make_unique<FileStamp>()),
-      verify_slots_(VerifySlots(options_.max_concurrent_verifications)) {
+      stamp_(std::make_unique<FileStamp>()) {
   if (!options_.clock) options_.clock = SteadyClock();
+  if (!options_.sleep) {
+    options_.sleep = [](std::chrono::microseconds d) {
+      std::this_thread::sleep_for(d);
+    };
+  }
 }
 
 Authenticator::~Authenticator() = default;
@@ -89,6 +138,7 @@ StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
 Status Authenticator::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   cache_.Clear();
+  recheck_.Clear();
   if (options_.accounts_file.empty()) return Status::Ok();
   // Stamp first: the content read next is at least this new.
   FileStamp stamp = FileStamp::Of(options_.accounts_file);
@@ -99,8 +149,8 @@ Status Authenticator::Reload() {
     return file.status();
   }
   size_t users = file->entries().size();
-  accounts_.store(std::make_shared<const AccountsFile>(std::move(file).value()),
-                  std::memory_order_release);
+  accounts_.Store(
+      std::make_shared<const AccountsFile>(std::move(file).value()));
   // Credentials verified against the old file may have been cached between
   // the Clear above and the swap; drop them too.
   cache_.Clear();
@@ -110,7 +160,15 @@ Status Authenticator::Reload() {
   return Status::Ok();
 }
 
-void Authenticator::ClearCache() { cache_.Clear(); }
+void Authenticator::ClearCache() {
+  cache_.Clear();
+  recheck_.Clear();
+}
+
+void Authenticator::ForgetUser(std::string_view user) {
+  cache_.EraseUser(user);
+  recheck_.Forget(user);
+}
 
 void Authenticator::MaybeReloadChangedFile() {
   if (!options_.watch_accounts_file || options_.accounts_file.empty()) return;
@@ -131,34 +189,65 @@ void Authenticator::MaybeReloadChangedFile() {
   (void)Reload();  // logs its own failure; the old accounts stay in force
 }
 
-bool Authenticator::VerifyWithBackend(const std::string& user,
-                                      const std::string& password,
-                                      std::string_view peer,
-                                      Identity* identity) {
+Authenticator::Verdict Authenticator::VerifyWithBackend(
+    const std::string& user, const std::string& password,
+    std::string_view peer) {
   backend_checks_.fetch_add(1, std::memory_order_relaxed);
+  Verdict v;
   if (!options_.accounts_file.empty()) {
-    std::shared_ptr<const AccountsFile> accounts =
-        accounts_.load(std::memory_order_acquire);
+    std::shared_ptr<const AccountsFile> accounts = accounts_.Load();
     if (!accounts) {
       // Not loaded (Reload not called or failed at start): same work anyway.
       static const AccountsFile kEmpty;
       (void)kEmpty.Verify(user, password);
-      return false;
+      return v;
     }
-    if (!accounts->Verify(user, password)) return false;
-    *identity = IdentityForUser(user);
-    return true;
+    if (!accounts->Verify(user, password)) return v;
+    v.ok = true;
+    v.identity = IdentityForUser(user);
+    return v;
   }
   if (options_.use_pam) {
     PamBackend::Result r = pam_.Verify(user, password, peer);
+    v.fail_delay = std::min<std::chrono::microseconds>(r.fail_delay,
+                                                       options_.max_fail_delay);
     if (!r.ok) {
       log::Debug("pam_denied", {{"user", user}, {"error", r.error}});
-      return false;
+      return v;
     }
-    *identity = std::move(r.identity);
-    return true;
+    v.ok = true;
+    v.identity = std::move(r.identity);
+    v.account_stamp = r.account_stamp;
   }
+  return v;
+}
+
+bool Authenticator::CachedLoginStillValid(const std::string& user,
+                                          std::string_view peer) {
+  if (!PamMode()) return true;  // the accounts file: its watcher reloads
+  std::optional<uint64_t> stamp;
+  if (!recheck_.Due(user, &stamp)) return true;
+  if (stamp) {
+    account_checks_.fetch_add(1, std::memory_order_relaxed);
+    PamBackend::Result r = pam_.CheckAccount(user, peer);
+    if (r.ok && r.account_stamp == *stamp) return true;
+    log::Info("auth_recheck_failed",
+              {{"peer", peer},
+               {"user", user},
+               {"error", r.ok ? "account changed" : r.error}});
+  }
+  // Changed, refused, or not known: drop the user's cached credentials and
+  // verify this password afresh.
+  ForgetUser(user);
   return false;
+}
+
+AuthResult Authenticator::Throttled(std::string_view peer,
+                                    std::string_view user, const char* why) {
+  log::Debug("auth_throttled", {{"peer", peer}, {"user", user}, {"lock", why}});
+  AuthResult result;
+  result.outcome = AuthResult::kThrottled;
+  return result;
 }
 
 AuthResult Authenticator::Authenticate(std::string_view authorization_header,
@@ -169,57 +258,94 @@ AuthResult Authenticator::Authenticate(std::string_view authorization_header,
     return result;
   }
   MaybeReloadChangedFile();
-  if (!throttle_.Allowed(peer)) {
-    log::Debug("auth_throttled", {{"peer", peer}});
-    result.outcome = AuthResult::kThrottled;
-    return result;
-  }
   std::optional<Credentials> creds =
       ParseBasicAuthorization(authorization_header);
   if (!creds) {
-    throttle_.RecordFailure(peer);
+    // Counts against the address only (no user to key it by).
+    if (ThrottleLock lock = throttle_.BeginAttempt(peer, "");
+        lock != ThrottleLock::kNone) {
+      return Throttled(peer, "", ThrottleLockName(lock));
+    }
+    throttle_.EndAttempt(peer, "", Throttle::Outcome::kFailed);
     log::Warn("auth_failed", {{"peer", peer}, {"reason", "malformed"}});
     result.outcome = AuthResult::kDenied;
     return result;
   }
-  if (std::optional<Identity> cached =
-          cache_.Lookup(creds->user, creds->password)) {
-    throttle_.RecordSuccess(peer);
+  struct Cleanse {
+    std::string* s;
+    ~Cleanse() { OPENSSL_cleanse(s->data(), s->size()); }
+  } cleanse{&creds->password};
+  const std::string& user = creds->user;
+
+  // Before the cache: a locked-out guesser must not learn that a guess
+  // matches a cached password.
+  if (ThrottleLock lock = throttle_.Check(peer, user);
+      lock != ThrottleLock::kNone) {
+    return Throttled(peer, user, ThrottleLockName(lock));
+  }
+  auto from_cache = [&]() -> bool {
+    std::optional<Identity> cached = cache_.Lookup(user, creds->password);
+    if (!cached || !CachedLoginStillValid(user, peer)) return false;
+    throttle_.NoteCachedSuccess(peer, user);  // resets nothing
     result.outcome = AuthResult::kOk;
     result.identity = std::move(*cached);
-    return result;
+    return true;
+  };
+  if (from_cache()) return result;
+
+  // A backend check: a place among this address's checks first. Without
+  // one, wait for one of them to end (the same credentials are then
+  // usually in the cache), and try once more.
+  VerifyGate::PeerTicket ticket = gate_.EnterPeer(peer);
+  if (!ticket) {
+    gate_.AwaitPeer(peer);
+    if (from_cache()) return result;
+    ticket = gate_.EnterPeer(peer);
+    if (!ticket) return Throttled(peer, user, "verifications-per-peer");
   }
-  // At most a few hashes at once. Whoever waited for a slot looks in the
-  // cache again: when many requests carry the same new credentials, one
-  // verifies them and the rest find the result.
-  verify_slots_.acquire();
-  struct Release {
-    std::counting_semaphore<1024>* slots;
-    ~Release() { slots->release(); }
-  } release{&verify_slots_};
-  if (std::optional<Identity> cached =
-          cache_.Lookup(creds->user, creds->password)) {
-    throttle_.RecordSuccess(peer);
-    result.outcome = AuthResult::kOk;
-    result.identity = std::move(*cached);
-    OPENSSL_cleanse(creds->password.data(), creds->password.size());
-    return result;
+  VerifyGate::Slot slot = gate_.AcquireSlot();
+  if (!slot) {
+    log::Warn("auth_busy", {{"peer", peer}, {"user", user}});
+    return Throttled(peer, user, "no-verification-slot");
   }
+  // Whoever waited for a slot looks in the cache again: when many requests
+  // carry the same new credentials, one verifies them and the rest find
+  // the result.
+  if (from_cache()) return result;
+  // The check starts: counted as a failure until it succeeds, so checks
+  // running (or sleeping PAM's delay) at once are admitted only up to the
+  // limits.
+  if (ThrottleLock lock = throttle_.BeginAttempt(peer, user);
+      lock != ThrottleLock::kNone) {
+    return Throttled(peer, user, ThrottleLockName(lock));
+  }
+  Attempt attempt(&throttle_, peer, user);
   const uint64_t generation = cache_.generation();
-  Identity identity;
-  if (VerifyWithBackend(creds->user, creds->password, peer, &identity)) {
-    cache_.Insert(creds->user, creds->password, identity, generation);
-    throttle_.RecordSuccess(peer);
-    log::Info("auth_ok", {{"peer", peer}, {"user", identity.user}});
+  Verdict verdict = VerifyWithBackend(user, creds->password, peer);
+  if (verdict.ok) {
+    // Cached before the slot is given back: the next holder finds it.
+    cache_.Insert(user, creds->password, verdict.identity, generation);
+    if (PamMode()) recheck_.Checked(user, verdict.account_stamp);
+    slot.Release();
+    attempt.End(Throttle::Outcome::kSucceeded);
+    log::Info("auth_ok", {{"peer", peer}, {"user", verdict.identity.user}});
     result.outcome = AuthResult::kOk;
-    result.identity = std::move(identity);
-  } else {
-    throttle_.RecordFailure(peer);
-    log::Warn("auth_failed",
-              {{"peer", peer}, {"user", creds->user}, {"reason", "denied"}});
-    result.outcome = AuthResult::kDenied;
+    result.identity = std::move(verdict.identity);
+    return result;
   }
-  OPENSSL_cleanse(creds->password.data(), creds->password.size());
+  slot.Release();
+  // A failed login of this user ends the user's cached logins too (a
+  // locked account, a changed password).
+  ForgetUser(user);
+  // PAM's failure delay, outside the slot but inside this address's
+  // ticket and before the failure is settled: the address cannot start
+  // more checks meanwhile, and the throttle's lock starts when the
+  // client gets its answer.
+  if (verdict.fail_delay.count() > 0) options_.sleep(verdict.fail_delay);
+  attempt.End(Throttle::Outcome::kFailed);
+  log::Warn("auth_failed",
+            {{"peer", peer}, {"user", user}, {"reason", "denied"}});
+  result.outcome = AuthResult::kDenied;
   return result;
 }
 

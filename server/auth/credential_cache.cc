@@ -7,7 +7,9 @@
 #include <openssl/rand.h>
 
 #include <cstring>
+#include <functional>
 #include <random>
+#include <string>
 
 namespace wsman::auth {
 
@@ -72,8 +74,19 @@ bool CredentialCache::MakeKey(std::string_view user, std::string_view password,
          out_len == key->size();
 }
 
-CredentialCache::Shard& CredentialCache::ShardFor(const Key& key) const {
-  return shards_[key[31] % kShards];
+CredentialCache::Shard& CredentialCache::ShardFor(std::string_view user) const {
+  return shards_[std::hash<std::string_view>{}(user) % kShards];
+}
+
+void CredentialCache::Shard::Erase(
+    std::unordered_map<Key, Entry, KeyHash>::iterator it) {
+  auto keys = by_user.find(it->second.user);
+  if (keys != by_user.end()) {
+    std::erase(keys->second, it->first);
+    if (keys->second.empty()) by_user.erase(keys);
+  }
+  order.erase(it->second.order);
+  map.erase(it);
 }
 
 std::optional<Identity> CredentialCache::Lookup(
@@ -82,13 +95,12 @@ std::optional<Identity> CredentialCache::Lookup(
   Key key;
   if (!MakeKey(user, password, &key)) return std::nullopt;
   const TimePoint now = options_.clock();
-  Shard& shard = ShardFor(key);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  Shard& shard = ShardFor(user);
+  base::MutexLock lock(&shard.mu);
   auto it = shard.map.find(key);
   if (it == shard.map.end()) return std::nullopt;
   if (it->second.expires <= now) {
-    shard.order.erase(it->second.order);
-    shard.map.erase(it);
+    shard.Erase(it);
     return std::nullopt;
   }
   return it->second.identity;
@@ -100,43 +112,55 @@ void CredentialCache::Insert(std::string_view user, std::string_view password,
   Key key;
   if (!MakeKey(user, password, &key)) return;
   const TimePoint now = options_.clock();
-  Shard& shard = ShardFor(key);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  Shard& shard = ShardFor(user);
+  base::MutexLock lock(&shard.mu);
   // Checked under the shard lock: Clear() bumps the generation before it
   // takes the shard locks, so a stale insert either loses here or is wiped.
   if (generation != generation_.load(std::memory_order_acquire)) return;
   auto it = shard.map.find(key);
-  if (it != shard.map.end()) {
-    shard.order.erase(it->second.order);
-    shard.map.erase(it);
-  }
+  if (it != shard.map.end()) shard.Erase(it);
   // Drop expired entries at the old end, then the oldest beyond the bound.
   while (!shard.order.empty()) {
     auto oldest = shard.map.find(shard.order.front());
     if (oldest->second.expires > now && shard.map.size() < per_shard_max_) {
       break;
     }
-    shard.map.erase(oldest);
-    shard.order.pop_front();
+    shard.Erase(oldest);
   }
   shard.order.push_back(key);
-  shard.map.emplace(
-      key, Entry{identity, now + options_.ttl, std::prev(shard.order.end())});
+  shard.map.emplace(key, Entry{identity, now + options_.ttl, std::string(user),
+                               std::prev(shard.order.end())});
+  shard.by_user[std::string(user)].push_back(key);
 }
 
 void CredentialCache::Clear() {
   generation_.fetch_add(1, std::memory_order_acq_rel);
   for (Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mu);
+    base::MutexLock lock(&shard.mu);
     shard.map.clear();
     shard.order.clear();
+    shard.by_user.clear();
   }
+}
+
+void CredentialCache::EraseUser(std::string_view user) {
+  Shard& shard = ShardFor(user);
+  base::MutexLock lock(&shard.mu);
+  auto keys = shard.by_user.find(std::string(user));
+  if (keys == shard.by_user.end()) return;
+  for (const Key& key : keys->second) {
+    auto it = shard.map.find(key);
+    if (it == shard.map.end()) continue;
+    shard.order.erase(it->second.order);
+    shard.map.erase(it);
+  }
+  shard.by_user.erase(keys);
 }
 
 size_t CredentialCache::size() const {
   size_t n = 0;
   for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mu);
+    base::MutexLock lock(&shard.mu);
     n += shard.map.size();
   }
   return n;

@@ -2,7 +2,9 @@
 // its password on every request costs one HMAC instead of one crypt/PAM
 // call. Key: HMAC-SHA256 under a per-process random key of
 // user + '\0' + password (the password itself is never stored). Only
-// successes are cached. Sharded: a lookup holds one shard's mutex briefly.
+// successes are cached. Sharded by user name, so all of one user's entries
+// are in one shard and EraseUser (a failed login, a locked account) drops
+// them without a scan. A lookup holds one shard's mutex briefly.
 #ifndef WSMAND_SERVER_AUTH_CREDENTIAL_CACHE_H_
 #define WSMAND_SERVER_AUTH_CREDENTIAL_CACHE_H_
 
@@ -13,11 +15,13 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "base/mutex.h"
 #include "server/auth/clock.h"
 #include "server/auth/identity.h"
 
@@ -54,6 +58,10 @@ class CredentialCache {
   // Drops every entry (reload, `user del`).
   void Clear();
 
+  // Drops every entry of `user` (any password): a login of that user
+  // failed, or the account is no longer usable.
+  void EraseUser(std::string_view user);
+
   size_t size() const;
 
  private:
@@ -64,18 +72,23 @@ class CredentialCache {
   struct Entry {
     Identity identity;
     TimePoint expires;
+    std::string user;  // as the client sent it, for by_user
     std::list<Key>::iterator order;
   };
   struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<Key, Entry, KeyHash> map;
-    std::list<Key> order;  // insertion order, oldest first
+    mutable base::Mutex mu;
+    std::unordered_map<Key, Entry, KeyHash> map GUARDED_BY(mu);
+    std::list<Key> order GUARDED_BY(mu);  // insertion order, oldest first
+    // user -> its keys (usually one: one password per user).
+    std::unordered_map<std::string, std::vector<Key>> by_user GUARDED_BY(mu);
+    void Erase(std::unordered_map<Key, Entry, KeyHash>::iterator it)
+        REQUIRES(mu);
   };
   static constexpr size_t kShards = 16;
 
   bool MakeKey(std::string_view user, std::string_view password,
                Key* key) const;
-  Shard& ShardFor(const Key& key) const;
+  Shard& ShardFor(std::string_view user) const;
 
   Options options_;
   size_t per_shard_max_;

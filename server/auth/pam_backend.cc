@@ -2,17 +2,52 @@
 
 #include <openssl/crypto.h>
 #include <security/pam_appl.h>
+#include <shadow.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <utility>
+#include <vector>
 
 namespace wsman::auth {
 namespace {
 
 struct ConvData {
-  const char* password;
+  const char* password;  // nullptr: refuse every prompt (account check)
+  unsigned fail_delay_usec = 0;
 };
+
+// PAM_FAIL_DELAY: called by libpam at the end of pam_authenticate instead
+// of sleeping; appdata is the conversation's.
+void RecordFailDelay(int retval, unsigned usec, void* appdata) {
+  if (retval == PAM_SUCCESS || appdata == nullptr) return;
+  static_cast<ConvData*>(appdata)->fail_delay_usec = usec;
+}
+
+// A digest of the shadow entry's password hash, last change and expiry;
+// 0 when there is none or it cannot be read (needs root).
+uint64_t ShadowStamp(const std::string& user) {
+  std::vector<char> buf(4096);
+  struct spwd sp {};
+  struct spwd* found = nullptr;
+  while (getspnam_r(user.c_str(), &sp, buf.data(), buf.size(), &found) ==
+             ERANGE &&
+         buf.size() < (1u << 20)) {
+    buf.resize(buf.size() * 2);
+  }
+  uint64_t stamp = 0;
+  if (found != nullptr && found->sp_pwdp != nullptr) {
+    std::string material(found->sp_pwdp);
+    material += '\n' + std::to_string(found->sp_lstchg) + '\n' +
+                std::to_string(found->sp_expire);
+    stamp = std::hash<std::string>{}(material) | 1;  // never 0
+    OPENSSL_cleanse(material.data(), material.size());
+  }
+  OPENSSL_cleanse(buf.data(), buf.size());
+  return stamp;
+}
 
 void FreeResponses(struct pam_response* resp, int n) {
   if (resp == nullptr) return;
@@ -40,6 +75,10 @@ int Conversation(int num_msg, const struct pam_message** msg,
   for (int i = 0; i < num_msg; ++i) {
     switch (msg[i]->msg_style) {
       case PAM_PROMPT_ECHO_OFF:
+        if (data->password == nullptr) {
+          FreeResponses(out, num_msg);
+          return PAM_CONV_ERR;
+        }
         out[i].resp = strdup(data->password);
         if (out[i].resp == nullptr) {
           FreeResponses(out, num_msg);
@@ -114,8 +153,11 @@ PamBackend::Result PamBackend::Verify(std::string_view user,
         std::string rhost(peer);
         pam_set_item(pamh.get(), PAM_RHOST, rhost.c_str());
       }
+      pam_set_item(pamh.get(), PAM_FAIL_DELAY,
+                   reinterpret_cast<const void*>(&RecordFailDelay));
       rc = pamh.Track(
           pam_authenticate(pamh.get(), PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK));
+      result.fail_delay = std::chrono::microseconds(data.fail_delay_usec);
       if (rc == PAM_SUCCESS) {
         rc = pamh.Track(pam_acct_mgmt(pamh.get(), PAM_SILENT));
       }
@@ -128,12 +170,51 @@ PamBackend::Result PamBackend::Verify(std::string_view user,
         }
         result.ok = true;
         result.identity = IdentityForUser(name);
+        result.fail_delay = std::chrono::microseconds(0);
+        result.account_stamp = ShadowStamp(u);
       } else {
         result.error = pam_strerror(pamh.get(), rc);
       }
     }
   }
   OPENSSL_cleanse(pw.data(), pw.size());
+  return result;
+}
+
+PamBackend::Result PamBackend::CheckAccount(std::string_view user,
+                                            std::string_view peer) const {
+  Result result;
+  std::string u(user);
+  if (u.empty() || u.find('\0') != std::string::npos) {
+    result.error = "empty user";
+    return result;
+  }
+  ConvData data{nullptr};
+  struct pam_conv conv {
+    &Conversation, &data
+  };
+  PamHandle pamh;
+  int rc = confdir_.empty()
+               ? pam_start(service_.c_str(), u.c_str(), &conv, pamh.out())
+               : pam_start_confdir(service_.c_str(), u.c_str(), &conv,
+                                   confdir_.c_str(), pamh.out());
+  if (rc != PAM_SUCCESS) {
+    result.error = pamh.get() ? pam_strerror(pamh.get(), rc) : "pam_start";
+    pamh.Track(rc);
+    return result;
+  }
+  if (!peer.empty()) {
+    std::string rhost(peer);
+    pam_set_item(pamh.get(), PAM_RHOST, rhost.c_str());
+  }
+  rc = pamh.Track(pam_acct_mgmt(pamh.get(), PAM_SILENT));
+  if (rc != PAM_SUCCESS) {
+    result.error = pam_strerror(pamh.get(), rc);
+    return result;
+  }
+  result.ok = true;
+  result.identity.user = u;
+  result.account_stamp = ShadowStamp(u);
   return result;
 }
 

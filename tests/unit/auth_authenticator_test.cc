@@ -118,12 +118,112 @@ TEST_F(AuthAuthenticatorTest, ThrottlesPeerAfterFailures) {
   // ...while other peers are served.
   EXPECT_EQ(a.Authenticate(good, "7.7.7.7").outcome, AuthResult::kOk);
   clock_.Advance(seconds(1));
+  // A verified login (not a cache hit: those reset nothing) forgives the
+  // user's failures from that address: four more do not lock it.
+  a.ClearCache();
   EXPECT_EQ(a.Authenticate(good, "6.6.6.6").outcome, AuthResult::kOk);
-  // Success forgave the peer: four more failures do not lock it.
   for (int i = 0; i < 4; ++i) {
     (void)a.Authenticate(BasicHeader("alice", "guess"), "6.6.6.6");
   }
   EXPECT_EQ(a.Authenticate(good, "6.6.6.6").outcome, AuthResult::kOk);
+}
+
+// The review's M3: 4 wrong passwords for one user, then a (cached) login of
+// one's own account, repeated. The own login forgives nothing of the
+// other user's failures: only max_failures guesses reach the backend.
+TEST_F(AuthAuthenticatorTest, InterleavedOwnLoginsDoNotResetTheThrottle) {
+  auto auth = Authenticator::Create(Opts());
+  ASSERT_TRUE(auth.ok());
+  Authenticator& a = *auth.value();
+  const std::string own = BasicHeader("alice", "wonderland");
+  int denied = 0, throttled = 0;
+  for (int round = 0; round < 25; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      AuthResult r = a.Authenticate(
+          BasicHeader("DOMAIN\\bob", "guess" + std::to_string(round * 4 + i)),
+          "6.6.6.6");
+      if (r.outcome == AuthResult::kDenied) ++denied;
+      if (r.outcome == AuthResult::kThrottled) ++throttled;
+    }
+    ASSERT_EQ(a.Authenticate(own, "6.6.6.6").outcome, AuthResult::kOk);
+    clock_.Advance(milliseconds(10));
+  }
+  EXPECT_EQ(denied, 5);
+  EXPECT_EQ(throttled, 95);
+  EXPECT_EQ(a.backend_checks(), 5u + 1u);  // bob's five, alice's first
+  // bob himself, from his own address, is not locked out.
+  EXPECT_EQ(
+      a.Authenticate(BasicHeader("DOMAIN\\bob", "builder"), "7.7.7.7").outcome,
+      AuthResult::kOk);
+}
+
+TEST_F(AuthAuthenticatorTest, FailedLoginDropsThatUsersCachedCredentials) {
+  auto auth = Authenticator::Create(Opts());
+  ASSERT_TRUE(auth.ok());
+  Authenticator& a = *auth.value();
+  const std::string alice = BasicHeader("alice", "wonderland");
+  const std::string bob = BasicHeader("DOMAIN\\bob", "builder");
+  ASSERT_EQ(a.Authenticate(alice, "p").outcome, AuthResult::kOk);
+  ASSERT_EQ(a.Authenticate(bob, "p").outcome, AuthResult::kOk);
+  ASSERT_EQ(a.Authenticate(alice, "p").outcome, AuthResult::kOk);
+  EXPECT_EQ(a.backend_checks(), 2u);  // the third was cached
+  EXPECT_EQ(a.Authenticate(BasicHeader("alice", "nope"), "q").outcome,
+            AuthResult::kDenied);
+  EXPECT_EQ(a.backend_checks(), 3u);
+  // alice's entry is gone (verified again), bob's stays.
+  ASSERT_EQ(a.Authenticate(alice, "p").outcome, AuthResult::kOk);
+  EXPECT_EQ(a.backend_checks(), 4u);
+  ASSERT_EQ(a.Authenticate(bob, "p").outcome, AuthResult::kOk);
+  EXPECT_EQ(a.backend_checks(), 4u);
+}
+
+// Many wrong passwords at once from one address: counted when they start,
+// so at most max_failures reach the backend, however they interleave.
+TEST_F(AuthAuthenticatorTest, ParallelWrongPasswordsFromOneAddressAreBounded) {
+  auto o = Opts();
+  o.clock = nullptr;  // real time: the threads really overlap
+  auto auth = Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok());
+  Authenticator& a = *auth.value();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 40; ++i) {
+    threads.emplace_back([&, i] {
+      AuthResult r = a.Authenticate(
+          BasicHeader("alice", "guess" + std::to_string(i)), "6.6.6.6");
+      if (r.outcome == AuthResult::kOk) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 0);
+  EXPECT_LE(a.backend_checks(), 5u);
+  EXPECT_GE(a.backend_checks(), 1u);
+  // Another address is served.
+  EXPECT_EQ(
+      a.Authenticate(BasicHeader("alice", "wonderland"), "7.7.7.7").outcome,
+      AuthResult::kOk);
+}
+
+// max_verifications_per_peer: a request beyond it waits for the address's
+// check in progress and then finds the same credentials in the cache.
+TEST_F(AuthAuthenticatorTest, SameNewCredentialsInParallelAreCoalesced) {
+  auto o = Opts();
+  o.clock = nullptr;
+  o.max_verifications_per_peer = 1;
+  auto auth = Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok());
+  Authenticator& a = *auth.value();
+  const std::string h = BasicHeader("alice", "wonderland");
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      if (a.Authenticate(h, "6.6.6.6").outcome == AuthResult::kOk) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 16);
+  EXPECT_LE(a.backend_checks(), 2u);
 }
 
 TEST_F(AuthAuthenticatorTest, ReloadDropsDeletedUserEvenWhenCached) {

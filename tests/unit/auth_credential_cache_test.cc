@@ -89,6 +89,46 @@ TEST(AuthCredentialCache, BoundedEvictsOldest) {
   EXPECT_FALSE(cache.Lookup("u0", "pw"));
 }
 
+TEST(AuthCredentialCache, EraseUserDropsOnlyThatUsersEntries) {
+  ManualClock clock;
+  CredentialCache cache(Opts(clock));
+  cache.Insert("alice", "old", Id("alice"), cache.generation());
+  cache.Insert("alice", "new", Id("alice"), cache.generation());
+  cache.Insert("bob", "pw", Id("bob"), cache.generation());
+  cache.Insert("alice2", "pw", Id("alice2"), cache.generation());
+  cache.EraseUser("alice");
+  EXPECT_FALSE(cache.Lookup("alice", "old"));
+  EXPECT_FALSE(cache.Lookup("alice", "new"));
+  EXPECT_TRUE(cache.Lookup("bob", "pw"));
+  EXPECT_TRUE(cache.Lookup("alice2", "pw"));
+  EXPECT_EQ(cache.size(), 2u);
+  cache.EraseUser("nobody");  // harmless
+  cache.Insert("alice", "new", Id("alice"), cache.generation());
+  EXPECT_TRUE(cache.Lookup("alice", "new"));
+}
+
+// The per-user index follows expiry, eviction and re-insertion.
+TEST(AuthCredentialCache, EraseUserAfterExpiryAndEviction) {
+  ManualClock clock;
+  CredentialCache cache(Opts(clock, 16));  // one entry per shard
+  cache.Insert("alice", "pw", Id("alice"), cache.generation());
+  clock.Advance(seconds(61));
+  EXPECT_FALSE(cache.Lookup("alice", "pw"));  // expired, dropped
+  cache.Insert("alice", "pw", Id("alice"), cache.generation());
+  cache.Insert("alice", "pw", Id("alice"), cache.generation());     // replaces
+  cache.Insert("alice", "other", Id("alice"), cache.generation());  // evicts
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_TRUE(cache.Lookup("alice", "other"));
+  cache.EraseUser("alice");
+  EXPECT_EQ(cache.size(), 0u);
+  for (int i = 0; i < 1000; ++i) {
+    std::string user = "u" + std::to_string(i);
+    cache.Insert(user, "pw", Id(user), cache.generation());
+    if (i % 3 == 0) cache.EraseUser(user);
+  }
+  EXPECT_LE(cache.size(), 16u);
+}
+
 TEST(AuthCredentialCache, ZeroTtlDisables) {
   ManualClock clock;
   auto o = Opts(clock);

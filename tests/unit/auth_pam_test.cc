@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "server/auth/authenticator.h"
 #include "server/auth/pam_backend.h"
@@ -14,7 +15,9 @@
 namespace wsman::auth {
 namespace {
 
+using std::chrono::seconds;
 using testing::BasicHeader;
+using testing::ManualClock;
 using testing::TempDir;
 
 // Creates a throw-away local user (root only) and removes it afterwards.
@@ -39,10 +42,17 @@ class AuthPamTest : public ::testing::Test {
     cmd = "echo '" + user_ + ":" + password_ +
           "' | /usr/sbin/chpasswd >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
-    // A private PAM configuration: pam_unix without the failure delay.
+    // A private PAM configuration: pam_unix without the failure delay, and
+    // one with it (pam_unix asks for ~2 s).
     std::ofstream(confdir_.File("wsmand-test"))
         << "auth required pam_unix.so nodelay\n"
            "account required pam_unix.so\n";
+    std::ofstream(confdir_.File("wsmand-delay"))
+        << "auth required pam_unix.so\n"
+           "account required pam_unix.so\n";
+  }
+  int Run(const std::string& command) {
+    return std::system((command + " " + user_ + " >/dev/null 2>&1").c_str());
   }
   void TearDown() override {
     if (created_) {
@@ -89,6 +99,95 @@ TEST_F(AuthPamTest, AuthenticatorUsesPamWithoutAccountsFile) {
   EXPECT_EQ(
       a.Authenticate(BasicHeader("wsmauth-nobody", "x"), "127.0.0.3").outcome,
       AuthResult::kDenied);
+}
+
+// The PAM_FAIL_DELAY hook: the delay comes back in the result instead of
+// being slept inside pam_authenticate.
+TEST_F(AuthPamTest, FailDelayIsReportedNotSlept) {
+  PamBackend pam("wsmand-delay", confdir_.path());
+  PamBackend::Result bad = pam.Verify(user_, "wrong", "127.0.0.1");
+  EXPECT_FALSE(bad.ok);
+  EXPECT_GT(bad.fail_delay.count(), 0);
+  PamBackend::Result good = pam.Verify(user_, password_, "127.0.0.1");
+  ASSERT_TRUE(good.ok) << good.error;
+  EXPECT_EQ(good.fail_delay.count(), 0);
+  EXPECT_NE(good.account_stamp, 0u);  // root reads the shadow entry
+  PamBackend::Result account = pam.CheckAccount(user_, "127.0.0.1");
+  ASSERT_TRUE(account.ok) << account.error;
+  EXPECT_EQ(account.account_stamp, good.account_stamp);
+  EXPECT_FALSE(pam.CheckAccount("wsmauth-no-such-user").ok);
+}
+
+// The review's M1: the failure delay is slept after the verification slot
+// is given back. With one slot, a real login from elsewhere gets through
+// while the failed one is "sleeping".
+TEST_F(AuthPamTest, FailDelayIsSleptOutsideTheVerificationSlot) {
+  Authenticator* self = nullptr;
+  std::vector<std::chrono::microseconds> delays;
+  std::vector<AuthResult::Outcome> meanwhile;
+  Authenticator::Options o;
+  o.use_pam = true;
+  o.pam_service = "wsmand-delay";
+  o.pam_confdir = confdir_.path();
+  o.max_concurrent_verifications = 1;
+  o.sleep = [&](std::chrono::microseconds d) {
+    delays.push_back(d);
+    meanwhile.push_back(
+        self->Authenticate(BasicHeader(user_, password_), "127.0.0.9").outcome);
+  };
+  auto auth = Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok());
+  self = auth.value().get();
+  EXPECT_EQ(
+      self->Authenticate(BasicHeader(user_, "wrong"), "127.0.0.1").outcome,
+      AuthResult::kDenied);
+  ASSERT_EQ(delays.size(), 1u);
+  EXPECT_GT(delays[0].count(), 0);
+  EXPECT_LE(delays[0], o.max_fail_delay);
+  ASSERT_EQ(meanwhile.size(), 1u);
+  EXPECT_EQ(meanwhile[0], AuthResult::kOk);
+}
+
+// Item 8: a cached login of an account locked (`usermod -L`, as
+// `passwd -l`) or expired (`chage -E 0`) stops working at the next account
+// re-check, and works again once unlocked.
+TEST_F(AuthPamTest, CachedLoginOfLockedAccountStopsAtTheRecheck) {
+  ManualClock clock;
+  Authenticator::Options o;
+  o.use_pam = true;
+  o.pam_service = "wsmand-test";
+  o.pam_confdir = confdir_.path();
+  o.clock = clock.AsClock();
+  auto auth = Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok());
+  Authenticator& a = *auth.value();
+  const std::string h = BasicHeader(user_, password_);
+  ASSERT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+  ASSERT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+  EXPECT_EQ(a.backend_checks(), 1u);
+  EXPECT_EQ(a.account_checks(), 0u);
+
+  ASSERT_EQ(Run("/usr/sbin/usermod -L"), 0);
+  // Until the re-check is due the cache answers (at most 5 s)...
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+  clock.Advance(seconds(5));
+  // ...then the changed account drops the entry; PAM refuses the password.
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kDenied);
+  EXPECT_EQ(a.account_checks(), 1u);
+  EXPECT_EQ(a.backend_checks(), 2u);
+  ASSERT_EQ(Run("/usr/sbin/usermod -U"), 0);
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+
+  ASSERT_EQ(Run("/usr/bin/chage -E 0"), 0);
+  clock.Advance(seconds(5));
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kDenied);
+  ASSERT_EQ(Run("/usr/bin/chage -E -1"), 0);
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+  // A passing re-check keeps the entry.
+  const uint64_t backend = a.backend_checks();
+  clock.Advance(seconds(5));
+  EXPECT_EQ(a.Authenticate(h, "127.0.0.1").outcome, AuthResult::kOk);
+  EXPECT_EQ(a.backend_checks(), backend);
 }
 
 }  // namespace
