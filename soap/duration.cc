@@ -1,8 +1,10 @@
 #include "soap/duration.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 
 #include "soap/xml_doc.h"
 
@@ -117,7 +119,22 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (!any_component || (in_time && !time_component)) {
     return Invalid(original);
   }
-  return std::chrono::milliseconds(total);
+  return std::min(std::chrono::milliseconds(total), kMaxDuration);
+}
+
+std::chrono::steady_clock::time_point DeadlineAfter(
+    std::chrono::milliseconds timeout,
+    std::chrono::steady_clock::time_point now) {
+  using Clock = std::chrono::steady_clock;
+  static_assert(std::is_same_v<Clock::duration, std::chrono::nanoseconds>);
+  if (timeout.count() <= 0) return now;
+  int64_t ns = 0;
+  int64_t at = 0;
+  if (__builtin_mul_overflow(timeout.count(), int64_t{1000000}, &ns) ||
+      __builtin_add_overflow(now.time_since_epoch().count(), ns, &at)) {
+    return Clock::time_point::max();
+  }
+  return Clock::time_point(Clock::duration(at));
 }
 
 }  // namespace wsman::soap

@@ -83,6 +83,39 @@ TEST(Duration, RejectsOverflow) {
   EXPECT_EQ(Ok("P10000D"), milliseconds(10000LL * 86400000));
 }
 
+TEST(Duration, LongerThanTheClockSaturates) {
+  // P300Y is 9.46e12 ms: valid, but 9.46e18 ns does not fit steady_clock.
+  EXPECT_EQ(Ok("P300Y"), kMaxDuration);
+  EXPECT_EQ(Ok("P100000000Y"), kMaxDuration);
+  EXPECT_EQ(Ok("PT9223372036854S"), kMaxDuration);
+  EXPECT_EQ(Ok("P292Y"), milliseconds(292LL * 365 * 86400000));
+  // Every result converts to the clock's unit without overflow.
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxDuration);
+  EXPECT_GT(ns.count(), 0);
+  EXPECT_LE(ns, std::chrono::steady_clock::duration::max());
+}
+
+TEST(Duration, DeadlineAfterSaturates) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point now = Clock::now();
+  EXPECT_EQ(DeadlineAfter(milliseconds(1500), now), now + milliseconds(1500));
+  EXPECT_EQ(DeadlineAfter(milliseconds(0), now), now);
+  EXPECT_EQ(DeadlineAfter(milliseconds(-5), now), now);
+  EXPECT_EQ(DeadlineAfter(milliseconds::min(), now), now);
+  EXPECT_EQ(DeadlineAfter(kMaxDuration, now), Clock::time_point::max());
+  EXPECT_EQ(DeadlineAfter(*ParseDuration("P300Y"), now),
+            Clock::time_point::max());
+  EXPECT_EQ(DeadlineAfter(milliseconds::max(), now), Clock::time_point::max());
+  const Clock::time_point end = Clock::time_point::max() - milliseconds(1);
+  EXPECT_EQ(DeadlineAfter(milliseconds(1), end),
+            Clock::time_point::max() - milliseconds(1) + milliseconds(1));
+  EXPECT_EQ(DeadlineAfter(milliseconds(2), end), Clock::time_point::max());
+  const Clock::time_point early = Clock::time_point::min() + milliseconds(5);
+  EXPECT_EQ(DeadlineAfter(kMaxDuration, early),
+            early + std::chrono::duration_cast<Clock::duration>(kMaxDuration));
+  EXPECT_GE(DeadlineAfter(milliseconds(10)), now + milliseconds(10));
+}
+
 TEST(Duration, EchoesShortenedText) {
   auto r = ParseDuration("PT-1S");
   ASSERT_FALSE(r.ok());
