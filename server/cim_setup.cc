@@ -1,5 +1,6 @@
 #include "server/cim_setup.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -48,6 +49,9 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
                             {"classes", std::to_string(report.classes)}});
   }
   engine::cim::CimEngineSettings settings;
+  settings.max_operation_timeout = config.max_timeout;
+  settings.default_operation_timeout =
+      std::min(settings.default_operation_timeout, config.max_timeout);
   settings.enumeration.default_expiry = std::min(
       config.enumeration_default_expiry, config.enumeration_max_expiry);
   settings.enumeration.max_expiry = config.enumeration_max_expiry;

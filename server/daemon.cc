@@ -229,7 +229,12 @@ int RunDaemon(Config config, const std::string& config_path,
   dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
   auto shell_host = std::make_shared<providers::shell::ShellHost>(
       ShellHostOptionsFrom(config));
-  dispatcher.Add(engine::shell::ShellRoutes(shell_host));
+  engine::shell::ShellEngineOptions shell_options;
+  // One MaxTimeoutms for WinRS and CIM ([server] max_timeout_ms).
+  shell_options.max_operation_timeout = config.max_timeout;
+  shell_options.default_operation_timeout = std::min(
+      shell_options.default_operation_timeout, config.max_timeout);
+  dispatcher.Add(engine::shell::ShellRoutes(shell_host, shell_options));
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
   InstallCimEngine(&dispatcher, cim);

@@ -70,14 +70,6 @@ std::string RequestNamespace(const soap::Request& r,
   return registry.default_namespace();
 }
 
-std::chrono::milliseconds OperationTimeout(const soap::Request& r,
-                                           std::chrono::milliseconds dflt) {
-  if (r.operation_timeout && r.operation_timeout->count() > 0) {
-    return *r.operation_timeout;
-  }
-  return dflt;
-}
-
 std::string AddressOf(const soap::Request& r) {
   return r.to.empty() ? std::string(soap::ns::kAnonymous) : r.to;
 }
@@ -289,9 +281,17 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
   return soap::Ok{};
 }
 
+std::chrono::milliseconds CimEngine::OperationTimeout(
+    const soap::Request& request) const {
+  std::chrono::milliseconds timeout = settings_.default_operation_timeout;
+  if (request.operation_timeout && request.operation_timeout->count() > 0) {
+    timeout = *request.operation_timeout;
+  }
+  return std::min(timeout, settings_.max_operation_timeout);
+}
+
 Clock::time_point CimEngine::CallDeadline(const soap::Request& request) const {
-  return Clock::now() +
-         OperationTimeout(request, settings_.default_operation_timeout);
+  return soap::DeadlineAfter(OperationTimeout(request));
 }
 
 soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
@@ -756,16 +756,21 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
 
   std::chrono::milliseconds lifetime =
       req->expires.value_or(settings_.enumeration.default_expiry);
-  auto opened = enumerations_.Open(c.identity->user, lifetime);
+  // Built whole before Open publishes it: the reaper and Shutdown may
+  // Cancel() its provider handle as soon as it is visible.
+  auto built = std::make_shared<EnumerationContext>();
+  built->owner = c.identity->user;
+  built->lifetime = lifetime;
+  built->mi = std::make_shared<Context>(settings_.enumeration.queue_capacity,
+                                        /*blocking=*/true);
+  built->filter = filter;
+  built->mode = req->mode;
+  built->resource_uri = target.uri;
+  built->namespace_name = target.ns;
+  built->address = std::string(soap::ns::kAnonymous);
+  auto opened = enumerations_.Open(std::move(built));
   if (!opened.ok()) return std::move(opened).fault();
   std::shared_ptr<EnumerationContext> ec = *opened;
-  ec->mi = std::make_shared<Context>(settings_.enumeration.queue_capacity,
-                                     /*blocking=*/true);
-  ec->filter = filter;
-  ec->mode = req->mode;
-  ec->resource_uri = target.uri;
-  ec->namespace_name = target.ns;
-  ec->address = std::string(soap::ns::kAnonymous);
 
   // Start the provider on its own thread.
   providers::CallInfo call = target.Call(c);
@@ -818,9 +823,7 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
     Batch b;
     {
       std::lock_guard<std::mutex> lock(ec->pull_mu);
-      b = Collect(*ec, *registry_, resolver_, max, 0, budget,
-                  Clock::now() +
-                      OperationTimeout(r, settings_.default_operation_timeout));
+      b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r));
     }
     if (b.end && b.count == 0 && ec->mi->result() != MiResult::kOk) {
       enumerations_.Close(ec->id);
@@ -920,8 +923,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   // Pull.
   uint32_t max_elements = 1;
   size_t max_chars = 0;
-  std::chrono::milliseconds timeout =
-      OperationTimeout(r, settings_.default_operation_timeout);
+  std::chrono::milliseconds timeout = OperationTimeout(r);
   for (xmlNode* n = soap::FirstChildElement(body); n;
        n = soap::NextElement(n)) {
     if (soap::NamespaceOf(n) != soap::ns::kEnumeration) continue;
@@ -941,7 +943,8 @@ std::optional<soap::Status> CimEngine::ContextOperation(
                                         fd::kMaxTime,
                                         "MaxTime is not a valid duration."));
       }
-      timeout = *d;
+      // Clamped like OperationTimeout (WinRM's MaxTimeoutms).
+      timeout = std::min(*d, settings_.max_operation_timeout);
     }
   }
   enumerations_.BeginPull(*ec);
@@ -961,7 +964,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   size_t used = xml.size() + kTailReserve;
   size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
   Batch b = Collect(*ec, *registry_, resolver_, max_elements, max_chars, budget,
-                    Clock::now() + timeout);
+                    soap::DeadlineAfter(timeout));
   if (b.cancelled) {
     out->clear();
     return soap::Status(soap::Fault(

@@ -31,6 +31,10 @@ struct CimEngineSettings {
   EnumerationSettings enumeration;
   // When the request has no OperationTimeout (and a Pull no MaxTime).
   std::chrono::milliseconds default_operation_timeout{std::chrono::seconds(60)};
+  // The most any client-supplied w:OperationTimeout or n:MaxTime may ask
+  // for (WinRM's MaxTimeoutms, [server] max_timeout_ms): longer ones are
+  // clamped to it, and so is the default.
+  std::chrono::milliseconds max_operation_timeout{std::chrono::seconds(60)};
   // Items in an optimized EnumerateResponse when w:MaxElements is absent.
   uint32_t default_max_elements = 1;
 };
@@ -66,8 +70,12 @@ class CimEngine {
                          std::string* out);
   std::optional<soap::Status> ContextOperation(const OperationContext& c,
                                                std::string* out);
-  // When a synchronous provider call must have finished: now plus the
-  // request's OperationTimeout (or the configured default).
+  // The request's w:OperationTimeout (or the configured default), clamped
+  // to max_operation_timeout.
+  std::chrono::milliseconds OperationTimeout(
+      const soap::Request& request) const;
+  // When a synchronous provider call must have finished: now plus
+  // OperationTimeout(request), without overflow.
   std::chrono::steady_clock::time_point CallDeadline(
       const soap::Request& request) const;
 

@@ -1,6 +1,7 @@
 #include "engine/cim/enumeration.h"
 
 #include "providers/log.h"
+#include "soap/duration.h"
 #include "soap/response_writer.h"
 
 namespace wsman::engine::cim {
@@ -42,13 +43,17 @@ EnumerationManager::EnumerationManager(EnumerationSettings settings)
 EnumerationManager::~EnumerationManager() { Shutdown(); }
 
 soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
-    std::string owner, std::chrono::milliseconds lifetime) {
-  auto context = std::make_shared<EnumerationContext>();
+    std::shared_ptr<EnumerationContext> context) {
+  if (!context || !context->mi) {
+    // Everything that sees a published context may Cancel() its provider.
+    return soap::Fault(soap::FaultCode::kInternalError, {},
+                       "An enumeration context was opened before its "
+                       "provider call was set up.");
+  }
   context->id = soap::NewMessageId();
-  context->owner = owner;
-  context->lifetime = lifetime;
-  context->expires_at = Clock::now() + lifetime;
+  const std::string& owner = context->owner;
   std::lock_guard<std::mutex> lock(mu_);
+  context->expires_at = soap::DeadlineAfter(context->lifetime);
   if (stopping_) {
     return soap::Fault(soap::FaultCode::kEndpointUnavailable, {},
                        "The service is shutting down.");
@@ -81,7 +86,7 @@ std::chrono::milliseconds EnumerationManager::Touch(
     std::optional<std::chrono::milliseconds> lifetime) {
   std::lock_guard<std::mutex> lock(mu_);
   if (lifetime) context.lifetime = *lifetime;
-  context.expires_at = Clock::now() + context.lifetime;
+  context.expires_at = soap::DeadlineAfter(context.lifetime);
   return context.lifetime;
 }
 
@@ -93,7 +98,7 @@ void EnumerationManager::BeginPull(EnumerationContext& context) {
 void EnumerationManager::EndPull(EnumerationContext& context) {
   std::lock_guard<std::mutex> lock(mu_);
   --context.pulls_in_progress;
-  context.expires_at = Clock::now() + context.lifetime;
+  context.expires_at = soap::DeadlineAfter(context.lifetime);
 }
 
 void EnumerationManager::Close(const std::string& id) {

@@ -54,7 +54,9 @@ enum class EnumerationMode { kObject, kObjectAndEpr, kEpr };
 struct EnumerationContext {
   using Clock = std::chrono::steady_clock;
 
-  std::string id;
+  // Set before EnumerationManager::Open publishes the context, never
+  // changed afterwards (so read without a lock).
+  std::string id;  // given by Open
   std::string owner;
   std::shared_ptr<providers::Context> mi;
   ItemFilter filter;
@@ -64,7 +66,8 @@ struct EnumerationContext {
   std::string namespace_name;  // for EPRs
   std::string address;         // a:Address of EPRs
 
-  // Guarded by the manager's mutex.
+  // Guarded by the manager's mutex once published (the caller of Open sets
+  // `lifetime` before).
   std::chrono::milliseconds lifetime{0};
   Clock::time_point expires_at;
 
@@ -85,9 +88,14 @@ class EnumerationManager {
 
   const EnumerationSettings& settings() const { return settings_; }
 
-  // Registers a new context for `owner` (quota checked: w:QuotaLimit).
+  // Publishes `context`, which the caller has fully built first: owner,
+  // lifetime, the provider handle `mi`, filter, mode and addresses. Open
+  // gives it its id and expiry under the lock; only from then on can Find,
+  // the reaper and Shutdown see it (they Cancel() its `mi`), so a context
+  // without `mi` is refused (wsman:InternalError). Quota checked
+  // (w:QuotaLimit). Start the provider only after Open succeeded.
   soap::Result<std::shared_ptr<EnumerationContext>> Open(
-      std::string owner, std::chrono::milliseconds lifetime);
+      std::shared_ptr<EnumerationContext> context);
   // The context, if it exists, has not expired and belongs to `user`.
   std::shared_ptr<EnumerationContext> Find(const std::string& id,
                                            const std::string& user);

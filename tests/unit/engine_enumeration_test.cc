@@ -3,6 +3,7 @@
 // CimEngine::Handle with parsed envelopes.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "engine/cim/cim_engine.h"
@@ -208,6 +209,188 @@ TEST_F(EngineEnumeration, APullInProgressKeepsTheContextFromExpiring) {
   EXPECT_EQ(engine_->enumerations().ReapExpired(), 0u);
   engine_->enumerations().EndPull(*ec);
   EXPECT_TRUE(engine_->enumerations().Find(id, "alice"));
+}
+
+// ------------------------------------------------ client durations (L1)
+
+std::string GetEnvelope(const std::string& cls, const std::string& extra) {
+  return "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+         "xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" "
+         "xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\">"
+         "<s:Header><a:To>http://x/wsman</a:To><w:ResourceURI>"
+         "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/" +
+         cls +
+         "</w:ResourceURI><a:Action>http://schemas.xmlsoap.org/ws/2004/09/"
+         "transfer/Get</a:Action><a:MessageID>uuid:1</a:MessageID>"
+         "<w:SelectorSet><w:Selector Name=\"Id\">1</w:Selector>"
+         "</w:SelectorSet>" +
+         extra + "</s:Header><s:Body/></s:Envelope>";
+}
+
+// Answers a Get asynchronously, and only once cancelled (or after 2 s).
+class BlockingProvider : public providers::Provider {
+ public:
+  void GetInstance(const providers::CallInfo&, const providers::Instance&,
+                   providers::ContextPtr ctx) override {
+    std::thread([ctx] {
+      auto until = std::chrono::steady_clock::now() + 2s;
+      while (!ctx->IsCancelled() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(5ms);
+      }
+      ctx->PostResult(providers::MiResult::kFailed);
+    }).detach();
+  }
+};
+
+class EngineTimeouts : public EngineEnumeration {
+ protected:
+  void SetUp() override {
+    EngineEnumeration::SetUp();
+    auto registry = std::make_shared<providers::Registry>();
+    std::string error;
+    ASSERT_TRUE(
+        providers::testing::RegisterTestProviders(registry.get(), &error));
+    providers::ClassRegistration blocking;
+    blocking.namespace_name = "root/cimv2";
+    auto decl = std::make_shared<providers::ClassDecl>();
+    decl->name = "WSMAN_TestBlocking";
+    decl->Key("Id", providers::CimType::kUint32);
+    blocking.decl = decl;
+    blocking.provider = std::make_shared<BlockingProvider>();
+    blocking.origin = "test";
+    ASSERT_TRUE(registry->Register(std::move(blocking), &error)) << error;
+    CimEngineSettings settings;
+    // Far below the slow providers' delays: a clamped wait ends first.
+    settings.max_operation_timeout = 150ms;
+    settings.enumeration.max_expiry = 30s;
+    engine_ = std::make_unique<CimEngine>(registry, settings);
+  }
+  const std::string kSlow =
+      "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/WSMAN_TestSlow";
+  const std::string kLongDelay =
+      "<w:OptionSet><w:Option Name=\"DelayMs\">1500</w:Option>"
+      "</w:OptionSet>";
+};
+
+TEST_F(EngineTimeouts, OperationTimeoutIsClampedToTheMaximum) {
+  // The blocking provider answers a Get only when cancelled: the engine
+  // waits until the deadline. P300Y overflowed the clock arithmetic (UBSan:
+  // signed overflow in CallDeadline); clamped, it is a TimedOut after the
+  // maximum (150 ms), long before the provider's own 2 s.
+  for (const char* timeout : {"P300Y", "P100000000Y", "PT9223372036854S",
+                              "P10000D", "PT61S", "PT0S"}) {
+    SCOPED_TRACE(timeout);
+    auto r = Call(GetEnvelope("WSMAN_TestBlocking",
+                              std::string("<w:OperationTimeout>") + timeout +
+                                  "</w:OperationTimeout>"),
+                  alice_);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.fault().code, soap::FaultCode::kTimedOut) << r.fault().message;
+  }
+  // A provider that answers still answers.
+  auto ok = Call(GetEnvelope("WSMAN_TestItem",
+                             "<w:OperationTimeout>P300Y</w:OperationTimeout>"),
+                 alice_);
+  ASSERT_TRUE(ok.ok()) << ok.fault().message;
+}
+
+TEST_F(EngineTimeouts, PullMaxTimeAndOperationTimeoutAreClamped) {
+  auto r =
+      Call(Envelope("Enumerate", "<n:Enumerate/>", kLongDelay, kSlow), alice_);
+  ASSERT_TRUE(r.ok());
+  std::string id =
+      Between(*r, "<n:EnumerationContext>", "</n:EnumerationContext>");
+  for (const std::string& extra_body :
+       {std::string("<n:MaxTime>P300Y</n:MaxTime>"),
+        std::string("<n:MaxTime>PT9223372036854S</n:MaxTime>"),
+        std::string()}) {
+    SCOPED_TRACE(extra_body);
+    auto pulled =
+        Call(Envelope("Pull",
+                      "<n:Pull><n:EnumerationContext>" + id +
+                          "</n:EnumerationContext>" + extra_body + "</n:Pull>",
+                      "<w:OperationTimeout>P300Y</w:OperationTimeout>", kSlow),
+             alice_);
+    ASSERT_FALSE(pulled.ok());
+    EXPECT_EQ(pulled.fault().code, soap::FaultCode::kTimedOut);
+  }
+  // The optimized Enumerate waits under the same clamp.
+  auto optimized = Call(
+      Envelope(
+          "Enumerate", "<n:Enumerate><w:OptimizeEnumeration/></n:Enumerate>",
+          kLongDelay + "<w:OperationTimeout>P300Y</w:OperationTimeout>", kSlow),
+      alice_);
+  ASSERT_TRUE(optimized.ok());
+  EXPECT_EQ(Count(*optimized, "<p:WSMAN_TestSlow "), 0u);
+}
+
+TEST_F(EngineTimeouts, ExpiresIsClampedToTheMaximumExpiry) {
+  for (const char* expires : {"P300Y", "PT9223372036854S", "P1D"}) {
+    SCOPED_TRACE(expires);
+    auto r =
+        Call(Envelope("Enumerate", std::string("<n:Enumerate><n:Expires>") +
+                                       expires + "</n:Expires></n:Enumerate>"),
+             alice_);
+    ASSERT_TRUE(r.ok()) << r.fault().message;
+    EXPECT_EQ(Between(*r, "<n:Expires>", "</n:Expires>"), "PT30.000S");
+    std::string id =
+        Between(*r, "<n:EnumerationContext>", "</n:EnumerationContext>");
+    auto renewed =
+        Call(Envelope("Renew", "<n:Renew><n:EnumerationContext>" + id +
+                                   "</n:EnumerationContext><n:Expires>" +
+                                   expires + "</n:Expires></n:Renew>"),
+             alice_);
+    ASSERT_TRUE(renewed.ok()) << renewed.fault().message;
+    EXPECT_EQ(Between(*renewed, "<n:Expires>", "</n:Expires>"), "PT30.000S");
+    engine_->enumerations().Close(id);
+  }
+}
+
+// ------------------------------------------ context publication (L7)
+
+TEST_F(EngineEnumeration, OpenRefusesAContextWithoutItsProvider) {
+  auto half_built = std::make_shared<EnumerationContext>();
+  half_built->owner = "alice";
+  half_built->lifetime = 1ms;
+  auto opened = engine_->enumerations().Open(half_built);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.fault().code, soap::FaultCode::kInternalError);
+  EXPECT_EQ(engine_->enumerations().OpenCount(), 0u);
+  // The reaper, Shutdown and Close may all Cancel() what is published.
+  engine_->enumerations().ReapExpired();
+  std::string id = Open(5, alice_, "PT0.001S");
+  ASSERT_FALSE(id.empty());
+  std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(engine_->enumerations().ReapExpired(), 1u);
+}
+
+TEST_F(EngineEnumeration, ContextsExpiringAtOnceRaceTheReaper) {
+  // L7: with Expires PT0.001S the reaper (every millisecond here) finds a
+  // context the moment Open publishes it, and cancels its provider. The
+  // context used to be published before its provider handle was set.
+  auto registry = std::make_shared<providers::Registry>();
+  std::string error;
+  ASSERT_TRUE(
+      providers::testing::RegisterTestProviders(registry.get(), &error));
+  CimEngineSettings settings;
+  settings.enumeration.max_contexts_per_user = 1000000;
+  settings.enumeration.reap_interval = 1ms;
+  engine_ = std::make_unique<CimEngine>(registry, settings);
+  std::atomic<bool> stop{false};
+  std::thread reaper([&] {
+    while (!stop) engine_->enumerations().ReapExpired();
+  });
+  for (int i = 0; i < 2000; ++i) {
+    auto r = Call(Envelope("Enumerate",
+                           "<n:Enumerate><n:Expires>PT0.001S</n:Expires>"
+                           "</n:Enumerate>"),
+                  alice_);
+    ASSERT_TRUE(r.ok()) << r.fault().message;
+  }
+  stop = true;
+  reaper.join();
+  engine_->Shutdown();
+  EXPECT_EQ(engine_->enumerations().OpenCount(), 0u);
 }
 
 }  // namespace
