@@ -1,5 +1,6 @@
 #include "engine/cim/wql.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -362,6 +363,21 @@ class WqlParser {
       node->kind = WqlExpr::Kind::kLike;
       node->literal.kind = WqlLiteral::Kind::kString;
       node->literal.text = Next().text;
+      if (++like_tests_ > limits_.max_like_tests) {
+        Fail(error, "the query has more than " +
+                        std::to_string(limits_.max_like_tests) + " LIKE tests");
+        return nullptr;
+      }
+      std::string like_error;
+      auto compiled = LikePattern::Compile(
+          node->literal.text, &like_error,
+          limits_.max_like_wildcard_segments - wildcard_segments_);
+      if (!compiled) {
+        Fail(error, like_error);
+        return nullptr;
+      }
+      wildcard_segments_ += compiled->wildcard_segments();
+      node->like = std::make_shared<const LikePattern>(std::move(*compiled));
       if (!negated_like) return node;
       auto neg = std::make_unique<WqlExpr>();
       neg->kind = WqlExpr::Kind::kNot;
@@ -388,6 +404,8 @@ class WqlParser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   const WqlLimits& limits_;
+  size_t like_tests_ = 0;
+  size_t wildcard_segments_ = 0;  // of the LIKE patterns so far
 };
 
 std::optional<WqlQuery> ParseWql(std::string_view text, std::string* error,
@@ -403,69 +421,10 @@ std::optional<WqlQuery> ParseWql(std::string_view text, std::string* error,
   return parser.Parse(error);
 }
 
-bool WqlLike(std::string_view text, std::string_view pat) {
-  // Greedy matching with backtracking to the last %: every other pattern
-  // element matches exactly one character, so this is linear-ish and never
-  // exponential.
-  size_t t = 0, p = 0;
-  size_t star_p = std::string_view::npos, star_t = 0;
-  auto match_one = [&](size_t pi, char c, size_t* next) -> bool {
-    char pc = pat[pi];
-    if (pc == '_') {
-      *next = pi + 1;
-      return true;
-    }
-    if (pc == '[') {
-      size_t j = pi + 1;
-      bool negate = false;
-      if (j < pat.size() && pat[j] == '^') {
-        negate = true;
-        ++j;
-      }
-      bool matched = false;
-      size_t start = j;
-      while (j < pat.size() && (pat[j] != ']' || j == start)) {
-        if (j + 2 < pat.size() && pat[j + 1] == '-' && pat[j + 2] != ']') {
-          if (Lower(c) >= Lower(pat[j]) && Lower(c) <= Lower(pat[j + 2])) {
-            matched = true;
-          }
-          j += 3;
-        } else {
-          if (Lower(c) == Lower(pat[j])) matched = true;
-          ++j;
-        }
-      }
-      if (j >= pat.size()) {  // no closing ]: a literal '['
-        *next = pi + 1;
-        return c == '[';
-      }
-      *next = j + 1;
-      return matched != negate;
-    }
-    *next = pi + 1;
-    return Lower(pc) == Lower(c);
-  };
-  while (t < text.size()) {
-    size_t next = 0;
-    if (p < pat.size() && pat[p] == '%') {
-      star_p = p++;
-      star_t = t;
-      continue;
-    }
-    if (p < pat.size() && match_one(p, text[t], &next)) {
-      p = next;
-      ++t;
-      continue;
-    }
-    if (star_p != std::string_view::npos) {
-      p = star_p + 1;
-      t = ++star_t;
-      continue;
-    }
-    return false;
-  }
-  while (p < pat.size() && pat[p] == '%') ++p;
-  return p == pat.size();
+bool WqlLike(std::string_view text, std::string_view pattern) {
+  std::string error;
+  auto compiled = LikePattern::Compile(pattern, &error);
+  return compiled && compiled->Matches(text);
 }
 
 namespace {
@@ -494,6 +453,18 @@ Tri Cmp(T a, T b, WqlExpr::Op op) {
       break;
   }
   return r ? Tri::kTrue : Tri::kFalse;
+}
+
+// <0, 0, >0 as `a` sorts before, with or after `b`, ASCII letters without
+// case; stops at the first difference.
+int CompareNoCase(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(Lower(a[i]));
+    unsigned char y = static_cast<unsigned char>(Lower(b[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
 std::optional<double> NumberOf(const WqlLiteral& lit) {
@@ -553,10 +524,12 @@ Tri Compare(const Value& v, WqlExpr::Op op, const WqlLiteral& lit) {
     return Cmp<int64_t>(mine.TotalMicroseconds(), d->TotalMicroseconds(), op);
   }
   if (type == CimType::kString || type == CimType::kChar16) {
-    std::string a =
-        providers::LowerAscii(providers::ScalarToText(type, v.scalar()));
-    std::string b = providers::LowerAscii(lit.text);
-    return Cmp<std::string_view>(a, b, op);
+    if (type == CimType::kString) {
+      return Cmp<int>(CompareNoCase(*v.AsString(), lit.text), 0, op);
+    }
+    return Cmp<int>(
+        CompareNoCase(providers::ScalarToText(type, v.scalar()), lit.text), 0,
+        op);
   }
   return Tri::kUnknown;
 }
@@ -597,10 +570,12 @@ Tri Eval(const WqlExpr& e, const providers::Instance& inst) {
           v->type() == CimType::kReference || v->type() == CimType::kInstance) {
         return Tri::kUnknown;
       }
-      return WqlLike(providers::ScalarToText(v->type(), v->scalar()),
-                     e.literal.text)
-                 ? Tri::kTrue
-                 : Tri::kFalse;
+      // Strings as they are (no copy of a long command line).
+      bool matched = v->type() == CimType::kString
+                         ? e.like->Matches(*v->AsString())
+                         : e.like->Matches(
+                               providers::ScalarToText(v->type(), v->scalar()));
+      return matched ? Tri::kTrue : Tri::kFalse;
     }
     case WqlExpr::Kind::kCompare: {
       const Value* v = inst.Get(e.property);

@@ -8,6 +8,12 @@
 // Literals: 'string' or "string" (backslash escapes), numbers, TRUE, FALSE,
 // NULL. String comparisons ignore case, as WMI's do. A hand-written
 // recursive-descent parser with limits on length, tokens and nesting.
+//
+// Cost of Matches per instance: a comparison stops at the first character
+// that differs, so all of them together read at most the query's literals;
+// each LIKE reads its value once (engine/cim/wql_like.h: linear time), and
+// a query holds at most max_like_tests of them. A parsed query is
+// immutable; Matches may run on any thread.
 #ifndef WSMAND_ENGINE_CIM_WQL_H_
 #define WSMAND_ENGINE_CIM_WQL_H_
 
@@ -17,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/cim/wql_like.h"
 #include "providers/class_decl.h"
 #include "providers/instance.h"
 
@@ -26,6 +33,11 @@ struct WqlLimits {
   size_t max_length = 16384;
   size_t max_tokens = 2048;
   int max_depth = 32;
+  // LIKE tests in one query: each scans its property's whole text.
+  size_t max_like_tests = 32;
+  // Parts of the query's LIKE patterns, between '%' signs, that hold '_' or
+  // [...] (each a 2 KiB matching table; LikePattern).
+  size_t max_like_wildcard_segments = 32;
 };
 
 struct WqlLiteral {
@@ -43,6 +55,7 @@ struct WqlExpr {
   std::string property;                  // kCompare, kLike, kIsNull...
   Op op = Op::kEq;
   WqlLiteral literal;
+  std::shared_ptr<const LikePattern> like;  // kLike: literal.text compiled
 };
 
 class WqlQuery {
@@ -71,7 +84,8 @@ class WqlQuery {
 std::optional<WqlQuery> ParseWql(std::string_view text, std::string* error,
                                  const WqlLimits& limits = {});
 
-// WQL LIKE matching (case-insensitive for ASCII).
+// WQL LIKE matching (case-insensitive for ASCII), compiling `pattern` each
+// time; a pattern LikePattern::Compile refuses matches nothing.
 bool WqlLike(std::string_view text, std::string_view pattern);
 
 }  // namespace wsman::engine::cim
