@@ -25,9 +25,12 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
   auto registry =
       std::make_shared<providers::Registry>(config.providers_default_namespace);
   std::string error;
+  providers::host::HostProviderOptions host_options;
+  host_options.administrators = config.providers_administrators;
   if (config.providers_host &&
       !providers::host::RegisterHostProviders(
-          registry.get(), providers::host::HostEnv::Real(), &error)) {
+          registry.get(), providers::host::HostEnv::Real(), &error,
+          "root/cimv2", std::move(host_options))) {
     log::Error("startup", {{"error", error}});
     return nullptr;
   }

@@ -593,10 +593,14 @@ std::vector<Instance> HostModel::Processors(const HostClass& cls,
 
 std::optional<Instance> HostModel::Process(const HostClass& cls,
                                            const std::string& ns,
-                                           const HostFacts& f,
-                                           pid_t pid) const {
-  auto p = ReadProcess(env_, pid);
-  if (!p) return std::nullopt;
+                                           const HostFacts& f, pid_t pid,
+                                           const ProcessViewer& viewer) const {
+  ProcessVisibility seen;
+  auto p = ReadProcess(env_, pid, [&](const ProcessInfo& basic) {
+    seen = VisibilityOf(basic, viewer);
+    return ProcessDetails{seen.command_line, seen.executable_path};
+  });
+  if (!p || !seen.listed) return std::nullopt;
   Instance i(cls.name, ns);
   std::string cs = cls.win32 ? "Win32_ComputerSystem" : "CIM_ComputerSystem";
   std::string os = cls.win32 ? "Win32_OperatingSystem" : "CIM_OperatingSystem";
@@ -611,9 +615,12 @@ std::optional<Instance> HostModel::Process(const HostClass& cls,
   i.Set("Name", Str(p->name));
   i.Set("ProcessId", Value::Uint32(static_cast<uint32_t>(pid)));
   i.Set("ParentProcessId", Value::Uint32(static_cast<uint32_t>(p->ppid)));
-  i.Set("CommandLine",
-        p->cmdline.empty() ? Value::Null(T::kString) : Str(p->cmdline));
-  i.Set("ExecutablePath", OptStr(p->exe));
+  // Null also when the viewer may not see them (not read at all then).
+  i.Set("CommandLine", seen.command_line && !p->cmdline.empty()
+                           ? Str(p->cmdline)
+                           : Value::Null(T::kString));
+  i.Set("ExecutablePath",
+        seen.executable_path ? OptStr(p->exe) : Value::Null(T::kString));
   long hz = env_.clock_ticks > 0 ? env_.clock_ticks : 100;
   if (f.boot_time) {
     time_t start = *f.boot_time + static_cast<time_t>(p->start_ticks / hz);
@@ -670,9 +677,10 @@ std::optional<Instance> HostModel::Process(const HostClass& cls,
 
 void HostModel::ForEachProcess(
     const HostClass& cls, const std::string& ns, const HostFacts& f,
+    const ProcessViewer& viewer,
     const std::function<bool(Instance)>& post) const {
   for (pid_t pid : ListPids(env_)) {
-    auto i = Process(cls, ns, f, pid);
+    auto i = Process(cls, ns, f, pid, viewer);
     if (i && !post(std::move(*i))) return;
   }
 }
@@ -849,6 +857,7 @@ std::vector<Instance> HostModel::IpEndpoints(const HostClass& cls,
 }
 
 void HostModel::ForEach(const HostClass& cls, const std::string& ns,
+                        const ProcessViewer& viewer,
                         const std::function<bool(Instance)>& post) const {
   HostFacts f = Facts();
   auto all = [&](std::vector<Instance> v) {
@@ -867,7 +876,7 @@ void HostModel::ForEach(const HostClass& cls, const std::string& ns,
       all(Processors(cls, ns, f));
       break;
     case Family::kProcess:
-      ForEachProcess(cls, ns, f, post);
+      ForEachProcess(cls, ns, f, viewer, post);
       break;
     case Family::kFileSystem:
       all(FileSystems(cls, ns, f));
@@ -927,6 +936,7 @@ bool ClassMatches(std::string_view wanted, const HostClass& cls) {
 
 void HostModel::Associations(const std::string& ns, const Instance& source,
                              const AssociationQuery& q, bool associators,
+                             const ProcessViewer& viewer,
                              const std::function<bool(Instance)>& post) const {
   const HostClass* src = FindHostClass(source.class_name());
   if (!src || src->family == Family::kAssociation) return;
@@ -940,9 +950,9 @@ void HostModel::Associations(const std::string& ns, const Instance& source,
     char* end = nullptr;
     long pid = std::strtol(text->c_str(), &end, 10);
     if (*end != '\0' || pid <= 0) return;
-    source_full = Process(*src, ns, f, static_cast<pid_t>(pid));
+    source_full = Process(*src, ns, f, static_cast<pid_t>(pid), viewer);
   } else {
-    ForEach(*src, ns, [&](Instance i) {
+    ForEach(*src, ns, viewer, [&](Instance i) {
       if (MatchesKeys(i, source)) {
         source_full = std::move(i);
         return false;
@@ -973,7 +983,7 @@ void HostModel::Associations(const std::string& ns, const Instance& source,
       }
       if (associators && !ClassMatches(q.result_class, other_cls)) continue;
       bool go_on = true;
-      ForEach(other_cls, ns, [&](Instance o) {
+      ForEach(other_cls, ns, viewer, [&](Instance o) {
         if (associators) {
           go_on = post(std::move(o));
           return go_on;
@@ -990,17 +1000,17 @@ void HostModel::Associations(const std::string& ns, const Instance& source,
 }
 
 void HostModel::AssociationInstances(
-    const HostClass& cls, const std::string& ns,
+    const HostClass& cls, const std::string& ns, const ProcessViewer& viewer,
     const std::function<bool(Instance)>& post) const {
   for (const AssocSpec& a : kAssocs) {
     if (!NameEquals(a.name, cls.name)) continue;
     std::vector<Instance> left;
-    ForEach(ClassOf(a.left, false), ns, [&](Instance i) {
+    ForEach(ClassOf(a.left, false), ns, viewer, [&](Instance i) {
       left.push_back(std::move(i));
       return true;
     });
     bool go_on = true;
-    ForEach(ClassOf(a.right, false), ns, [&](Instance r) {
+    ForEach(ClassOf(a.right, false), ns, viewer, [&](Instance r) {
       for (const Instance& l : left) {
         Instance link(cls.name, ns);
         link.SetKey(a.left_role, Ref(l));

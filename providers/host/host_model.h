@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "providers/class_decl.h"
+#include "providers/host/process_view.h"
 #include "providers/host/readers.h"
 #include "providers/instance.h"
 #include "providers/provider.h"
@@ -77,11 +78,14 @@ class HostModel {
                           const HostFacts& f) const;
   std::vector<Instance> Processors(const HostClass& cls, const std::string& ns,
                                    const HostFacts& f) const;
+  // Processes as `viewer` may see them (providers/host/process_view.h):
+  // nullopt also when hidden from it.
   std::optional<Instance> Process(const HostClass& cls, const std::string& ns,
-                                  const HostFacts& f, pid_t pid) const;
+                                  const HostFacts& f, pid_t pid,
+                                  const ProcessViewer& viewer) const;
   // Calls `post` for each process until it returns false.
   void ForEachProcess(const HostClass& cls, const std::string& ns,
-                      const HostFacts& f,
+                      const HostFacts& f, const ProcessViewer& viewer,
                       const std::function<bool(Instance)>& post) const;
   std::vector<Instance> FileSystems(const HostClass& cls, const std::string& ns,
                                     const HostFacts& f) const;
@@ -91,17 +95,21 @@ class HostModel {
   std::vector<Instance> IpEndpoints(const HostClass& cls, const std::string& ns,
                                     const HostFacts& f) const;
 
-  // Builds every instance of a non-service, non-association class.
+  // Builds every instance of a non-service, non-association class
+  // (processes as `viewer` sees them).
   void ForEach(const HostClass& cls, const std::string& ns,
+               const ProcessViewer& viewer,
                const std::function<bool(Instance)>& post) const;
 
   // The association filter: posts the instances associated with `source`
   // (associators) or the association instances referring to it.
   void Associations(const std::string& ns, const Instance& source,
                     const AssociationQuery& q, bool associators,
+                    const ProcessViewer& viewer,
                     const std::function<bool(Instance)>& post) const;
   // Every instance of an association class.
   void AssociationInstances(const HostClass& cls, const std::string& ns,
+                            const ProcessViewer& viewer,
                             const std::function<bool(Instance)>& post) const;
 
  private:

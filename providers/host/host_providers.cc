@@ -54,8 +54,16 @@ Instance Output(const std::string& method, const std::string& ns,
 
 HostProvider::HostProvider(std::shared_ptr<const HostModel> model,
                            std::shared_ptr<ServiceManager> services,
-                           const HostClass& cls)
-    : model_(std::move(model)), services_(std::move(services)), cls_(cls) {}
+                           const HostClass& cls,
+                           std::shared_ptr<const HostProviderOptions> options)
+    : model_(std::move(model)),
+      services_(std::move(services)),
+      cls_(cls),
+      options_(std::move(options)) {}
+
+ProcessViewer HostProvider::Viewer(const CallInfo& call) const {
+  return ViewerFor(call.identity, options_->administrators, model_->env());
+}
 
 void HostProvider::EnumerateInstances(const CallInfo& call, ContextPtr ctx) {
   const std::string& ns = call.namespace_name;
@@ -72,9 +80,9 @@ void HostProvider::EnumerateInstances(const CallInfo& call, ContextPtr ctx) {
       }
     }
   } else if (cls_.family == Family::kAssociation) {
-    model_->AssociationInstances(cls_, ns, post);
+    model_->AssociationInstances(cls_, ns, Viewer(call), post);
   } else {
-    model_->ForEach(cls_, ns, post);
+    model_->ForEach(cls_, ns, Viewer(call), post);
   }
   ctx->PostResult(MiResult::kOk);
 }
@@ -92,7 +100,7 @@ void HostProvider::GetInstance(const CallInfo& call, const Instance& keys,
   };
   if (cls_.family == Family::kProcess) {
     if (auto pid = PidOf(&keys)) {
-      auto i = model_->Process(cls_, ns, model_->Facts(), *pid);
+      auto i = model_->Process(cls_, ns, model_->Facts(), *pid, Viewer(call));
       if (i && MatchesKeys(*i, keys)) found = std::move(i);
     }
   } else if (cls_.family == Family::kService) {
@@ -103,9 +111,9 @@ void HostProvider::GetInstance(const CallInfo& call, const Instance& keys,
       match(ServiceInstance(cls_, ns, ReadHostName(model_->env()), *u));
     }
   } else if (cls_.family == Family::kAssociation) {
-    model_->AssociationInstances(cls_, ns, match);
+    model_->AssociationInstances(cls_, ns, Viewer(call), match);
   } else {
-    model_->ForEach(cls_, ns, match);
+    model_->ForEach(cls_, ns, Viewer(call), match);
   }
   if (!found) {
     ctx->PostResult(MiResult::kNotFound);
@@ -134,8 +142,16 @@ void HostProvider::ProcessMethod(const CallInfo& call,
   const std::string& ns = call.namespace_name;
   if (NameEquals(method, "GetOwner")) {
     auto pid = PidOf(target);
-    auto p = pid ? ReadProcess(model_->env(), *pid) : std::nullopt;
-    if (!p) {
+    // Only a process the caller may see has an owner for it (hidepid).
+    ProcessViewer viewer = Viewer(call);
+    bool listed = false;
+    auto p = pid ? ReadProcess(model_->env(), *pid,
+                               [&](const ProcessInfo& basic) {
+                                 listed = VisibilityOf(basic, viewer).listed;
+                                 return ProcessDetails{false, false};
+                               })
+                 : std::nullopt;
+    if (!p || !listed) {
       ctx->PostResult(MiResult::kNotFound, {}, "There is no such process.");
       return;
     }
@@ -161,7 +177,10 @@ void HostProvider::ProcessMethod(const CallInfo& call,
   }
   if (terminate) {
     auto pid = PidOf(target);
-    if (!pid || !ReadProcess(model_->env(), *pid)) {
+    auto no_details = [](const ProcessInfo&) {
+      return ProcessDetails{false, false};
+    };
+    if (!pid || !ReadProcess(model_->env(), *pid, no_details)) {
       ctx->PostResult(MiResult::kNotFound, {}, "There is no such process.");
       return;
     }
@@ -247,7 +266,7 @@ void HostProvider::AssociatorInstances(const CallInfo& call,
                                        const AssociationQuery& query,
                                        ContextPtr ctx) {
   model_->Associations(
-      call.namespace_name, source, query, true, [&](Instance i) {
+      call.namespace_name, source, query, true, Viewer(call), [&](Instance i) {
         return ctx->PostInstance(std::move(i)) == MiResult::kOk;
       });
   ctx->PostResult(MiResult::kOk);
@@ -258,21 +277,25 @@ void HostProvider::ReferenceInstances(const CallInfo& call,
                                       const AssociationQuery& query,
                                       ContextPtr ctx) {
   model_->Associations(
-      call.namespace_name, source, query, false, [&](Instance i) {
+      call.namespace_name, source, query, false, Viewer(call), [&](Instance i) {
         return ctx->PostInstance(std::move(i)) == MiResult::kOk;
       });
   ctx->PostResult(MiResult::kOk);
 }
 
 bool RegisterHostProviders(Registry* registry, HostEnv env, std::string* error,
-                           const std::string& namespace_name) {
+                           const std::string& namespace_name,
+                           HostProviderOptions options) {
   auto model = std::make_shared<const HostModel>(std::move(env));
   auto services = std::make_shared<ServiceManager>();
+  auto shared_options =
+      std::make_shared<const HostProviderOptions>(std::move(options));
   for (const HostClass& cls : HostClasses()) {
     ClassRegistration reg;
     reg.namespace_name = namespace_name;
     reg.decl = cls.decl;
-    reg.provider = std::make_shared<HostProvider>(model, services, cls);
+    reg.provider =
+        std::make_shared<HostProvider>(model, services, cls, shared_options);
     reg.origin = "host";
     if (!registry->Register(std::move(reg), error)) return false;
   }

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "providers/host/host_model.h"
 #include "providers/host/services.h"
@@ -16,10 +17,17 @@
 
 namespace wsman::providers::host {
 
+struct HostProviderOptions {
+  // Who sees every process's details besides root: user names and
+  // "%group" names ([providers] administrators; process_view.h).
+  std::vector<std::string> administrators;
+};
+
 class HostProvider : public Provider {
  public:
   HostProvider(std::shared_ptr<const HostModel> model,
-               std::shared_ptr<ServiceManager> services, const HostClass& cls);
+               std::shared_ptr<ServiceManager> services, const HostClass& cls,
+               std::shared_ptr<const HostProviderOptions> options);
 
   void EnumerateInstances(const CallInfo& call, ContextPtr ctx) override;
   void GetInstance(const CallInfo& call, const Instance& keys,
@@ -40,15 +48,19 @@ class HostProvider : public Provider {
                      const ContextPtr& ctx);
   void ServiceMethod(const CallInfo& call, const std::string& method,
                      const Instance* target, const ContextPtr& ctx);
+  // Whom this call builds process instances for.
+  ProcessViewer Viewer(const CallInfo& call) const;
 
   std::shared_ptr<const HostModel> model_;
   std::shared_ptr<ServiceManager> services_;
   const HostClass& cls_;
+  std::shared_ptr<const HostProviderOptions> options_;
 };
 
 // Registers every host class in `namespace_name` with readers over `env`.
 bool RegisterHostProviders(Registry* registry, HostEnv env, std::string* error,
-                           const std::string& namespace_name = "root/cimv2");
+                           const std::string& namespace_name = "root/cimv2",
+                           HostProviderOptions options = {});
 
 }  // namespace wsman::providers::host
 

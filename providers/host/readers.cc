@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -18,6 +19,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
+
+#include "base/unique_fd.h"
 
 namespace wsman::providers::host {
 namespace {
@@ -78,11 +81,40 @@ std::string Unescape(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> ReadLink(const std::string& path) {
+std::optional<std::string> ReadLinkAt(int dir_fd, const char* name) {
   char buf[4096];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  ssize_t n = ::readlinkat(dir_fd, name, buf, sizeof buf - 1);
   if (n < 0) return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
+}
+
+std::optional<std::string> ReadFd(base::UniqueFd fd) {
+  if (!fd) return std::nullopt;
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+std::optional<std::string> ReadFileAt(int dir_fd, const char* name) {
+  return ReadFd(base::UniqueFd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC)));
+}
+
+// "1000\t1000\t1000\t1000" (real, effective, saved, fs) -> the first three.
+template <typename Id>
+void ThreeIds(const std::vector<std::string_view>& v, Id* real, Id* effective,
+              Id* saved) {
+  if (v.size() > 0) *real = static_cast<Id>(ToU64(v[0]));
+  *effective = v.size() > 1 ? static_cast<Id>(ToU64(v[1])) : *real;
+  *saved = v.size() > 2 ? static_cast<Id>(ToU64(v[2])) : *effective;
 }
 
 std::vector<std::string> ListDir(const std::string& path) {
@@ -116,22 +148,7 @@ unsigned PrefixFromMask(const sockaddr* mask) {
 }  // namespace
 
 std::optional<std::string> ReadFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  return ReadFd(base::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)));
 }
 
 std::optional<std::string> ReadFirstLine(const std::string& path) {
@@ -196,6 +213,30 @@ HostEnv HostEnv::Real() {
     return static_cast<int>(tm.tm_gmtoff / 60);
   };
   env.now = [] { return ::time(nullptr); };
+  env.user_groups = [](const std::string& user, gid_t gid) {
+    std::vector<gid_t> groups(64);
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      int n = static_cast<int>(groups.size());
+      if (::getgrouplist(user.c_str(), gid, groups.data(), &n) >= 0) {
+        groups.resize(static_cast<size_t>(n));
+        return groups;
+      }
+      groups.resize(static_cast<size_t>(n) > groups.size()
+                        ? static_cast<size_t>(n)
+                        : groups.size() * 4);
+    }
+    return std::vector<gid_t>{gid};
+  };
+  env.group_id = [](const std::string& name) -> std::optional<gid_t> {
+    struct group gr;
+    struct group* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) != 0 ||
+        !found) {
+      return std::nullopt;
+    }
+    return found->gr_gid;
+  };
   env.clock_ticks = ::sysconf(_SC_CLK_TCK);
   env.page_size = ::sysconf(_SC_PAGESIZE);
   return env;
@@ -389,9 +430,12 @@ std::vector<pid_t> ListPids(const HostEnv& env) {
   return out;
 }
 
-std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
-  std::string dir = env.Path("/proc/" + std::to_string(pid));
-  auto stat = ReadFile(dir + "/stat");
+std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid,
+                                       const ProcessDetailsFilter& details) {
+  base::UniqueFd dir(::open(env.Path("/proc/" + std::to_string(pid)).c_str(),
+                            O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return std::nullopt;
+  auto stat = ReadFileAt(dir.get(), "stat");
   if (!stat) return std::nullopt;
   ProcessInfo p;
   p.pid = pid;
@@ -416,7 +460,7 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
   p.start_ticks = ToU64(f[19]);
   p.vsize = ToU64(f[20]);
   p.rss_pages = ToU64(f[21]);
-  if (auto status = ReadFile(dir + "/status")) {
+  if (auto status = ReadFileAt(dir.get(), "status")) {
     for (std::string_view line : Lines(*status)) {
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
@@ -426,9 +470,9 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
       if (key == "Name") {
         p.name = std::string(Trim(rest));
       } else if (key == "Uid" && !v.empty()) {
-        p.uid = static_cast<uid_t>(ToU64(v[0]));
+        ThreeIds(v, &p.uid, &p.euid, &p.suid);
       } else if (key == "Gid" && !v.empty()) {
-        p.gid = static_cast<gid_t>(ToU64(v[0]));
+        ThreeIds(v, &p.gid, &p.egid, &p.sgid);
       } else if (key == "VmPeak" && !v.empty()) {
         p.vm_peak_kb = ToU64(v[0]);
       } else if (key == "VmHWM" && !v.empty()) {
@@ -436,12 +480,20 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
       }
     }
   }
-  if (auto cmd = ReadFile(dir + "/cmdline")) {
-    while (!cmd->empty() && cmd->back() == '\0') cmd->pop_back();
-    std::replace(cmd->begin(), cmd->end(), '\0', ' ');
-    p.cmdline = std::move(*cmd);
+  if (env.proc_owner) {
+    p.proc_owner = env.proc_owner(pid, dir.get());
+  } else if (struct stat st; ::fstat(dir.get(), &st) == 0) {
+    p.proc_owner = st.st_uid;
   }
-  p.exe = ReadLink(dir + "/exe");
+  ProcessDetails want = details ? details(p) : ProcessDetails{};
+  if (want.command_line) {
+    if (auto cmd = ReadFileAt(dir.get(), "cmdline")) {
+      while (!cmd->empty() && cmd->back() == '\0') cmd->pop_back();
+      std::replace(cmd->begin(), cmd->end(), '\0', ' ');
+      p.cmdline = std::move(*cmd);
+    }
+  }
+  if (want.executable_path) p.exe = ReadLinkAt(dir.get(), "exe");
   if (p.exe) {
     constexpr std::string_view kDeleted = " (deleted)";
     if (p.exe->size() > kDeleted.size() &&
@@ -451,6 +503,31 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid) {
     }
   }
   return p;
+}
+
+ProcMountOptions ReadProcMountOptions(const HostEnv& env) {
+  ProcMountOptions out;
+  for (const Mount& m : ReadMounts(env)) {
+    if (m.mount_point != "/proc") continue;
+    out = {};  // the last mount on /proc is the one in effect
+    if (m.fs_type != "proc") continue;
+    std::string_view opts = m.super_options;
+    while (!opts.empty()) {
+      size_t comma = opts.find(',');
+      std::string_view o = opts.substr(0, comma);
+      opts = comma == std::string_view::npos ? std::string_view()
+                                             : opts.substr(comma + 1);
+      if (o.starts_with("hidepid=")) {
+        std::string_view v = o.substr(8);
+        if (v == "1" || v == "noaccess") out.hidepid = 1;
+        if (v == "2" || v == "invisible") out.hidepid = 2;
+        if (v == "4" || v == "ptraceable") out.hidepid = 4;
+      } else if (o.starts_with("gid=")) {
+        out.gid = static_cast<gid_t>(ToU64(o.substr(4)));
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<Mount> ReadMounts(const HostEnv& env) {
@@ -480,6 +557,7 @@ std::vector<Mount> ReadMounts(const HostEnv& env) {
     m.options = std::string(f[5]);
     m.fs_type = std::string(f[dash + 1]);
     m.source = dash + 2 < f.size() ? Unescape(f[dash + 2]) : std::string();
+    if (dash + 3 < f.size()) m.super_options = std::string(f[dash + 3]);
     auto same = std::find_if(out.begin(), out.end(), [&](const Mount& o) {
       return o.mount_point == m.mount_point;
     });
@@ -559,7 +637,7 @@ std::string ReadDomainName(const HostEnv& env) {
 std::string ReadTimeZone(const HostEnv& env) {
   auto tz = ReadFirstLine(env.Path("/etc/timezone"));
   if (tz && !tz->empty()) return *tz;
-  if (auto link = ReadLink(env.Path("/etc/localtime"))) {
+  if (auto link = ReadLinkAt(AT_FDCWD, env.Path("/etc/localtime").c_str())) {
     size_t at = link->find("zoneinfo/");
     if (at != std::string::npos) return link->substr(at + 9);
   }

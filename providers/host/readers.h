@@ -48,6 +48,15 @@ struct HostEnv {
   // The local UTC offset in minutes at `t`.
   std::function<int(time_t t)> utc_offset_minutes;
   std::function<time_t()> now;
+  // The owner of the open /proc/<pid> directory `dir_fd` (the kernel makes
+  // it root while the process is not dumpable); unset = fstat(). Fixture
+  // trees cannot carry owners, so tests set it.
+  std::function<std::optional<uid_t>(pid_t pid, int dir_fd)> proc_owner;
+  // A user's groups (getgrouplist) and a group's id (getgrnam_r), for who
+  // is an administrator and who passes a hidepid mount's gid=.
+  std::function<std::vector<gid_t>(const std::string& user, gid_t gid)>
+      user_groups;
+  std::function<std::optional<gid_t>(const std::string& group)> group_id;
   long clock_ticks = 100;  // sysconf(_SC_CLK_TCK)
   long page_size = 4096;   // sysconf(_SC_PAGESIZE)
 
@@ -110,23 +119,46 @@ struct ProcessInfo {
   uint64_t start_ticks = 0;  // starttime, ticks after boot
   uint64_t vsize = 0;        // bytes
   uint64_t rss_pages = 0;
-  uid_t uid = 0;  // real uid (status Uid)
-  gid_t gid = 0;
+  uid_t uid = 0;                    // real uid (status Uid)
+  gid_t gid = 0;                    // real gid (status Gid)
+  uid_t euid = 0, suid = 0;         // effective and saved (status Uid)
+  gid_t egid = 0, sgid = 0;         // (status Gid)
+  std::optional<uid_t> proc_owner;  // owner of /proc/<pid> (HostEnv)
   uint64_t vm_peak_kb = 0, vm_hwm_kb = 0;
-  std::string cmdline;  // NULs as spaces; "" for kernel threads
+  std::string cmdline;  // NULs as spaces; "" for kernel threads or unread
   std::optional<std::string> exe;
   int session = 0;
 };
+// Which of a process's private fields to read (cmdline, exe), decided from
+// the other fields of the same process (its credentials and owner).
+struct ProcessDetails {
+  bool command_line = true;
+  bool executable_path = true;
+};
+using ProcessDetailsFilter = std::function<ProcessDetails(const ProcessInfo&)>;
 // The numeric entries of /proc.
 std::vector<pid_t> ListPids(const HostEnv& env);
-// nullopt when the process is gone (or unreadable).
-std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid);
+// nullopt when the process is gone (or unreadable). Every file is read
+// through one open /proc/<pid> directory, so that `details` decides about
+// the process whose details are read, even if the pid is reused meanwhile.
+// No filter: every field.
+std::optional<ProcessInfo> ReadProcess(
+    const HostEnv& env, pid_t pid, const ProcessDetailsFilter& details = {});
+
+// The hidepid= and gid= options of the /proc mount (proc(5)): 0 off,
+// 1 noaccess, 2 invisible, 4 ptraceable.
+struct ProcMountOptions {
+  int hidepid = 0;
+  std::optional<gid_t> gid;
+};
+ProcMountOptions ReadProcMountOptions(const HostEnv& env);
 
 struct Mount {
   std::string mount_point;
   std::string fs_type;
   std::string source;
-  std::string options;  // per-mount options ("rw,relatime")
+  std::string options;        // per-mount options ("rw,relatime")
+  std::string super_options;  // of the file system ("rw,hidepid=2")
   unsigned major = 0, minor = 0;
 };
 // /proc/self/mountinfo, escapes (\040) decoded, later mounts on the same

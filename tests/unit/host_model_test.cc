@@ -127,7 +127,8 @@ TEST_F(HostModelTest, Processors) {
 }
 
 TEST_F(HostModelTest, Process) {
-  auto p = model.Process(Cls("Win32_Process"), kNs, facts, 4242);
+  auto p = model.Process(Cls("Win32_Process"), kNs, facts, 4242,
+                         ProcessViewer::Administrator());
   ASSERT_TRUE(p);
   EXPECT_EQ(KeyNames(*p), std::vector<std::string>{"Handle"});
   EXPECT_EQ(Text(*p, "Handle"), "4242");
@@ -148,8 +149,10 @@ TEST_F(HostModelTest, Process) {
   EXPECT_EQ(Text(*p, "ExecutionState"), "3");
   EXPECT_EQ(Text(*p, "OSName"), "Debian GNU/Linux 12 (bookworm)");
   EXPECT_EQ(Text(*p, "CSName"), "testhost");
-  EXPECT_FALSE(model.Process(Cls("Win32_Process"), kNs, facts, 999));
-  auto cim = model.Process(Cls("CIM_Process"), kNs, facts, 1);
+  EXPECT_FALSE(model.Process(Cls("Win32_Process"), kNs, facts, 999,
+                             ProcessViewer::Administrator()));
+  auto cim = model.Process(Cls("CIM_Process"), kNs, facts, 1,
+                           ProcessViewer::Administrator());
   ASSERT_TRUE(cim);
   EXPECT_EQ(KeyNames(*cim).size(), 6u);
   EXPECT_EQ(Text(*cim, "OSCreationClassName"), "CIM_OperatingSystem");

@@ -53,6 +53,22 @@ inline HostEnv FixtureEnv() {
   env.now = [] { return static_cast<time_t>(1700003600); };
   env.clock_ticks = 100;
   env.page_size = 4096;
+  // Owners a checkout cannot carry: /proc/4242 belongs to its uid 1000
+  // (dumpable), /proc/1 to root; any other pid (a copied tree's) to 1000.
+  env.proc_owner = [](pid_t pid, int) -> std::optional<uid_t> {
+    return pid == 1 ? 0 : 1000;
+  };
+  // uid 1000 "carol" is in groups 1000 and 27 ("sudo"); "wsmanadm" is 4000.
+  env.user_groups = [](const std::string& user, gid_t gid) {
+    std::vector<gid_t> groups{gid};
+    if (user == "carol") groups.push_back(27);
+    return groups;
+  };
+  env.group_id = [](const std::string& name) -> std::optional<gid_t> {
+    if (name == "sudo") return 27;
+    if (name == "wsmanadm") return 4000;
+    return std::nullopt;
+  };
   return env;
 }
 
