@@ -479,6 +479,7 @@ soap::Fault FaultFor(const ps::Error& error, std::string_view shell_id,
     }
     case ps::Errc::kMaxConcurrentUsers:
     case ps::Errc::kMaxProcessesPerShell:
+    case ps::Errc::kMaxOutputPerShell:
       return Fault(FaultCode::kQuotaLimit, {}, error.message);
     case ps::Errc::kInvalidArgument:
     case ps::Errc::kStdinClosed:

@@ -7,92 +7,125 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 namespace wsman::providers::shell {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 
-int ExitCodeOf(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);  // as sh reports
+// The exit status of a waitid(2) report, as sh reports it (128 + signal).
+int ExitCodeOf(const siginfo_t& info) {
+  switch (info.si_code) {
+    case CLD_EXITED:
+      return info.si_status;
+    case CLD_KILLED:
+    case CLD_DUMPED:
+      return 128 + info.si_status;
+  }
   return -1;
+}
+
+// waitid on our own unreaped child through its pidfd; `flags` adds WNOWAIT
+// to only look. True when it has exited (info filled).
+bool WaitLeader(int pidfd, int flags, siginfo_t* info) {
+  *info = {};
+  int r;
+  do {
+    r = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), info,
+                 WEXITED | flags);
+  } while (r < 0 && errno == EINTR);
+  return r == 0 && info->si_pid != 0;
 }
 
 }  // namespace
 
 Command::Command(std::string id, IoLoop* loop, CommandLimits limits,
-                 std::shared_ptr<std::atomic<int>> live_processes)
+                 std::shared_ptr<OutputBudget> budget)
     : id_(std::move(id)),
       loop_(loop),
       limits_(limits),
-      live_processes_(std::move(live_processes)) {}
+      budget_(std::move(budget)) {}
 
 Command::~Command() {
   // Every loop registration holds a reference, so what is left open here
-  // was never registered (or the loop is gone): close it directly.
-  for (int s = 0; s < 2; ++s) {
-    if (out_fd_[s] >= 0) ::close(out_fd_[s]);
-  }
-  if (stdin_fd_ >= 0) ::close(stdin_fd_);
-  if (pidfd_ >= 0) ::close(pidfd_);
-  if (started_ && !reaped_) {
-    ::kill(-pid_, SIGKILL);
-    int status;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  // was never registered (or the loop is gone); the UniqueFds close it.
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (started_ && !reaped_) {
+      group_->Kill();
+      group_->ReleaseLeader();
+      siginfo_t info;
+      WaitLeader(pidfd_.get(), 0, &info);  // it was sent SIGKILL
+      reaped_ = true;
     }
-    if (live_processes_) --*live_processes_;
+    wake = UnbufferLocked(AvailLocked(0) + AvailLocked(1));
   }
+  RunAll(std::move(wake));
 }
 
-Error Command::Start(const SpawnRequest& request) {
+Error Command::Start(SpawnRequest request,
+                     std::shared_ptr<CommandGroup> group) {
   SpawnedProcess p;
+  request.cgroup_join_fd = group->join_fd();
   Error err = Spawn(request, &p);
   if (!err.ok()) return err;
+  group->SetLeader(p.pid);
   std::shared_ptr<Command> self = shared_from_this();
   std::lock_guard<std::mutex> lock(mu_);
   started_ = true;
-  if (live_processes_) ++*live_processes_;
+  group_ = std::move(group);
   pid_ = p.pid;
-  pidfd_ = p.pidfd;
-  stdin_fd_ = p.stdin_fd;
+  pidfd_ = std::move(p.pidfd);
+  stdin_fd_ = std::move(p.stdin_fd);
   stdin_closed_ = false;
-  out_fd_[kStdout] = p.stdout_fd;
-  out_fd_[kStderr] = p.stderr_fd;
+  out_fd_[kStdout] = std::move(p.stdout_fd);
+  out_fd_[kStderr] = std::move(p.stderr_fd);
   eof_[0] = eof_[1] = false;
   // The registrations own the command until they are dropped, so the
   // process is reaped even when nobody refers to the command any more.
   for (int s = 0; s < 2; ++s) {
     out_token_[s] = loop_->NewToken();
-    if (!loop_->Watch(out_fd_[s], out_token_[s], EPOLLIN,
+    if (!loop_->Watch(out_fd_[s].get(), out_token_[s], EPOLLIN,
                       [self, s](uint32_t ev) { self->OnOutput(s, ev); })) {
-      ::close(out_fd_[s]);
-      out_fd_[s] = -1;
+      out_fd_[s].reset();
       eof_[s] = true;
     }
   }
   pid_token_ = loop_->NewToken();
-  if (!loop_->Watch(pidfd_, pid_token_, EPOLLIN,
-                    [self](uint32_t) { self->OnExit(); })) {
-    // Cannot happen with a fresh pidfd; fall back to a blocking reap later.
-    ::close(pidfd_);
-    pidfd_ = -1;
-  }
+  // Cannot fail with a fresh pidfd; without it the exit is only noticed
+  // when the command is killed or destroyed.
+  pid_watched_ = loop_->Watch(pidfd_.get(), pid_token_, EPOLLIN,
+                              [self](uint32_t) { self->OnExit(); });
   stdin_token_ = loop_->NewToken();
   return Error::Ok();
 }
 
 void Command::OnOutput(int s, uint32_t events) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (out_fd_[s] < 0 || paused_[s]) return;
+  if (!out_fd_[s] || paused_[s]) return;
   bool changed = false;
   for (;;) {
     size_t avail = AvailLocked(s);
     if (avail >= limits_.output_buffer) {
       // Back-pressure: stop reading; the process blocks on a full pipe.
-      loop_->Pause(out_fd_[s]);
+      loop_->Pause(out_fd_[s].get());
       paused_[s] = true;
       break;
+    }
+    if (budget_ && avail >= limits_.budget_floor) {
+      // The shell's budget is spent: wait until some of its output is
+      // received. ParkIfExhausted and Release share a lock, so a release
+      // between the check and the pause still wakes us.
+      std::weak_ptr<Command> weak = weak_from_this();
+      if (budget_->ParkIfExhausted([weak, s] {
+            if (auto c = weak.lock()) c->ResumeOutput(s);
+          })) {
+        loop_->Pause(out_fd_[s].get());
+        paused_[s] = true;
+        break;
+      }
     }
     if (head_[s] > 0 && head_[s] >= buf_[s].size() / 2) {
       buf_[s].erase(0, head_[s]);
@@ -101,9 +134,10 @@ void Command::OnOutput(int s, uint32_t events) {
     size_t want = std::min(kReadChunk, limits_.output_buffer - avail);
     size_t old = buf_[s].size();
     buf_[s].resize(old + want);
-    ssize_t n = ::read(out_fd_[s], buf_[s].data() + old, want);
+    ssize_t n = ::read(out_fd_[s].get(), buf_[s].data() + old, want);
     if (n > 0) {
       buf_[s].resize(old + static_cast<size_t>(n));
+      if (budget_) budget_->Add(static_cast<size_t>(n));
       changed = true;
       if (static_cast<size_t>(n) < want) break;  // pipe drained for now
       continue;
@@ -118,26 +152,53 @@ void Command::OnOutput(int s, uint32_t events) {
   if (changed) cv_.notify_all();
 }
 
+void Command::ResumeOutput(int s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!paused_[s] || !out_fd_[s] || AvailLocked(s) >= limits_.output_buffer)
+    return;
+  if (loop_->Resume(out_fd_[s].get(), out_token_[s], EPOLLIN)) {
+    paused_[s] = false;
+  }
+}
+
+std::vector<std::function<void()>> Command::UnbufferLocked(size_t n) {
+  if (!budget_ || n == 0) return {};
+  return budget_->Release(n);
+}
+
 void Command::OnExit() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (reaped_) return;
-  int status = 0;
-  pid_t r;
-  do {
-    r = ::waitpid(pid_, &status, WNOHANG);
-  } while (r < 0 && errno == EINTR);
-  if (r == 0) return;  // not yet (spurious)
-  reaped_ = true;
+  if (exited_ || !pidfd_) return;
+  siginfo_t info;
+  // Only look (WNOWAIT): the zombie keeps its pid, and so its process group
+  // and session, from being reused while they may still be signalled.
+  if (!WaitLeader(pidfd_.get(), WNOHANG | WNOWAIT, &info)) return;
   exited_ = true;
-  exit_code_ = r == pid_ ? ExitCodeOf(status) : -1;
+  exit_code_ = ExitCodeOf(info);
   exit_time_ = SteadyClock::now();
-  if (live_processes_) --*live_processes_;
-  if (pidfd_ >= 0) {
-    loop_->Unwatch(pidfd_, pid_token_);
-    ::close(pidfd_);
-    pidfd_ = -1;
+  if (pid_watched_) {
+    loop_->Unwatch(pidfd_.get(), pid_token_);
+    pid_watched_ = false;
   }
+  group_->LeaderExited();
+  if (killed_ || group_->Empty()) ReleaseLocked();
   cv_.notify_all();
+}
+
+void Command::ReleaseLocked() {
+  if (reaped_ || !exited_) return;
+  // From here on nothing signals the leader's pid or group.
+  group_->ReleaseLeader();
+  siginfo_t info;
+  WaitLeader(pidfd_.get(), 0, &info);  // a zombie: returns at once
+  pidfd_.reset();
+  reaped_ = true;
+}
+
+bool Command::ReleaseIfDone() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (exited_ && !reaped_ && group_->Empty()) ReleaseLocked();
+  return reaped_;
 }
 
 void Command::OnStdinWritable() {
@@ -147,21 +208,19 @@ void Command::OnStdinWritable() {
 }
 
 void Command::CloseOutputLocked(int s) {
-  if (out_fd_[s] >= 0) {
-    loop_->Unwatch(out_fd_[s], out_token_[s]);
-    ::close(out_fd_[s]);
-    out_fd_[s] = -1;
+  if (out_fd_[s]) {
+    loop_->Unwatch(out_fd_[s].get(), out_token_[s]);
+    out_fd_[s].reset();
   }
   paused_[s] = false;
   eof_[s] = true;
 }
 
 void Command::CloseStdinLocked() {
-  if (stdin_fd_ >= 0) {
-    if (stdin_watched_) loop_->Unwatch(stdin_fd_, stdin_token_);
+  if (stdin_fd_) {
+    if (stdin_watched_) loop_->Unwatch(stdin_fd_.get(), stdin_token_);
     stdin_watched_ = false;
-    ::close(stdin_fd_);
-    stdin_fd_ = -1;
+    stdin_fd_.reset();
   }
   stdin_buf_.clear();
   stdin_head_ = 0;
@@ -169,8 +228,8 @@ void Command::CloseStdinLocked() {
 }
 
 void Command::TryWriteStdinLocked() {
-  while (stdin_fd_ >= 0 && stdin_head_ < stdin_buf_.size()) {
-    ssize_t n = ::write(stdin_fd_, stdin_buf_.data() + stdin_head_,
+  while (stdin_fd_ && stdin_head_ < stdin_buf_.size()) {
+    ssize_t n = ::write(stdin_fd_.get(), stdin_buf_.data() + stdin_head_,
                         stdin_buf_.size() - stdin_head_);
     if (n > 0) {
       stdin_head_ += static_cast<size_t>(n);
@@ -182,19 +241,19 @@ void Command::TryWriteStdinLocked() {
     CloseStdinLocked();
     return;
   }
-  if (stdin_fd_ < 0) return;
+  if (!stdin_fd_) return;
   if (stdin_head_ == stdin_buf_.size()) {
     stdin_buf_.clear();
     stdin_head_ = 0;
     if (stdin_watched_) {
-      loop_->Unwatch(stdin_fd_, stdin_token_);
+      loop_->Unwatch(stdin_fd_.get(), stdin_token_);
       stdin_watched_ = false;
     }
     if (stdin_end_) CloseStdinLocked();
   } else if (!stdin_watched_) {
     std::shared_ptr<Command> self = shared_from_this();
     stdin_watched_ =
-        loop_->Watch(stdin_fd_, stdin_token_, EPOLLOUT,
+        loop_->Watch(stdin_fd_.get(), stdin_token_, EPOLLOUT,
                      [self](uint32_t) { self->OnStdinWritable(); });
   }
 }
@@ -299,9 +358,8 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
         head_[s] = 0;
       }
       out->chunks.push_back(std::move(chunk));
-      if (paused_[s] && AvailLocked(s) < limits_.output_buffer &&
-          out_fd_[s] >= 0) {
-        if (loop_->Resume(out_fd_[s], out_token_[s], EPOLLIN)) {
+      if (paused_[s] && AvailLocked(s) < limits_.output_buffer && out_fd_[s]) {
+        if (loop_->Resume(out_fd_[s].get(), out_token_[s], EPOLLIN)) {
           paused_[s] = false;
         }
       }
@@ -317,14 +375,12 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   out->done = complete() && (!want[0] || AvailLocked(0) == 0) &&
               (!want[1] || AvailLocked(1) == 0);
   out->exit_code = exit_code_;
+  // Room in the shell's budget: streams of other commands waiting for it
+  // read again (they take their own locks, so ours is released first).
+  std::vector<std::function<void()>> wake = UnbufferLocked(take[0] + take[1]);
+  lock.unlock();
+  RunAll(std::move(wake));
   return Error::Ok();
-}
-
-void Command::KillGroupLocked(int sig) {
-  if (!started_) return;
-  // After the leader is reaped its group may live on (background children
-  // holding the pipes); signal it only while that is plausible.
-  if (!reaped_ || !StreamsEndedLocked()) ::kill(-pid_, sig);
 }
 
 void Command::Signal(SignalCode code) {
@@ -333,17 +389,34 @@ void Command::Signal(SignalCode code) {
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
-  KillGroupLocked(code == SignalCode::kCtrlC ? SIGINT : SIGTERM);
+  // To the leader's process group while the leader is held; once it is
+  // reaped nothing of the command is left (job.h).
+  if (started_) group_->Signal(code == SignalCode::kCtrlC ? SIGINT : SIGTERM);
 }
 
 void Command::Kill() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (killed_) return;
-  KillGroupLocked(SIGKILL);
-  killed_ = true;
-  CloseStdinLocked();
-  for (int s = 0; s < 2; ++s) CloseOutputLocked(s);
-  cv_.notify_all();
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (killed_) return;
+    killed_ = true;
+    if (started_) {
+      group_->Kill();
+      // An exited leader is reaped now; a running one once it has died
+      // (OnExit).
+      ReleaseLocked();
+    }
+    CloseStdinLocked();
+    for (int s = 0; s < 2; ++s) CloseOutputLocked(s);
+    // Nobody can receive the output any more.
+    wake = UnbufferLocked(AvailLocked(0) + AvailLocked(1));
+    for (int s = 0; s < 2; ++s) {
+      std::string().swap(buf_[s]);
+      head_[s] = 0;
+    }
+    cv_.notify_all();
+  }
+  RunAll(std::move(wake));
 }
 
 size_t Command::buffered(Stream s) const {

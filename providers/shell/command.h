@@ -1,13 +1,21 @@
-// One command of a shell: its process (own process group), the pipes the
-// I/O loop serves, bounded output buffers with back-pressure (a full buffer
-// stops reading its pipe, so the writer blocks), stdin queueing, the exit
-// status, and the Receive long-poll.
+// One command of a shell: its process (a session of its own, in the
+// command's group of the shell's job: job.h), the pipes the I/O loop serves,
+// bounded output buffers with back-pressure (a full buffer, or a shell over
+// its output budget, stops reading the pipe, so the writer blocks), stdin
+// queueing, the exit status, and the Receive long-poll.
+//
+// The leader is held unreaped (a zombie, its status read with WNOWAIT)
+// until nothing of the command is left or the command is killed, so its pid
+// and the group and session of that id stay ours while anything may signal
+// them.
+//
+// Thread-safety: every public method may be called from any thread; the
+// command's mutex is taken after the shell's and before its group's.
 #ifndef WSMAND_PROVIDERS_SHELL_COMMAND_H_
 #define WSMAND_PROVIDERS_SHELL_COMMAND_H_
 
 #include <sys/types.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -15,8 +23,12 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "base/unique_fd.h"
 #include "providers/shell/io_loop.h"
+#include "providers/shell/job.h"
+#include "providers/shell/output_budget.h"
 #include "providers/shell/process.h"
 #include "providers/shell/shell_types.h"
 
@@ -32,20 +44,25 @@ struct CommandLimits {
   // How long a Receive that found output waits for more (or for the exit)
   // before answering, so that short commands answer in one round trip.
   std::chrono::milliseconds coalesce{20};
+  // What a stream may always buffer, even with the shell's output budget
+  // spent, so that every command can make progress.
+  size_t budget_floor = 64 * 1024;
 };
 
 class Command : public std::enable_shared_from_this<Command> {
  public:
+  // `budget` may be null (no budget).
   Command(std::string id, IoLoop* loop, CommandLimits limits,
-          std::shared_ptr<std::atomic<int>> live_processes);
+          std::shared_ptr<OutputBudget> budget);
   ~Command();
   Command(const Command&) = delete;
   Command& operator=(const Command&) = delete;
 
   const std::string& id() const { return id_; }
 
-  // Starts the process and registers its descriptors with the loop.
-  Error Start(const SpawnRequest& request);
+  // Starts the process in `group` and registers its descriptors with the
+  // loop.
+  Error Start(SpawnRequest request, std::shared_ptr<CommandGroup> group);
 
   // Queues stdin bytes; `end` closes stdin once they are written. Waits
   // (until `deadline`) while the stdin queue is full.
@@ -62,9 +79,14 @@ class Command : public std::enable_shared_from_this<Command> {
   // is finished: see Kill).
   void Signal(SignalCode code);
 
-  // Ends the command: SIGKILL to its process group, stdin and the output
-  // pipes closed, waiters woken. The process is reaped by the loop.
+  // Ends the command: SIGKILL to every process of its group, stdin and the
+  // output pipes closed, buffered output dropped, waiters woken. The leader
+  // is reaped (now, or by the loop once it has died).
   void Kill();
+
+  // Reaps the exited leader once nothing of the command is left (the host
+  // calls it periodically). Returns true when the leader is reaped.
+  bool ReleaseIfDone();
 
   // For tests and quotas.
   pid_t pid() const { return pid_; }
@@ -80,27 +102,32 @@ class Command : public std::enable_shared_from_this<Command> {
   void CloseOutputLocked(int s);
   void CloseStdinLocked();
   void TryWriteStdinLocked();
-  void KillGroupLocked(int sig);
+  void ResumeOutput(int s);
+  void ReleaseLocked();
+  // Takes `n` bytes from the buffered count; returns who to wake.
+  std::vector<std::function<void()>> UnbufferLocked(size_t n);
   bool StreamsEndedLocked() const { return eof_[0] && eof_[1]; }
 
   const std::string id_;
   IoLoop* const loop_;
   const CommandLimits limits_;
-  std::shared_ptr<std::atomic<int>> live_processes_;
+  const std::shared_ptr<OutputBudget> budget_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::shared_ptr<CommandGroup> group_;
   pid_t pid_ = -1;
-  int pidfd_ = -1;
+  base::UniqueFd pidfd_;
+  bool pid_watched_ = false;
   uint64_t pid_token_ = 0;
-  int out_fd_[2] = {-1, -1};
+  base::UniqueFd out_fd_[2];
   uint64_t out_token_[2] = {0, 0};
   bool paused_[2] = {false, false};
   std::string buf_[2];
   size_t head_[2] = {0, 0};
   bool eof_[2] = {true, true};
   bool end_sent_[2] = {false, false};
-  int stdin_fd_ = -1;
+  base::UniqueFd stdin_fd_;
   uint64_t stdin_token_ = 0;
   bool stdin_watched_ = false;
   std::string stdin_buf_;

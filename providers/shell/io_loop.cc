@@ -13,29 +13,27 @@ constexpr uint64_t kWakeToken = 0;
 }  // namespace
 
 IoLoop::IoLoop() {
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) return;
+  epoll_fd_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!epoll_fd_ || !wake_fd_) return;
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kWakeToken;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, wake_fd_.get(), &ev);
   thread_ = std::thread([this] { Run(); });
 }
 
 IoLoop::~IoLoop() {
   stop_ = true;
-  if (wake_fd_ >= 0) {
+  if (wake_fd_) {
     uint64_t one = 1;
-    (void)!::write(wake_fd_, &one, sizeof one);
+    (void)!::write(wake_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);
     handlers_.clear();
   }
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-  if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
 bool IoLoop::Watch(int fd, uint64_t token, uint32_t events, Handler handler) {
@@ -46,7 +44,7 @@ bool IoLoop::Watch(int fd, uint64_t token, uint32_t events, Handler handler) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = token;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+  if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
     std::lock_guard<std::mutex> lock(mu_);
     handlers_.erase(token);
     return false;
@@ -55,19 +53,19 @@ bool IoLoop::Watch(int fd, uint64_t token, uint32_t events, Handler handler) {
 }
 
 void IoLoop::Pause(int fd) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
 }
 
 bool IoLoop::Resume(int fd, uint64_t token, uint32_t events) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = token;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0) return true;
+  if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev) == 0) return true;
   return errno == EEXIST;
 }
 
 void IoLoop::Unwatch(int fd, uint64_t token) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
   std::shared_ptr<Handler> dropped;  // destroyed outside the lock
   std::lock_guard<std::mutex> lock(mu_);
   auto it = handlers_.find(token);
@@ -86,7 +84,7 @@ void IoLoop::Run() {
   constexpr int kMaxEvents = 64;
   epoll_event events[kMaxEvents];
   while (!stop_) {
-    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+    int n = ::epoll_wait(epoll_fd_.get(), events, kMaxEvents, -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
@@ -95,7 +93,7 @@ void IoLoop::Run() {
       uint64_t token = events[i].data.u64;
       if (token == kWakeToken) {
         uint64_t drain;
-        (void)!::read(wake_fd_, &drain, sizeof drain);
+        (void)!::read(wake_fd_.get(), &drain, sizeof drain);
         continue;
       }
       std::shared_ptr<Handler> handler;

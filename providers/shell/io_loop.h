@@ -12,6 +12,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/unique_fd.h"
+
 namespace wsman::providers::shell {
 
 class IoLoop {
@@ -24,7 +26,7 @@ class IoLoop {
   IoLoop(const IoLoop&) = delete;
   IoLoop& operator=(const IoLoop&) = delete;
 
-  bool ok() const { return epoll_fd_ >= 0; }
+  bool ok() const { return epoll_fd_.valid(); }
 
   // A fresh token for Watch().
   uint64_t NewToken() { return next_token_.fetch_add(1); }
@@ -45,8 +47,8 @@ class IoLoop {
  private:
   void Run();
 
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  base::UniqueFd epoll_fd_;
+  base::UniqueFd wake_fd_;
   std::atomic<uint64_t> next_token_{1};
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace wsman::providers::shell {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 // What the child reports through the close-on-exec error pipe when a step
 // before execve fails.
 enum ChildStep : int {
-  kStepSetpgid = 1,
+  kStepCgroup = 1,
+  kStepSetsid,
   kStepDup,
   kStepRlimit,
   kStepGroups,
@@ -29,8 +31,10 @@ enum ChildStep : int {
 
 const char* StepName(int step) {
   switch (step) {
-    case kStepSetpgid:
-      return "setpgid";
+    case kStepCgroup:
+      return "joining the command's cgroup";
+    case kStepSetsid:
+      return "setsid";
     case kStepDup:
       return "dup2";
     case kStepRlimit:
@@ -60,10 +64,12 @@ struct Report {
   ::_exit(127);
 }
 
-void CloseBoth(int fds[2]) {
-  for (int i = 0; i < 2; ++i) {
-    if (fds[i] >= 0) ::close(fds[i]);
-    fds[i] = -1;
+// Reaps a child that never became a command (its exec failed, or it could
+// not be held): it is ours and unreaped, so its pid is still its own.
+void KillAndReap(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 }
 
@@ -134,32 +140,29 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
           ? static_cast<rlim_t>(request.memory_limit_mb) * 1024 * 1024
           : RLIM_INFINITY;
 
-  int in[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1},
-      report[2] = {-1, -1};
-  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(outp, O_CLOEXEC) != 0 ||
-      ::pipe2(errp, O_CLOEXEC) != 0 || ::pipe2(report, O_CLOEXEC) != 0) {
-    int e = errno;
-    CloseBoth(in);
-    CloseBoth(outp);
-    CloseBoth(errp);
-    CloseBoth(report);
+  base::Pipe in, outp, errp, report;
+  if (!in.Open() || !outp.Open() || !errp.Open() || !report.Open()) {
     return {Errc::kSpawnFailed,
-            std::string("cannot create pipes: ") + std::strerror(e)};
+            std::string("cannot create pipes: ") + std::strerror(errno)};
   }
+  const int join_fd = request.cgroup_join_fd;
 
   pid_t pid = ::fork();
   if (pid < 0) {
-    int e = errno;
-    CloseBoth(in);
-    CloseBoth(outp);
-    CloseBoth(errp);
-    CloseBoth(report);
-    return {Errc::kSpawnFailed, std::string("fork: ") + std::strerror(e)};
+    return {Errc::kSpawnFailed, std::string("fork: ") + std::strerror(errno)};
   }
   if (pid == 0) {
     // Child: async-signal-safe calls only.
-    int rfd = report[1];
-    if (::setpgid(0, 0) != 0) ChildFail(rfd, kStepSetpgid);
+    int rfd = report.write.get();
+    // Into the command's cgroup first (still root), so that nothing it
+    // starts is ever outside it.
+    if (join_fd >= 0 && ::write(join_fd, "0", 1) != 1) {
+      ChildFail(rfd, kStepCgroup);
+    }
+    // A session of its own: no controlling terminal (a daemon run on a
+    // terminal must not lend it to commands: TIOCSTI), and the process
+    // group and session ids are the leader's pid.
+    if (::setsid() < 0) ChildFail(rfd, kStepSetsid);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -170,8 +173,8 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
       if (sig == SIGKILL || sig == SIGSTOP) continue;
       ::sigaction(sig, &dfl, nullptr);  // fails harmlessly for RT internals
     }
-    if (::dup2(in[0], 0) < 0 || ::dup2(outp[1], 1) < 0 ||
-        ::dup2(errp[1], 2) < 0) {
+    if (::dup2(in.read.get(), 0) < 0 || ::dup2(outp.write.get(), 1) < 0 ||
+        ::dup2(errp.write.get(), 2) < 0) {
       ChildFail(rfd, kStepDup);
     }
     // Nothing else of the daemon's (sockets, files) may leak into the
@@ -204,24 +207,18 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   }
 
   // Parent.
-  ::setpgid(pid, pid);  // also done by the child; whichever runs first wins
-  ::close(in[0]);
-  ::close(outp[1]);
-  ::close(errp[1]);
-  ::close(report[1]);
+  in.read.reset();
+  outp.write.reset();
+  errp.write.reset();
+  report.write.reset();
   Report r{0, 0};
   ssize_t n;
   do {
-    n = ::read(report[0], &r, sizeof r);
+    n = ::read(report.read.get(), &r, sizeof r);
   } while (n < 0 && errno == EINTR);
-  ::close(report[0]);
+  report.read.reset();
   if (n == static_cast<ssize_t>(sizeof r)) {
-    int status;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    ::close(in[1]);
-    ::close(outp[0]);
-    ::close(errp[0]);
+    KillAndReap(pid);  // it exits by itself; the kill only makes sure
     Errc code =
         r.step == kStepChdir ? Errc::kInvalidArgument : Errc::kSpawnFailed;
     std::string message = std::string("cannot start the command: ") +
@@ -233,27 +230,22 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
     return {code, message};
   }
 
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) {
+  base::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd) {
     int e = errno;
+    // Still unreaped, so the group of that id is the child's own.
     ::kill(-pid, SIGKILL);
-    int status;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    ::close(in[1]);
-    ::close(outp[0]);
-    ::close(errp[0]);
+    KillAndReap(pid);
     return {Errc::kSpawnFailed, std::string("pidfd_open: ") + std::strerror(e)};
   }
-  ::fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-  for (int fd : {in[1], outp[0], errp[0]}) {
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  for (const base::UniqueFd* fd : {&in.write, &outp.read, &errp.read}) {
+    ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
   }
   out->pid = pid;
-  out->pidfd = pidfd;
-  out->stdin_fd = in[1];
-  out->stdout_fd = outp[0];
-  out->stderr_fd = errp[0];
+  out->pidfd = std::move(pidfd);
+  out->stdin_fd = std::move(in.write);
+  out->stdout_fd = std::move(outp.read);
+  out->stderr_fd = std::move(errp.read);
   return Error::Ok();
 }
 

@@ -1,8 +1,9 @@
 // Starting one command's process: fork, then in the child only
-// async-signal-safe calls (own process group, default signal dispositions,
-// the pipes on 0/1/2, every other descriptor closed, RLIMIT_AS, the run-as
-// account's groups/gid/uid, the working directory, execve). Everything that
-// allocates (argv, envp, the group list) is prepared before the fork.
+// async-signal-safe calls (into the command's cgroup, a session of its own
+// with no controlling terminal, default signal dispositions, the pipes on
+// 0/1/2, every other descriptor closed, RLIMIT_AS, the run-as account's
+// groups/gid/uid, the working directory, execve). Everything that allocates
+// (argv, envp, the group list) is prepared before the fork. Any thread.
 #ifndef WSMAND_PROVIDERS_SHELL_PROCESS_H_
 #define WSMAND_PROVIDERS_SHELL_PROCESS_H_
 
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "providers/shell/shell_types.h"
 
 namespace wsman::providers::shell {
@@ -23,14 +25,18 @@ struct SpawnRequest {
   std::vector<std::pair<std::string, std::string>> environment;
   CommandSpec command;
   long memory_limit_mb = 0;  // 0 = no RLIMIT_AS
+  // A cgroup's cgroup.procs open for writing: the child writes "0" to it
+  // first, so it and everything it starts live in that cgroup. -1: none.
+  int cgroup_join_fd = -1;
 };
 
+// The started process: not reaped (the caller reaps it through the pidfd).
 struct SpawnedProcess {
   pid_t pid = -1;
-  int pidfd = -1;
-  int stdin_fd = -1;   // write end, non-blocking, close-on-exec
-  int stdout_fd = -1;  // read end, non-blocking, close-on-exec
-  int stderr_fd = -1;
+  base::UniqueFd pidfd;
+  base::UniqueFd stdin_fd;   // write end, non-blocking, close-on-exec
+  base::UniqueFd stdout_fd;  // read end, non-blocking, close-on-exec
+  base::UniqueFd stderr_fd;
 };
 
 // The clean base environment for `run_as`: PATH, HOME, USER, LOGNAME,

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -23,8 +24,8 @@ struct ShellHost::Shell {
   std::chrono::milliseconds idle_timeout{0};
   std::chrono::milliseconds lifetime{0};
   SteadyClock::time_point created{};
-  std::shared_ptr<std::atomic<int>> live_processes =
-      std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<Job> job;
+  std::shared_ptr<OutputBudget> output;
 
   std::mutex mu;
   SteadyClock::time_point last_activity{};
@@ -34,6 +35,20 @@ struct ShellHost::Shell {
 };
 
 namespace {
+
+// now - since >= limit, compared in milliseconds: a client's duration near
+// the clock's range cannot overflow the nanosecond arithmetic.
+bool Elapsed(SteadyClock::time_point now, SteadyClock::time_point since,
+             std::chrono::milliseconds limit) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now - since) >=
+         limit;
+}
+
+std::string Mib(size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / 1048576);
+  return buf;
+}
 
 bool LookUpUser(const std::string& name, uid_t uid, bool by_name, RunAs* out) {
   struct passwd pw;
@@ -115,7 +130,8 @@ HostOptions DefaultHostOptions() {
   return options;
 }
 
-ShellHost::ShellHost(HostOptions options) : options_(std::move(options)) {
+ShellHost::ShellHost(HostOptions options)
+    : options_(std::move(options)), jobs_(JobHost::Create(options_.jobs)) {
   // A command that closes its stdin must not kill the host with SIGPIPE
   // when we write to it (the daemon ignores SIGPIPE already).
   ::signal(SIGPIPE, SIG_IGN);
@@ -133,7 +149,7 @@ ShellHost::~ShellHost() {
   reaper_cv_.notify_all();
   if (reaper_.joinable()) reaper_.join();
   // loop_ is destroyed next: it drops the remaining registrations, whose
-  // commands reap their (killed) processes as they go.
+  // commands reap their (killed) processes as they go; jobs_ after it.
 }
 
 SteadyClock::time_point ShellHost::Now() const {
@@ -184,6 +200,7 @@ Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
 
 Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
                         ShellInfo* out) {
+  if (!jobs_->error().empty()) return {Errc::kSpawnFailed, jobs_->error()};
   RunAs run_as;
   Error err = ResolveRunAs(identity, &run_as);
   if (!err.ok()) return err;
@@ -196,10 +213,18 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
   shell->working_directory = spec.working_directory;
   shell->input_streams = spec.input_streams;
   shell->output_streams = spec.output_streams;
-  shell->idle_timeout = spec.idle_timeout.count() > 0
-                            ? spec.idle_timeout
-                            : options_.quotas.idle_timeout;
+  // rsp:IdleTimeOut may shorten [shell] idle_timeout, never lengthen it:
+  // the configured value is the maximum (P100Y would hold the service's
+  // quotas for good). The answer names the value in force.
+  const std::chrono::milliseconds max_idle = options_.quotas.idle_timeout;
+  shell->idle_timeout = max_idle;
+  if (spec.idle_timeout.count() > 0 &&
+      (max_idle.count() <= 0 || spec.idle_timeout < max_idle)) {
+    shell->idle_timeout = spec.idle_timeout;
+  }
   shell->lifetime = spec.lifetime;
+  shell->output =
+      std::make_shared<OutputBudget>(options_.quotas.max_output_per_shell);
   shell->created = shell->last_activity = Now();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -225,6 +250,8 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
                   "exceeded. Close existing shells or raise the quota for "
                   "this user."};
     }
+    err = jobs_->NewJob(shell->id, q.max_processes_per_shell, &shell->job);
+    if (!err.ok()) return err;
     shells_[shell->id] = shell;
     ++shells_per_user_[identity.user];
   }
@@ -272,14 +299,28 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   if (!shell) return {Errc::kShellNotFound, {}};
   ActiveRequest active(&shell->mu, &shell->active_requests,
                        &shell->last_activity, [this] { return Now(); });
+  // Every process of the shell counts, however it was started or detached
+  // (the job holds them all), and so does each leader until it is reaped.
   int max = options_.quotas.max_processes_per_shell;
-  if (max > 0 && shell->live_processes->load() >= max) {
+  if (max > 0 && shell->job->CountProcesses() >= max) {
     return {Errc::kMaxProcessesPerShell,
             "The WS-Management service cannot process the request. The "
             "maximum number of processes per shell (MaxProcessesPerShell = " +
                 std::to_string(max) +
-                ") has been reached. Wait for running commands to finish or "
-                "raise the quota."};
+                ") has been reached; background processes of earlier "
+                "commands count too. Wait for them to finish, terminate "
+                "those commands, or raise the quota."};
+  }
+  if (shell->output->Exhausted()) {
+    return {Errc::kMaxOutputPerShell,
+            "The WS-Management service cannot process the request. The "
+            "shell holds " +
+                Mib(shell->output->used()) +
+                " MiB of command output that has not been received "
+                "([shell] max_output_per_shell_mb = " +
+                Mib(shell->output->limit()) +
+                "). Receive the output of earlier commands or terminate "
+                "them, then retry."};
   }
   SpawnRequest request;
   {
@@ -291,9 +332,12 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   }
   request.command = command;
   request.memory_limit_mb = options_.quotas.max_memory_per_shell_mb;
-  auto cmd = std::make_shared<Command>(
-      NewUuid(), &loop_, options_.command_limits, shell->live_processes);
-  Error err = cmd->Start(request);
+  auto cmd = std::make_shared<Command>(NewUuid(), &loop_,
+                                       options_.command_limits, shell->output);
+  std::shared_ptr<CommandGroup> group;
+  Error err = shell->job->NewGroup(cmd->id(), &group);
+  if (!err.ok()) return err;
+  err = cmd->Start(std::move(request), std::move(group));
   if (!err.ok()) return err;
   {
     std::lock_guard<std::mutex> lock(shell->mu);
@@ -376,7 +420,11 @@ void ShellHost::CloseShell(Shell* shell) {
     shell->closed = true;
     commands.swap(shell->commands);
   }
+  // Each command first (its waiting Receives answer "no such shell", not
+  // the exit the kill causes), then whatever else is left in the job:
+  // processes of forgotten commands, and in session mode anything tracked.
   for (auto& [id, command] : commands) command->Kill();
+  shell->job->KillAll();
 }
 
 Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
@@ -407,10 +455,10 @@ size_t ShellHost::ReapIdle() {
       bool end = false;
       {
         std::lock_guard<std::mutex> shell_lock(s.mu);
-        if (s.lifetime.count() > 0 && now - s.created >= s.lifetime) {
+        if (s.lifetime.count() > 0 && Elapsed(now, s.created, s.lifetime)) {
           end = true;
         } else if (s.active_requests == 0 && s.idle_timeout.count() > 0 &&
-                   now - s.last_activity >= s.idle_timeout) {
+                   Elapsed(now, s.last_activity, s.idle_timeout)) {
           end = true;
         }
       }
@@ -436,6 +484,34 @@ void ShellHost::Shutdown() {
     shells_per_user_.clear();
   }
   for (auto& [id, shell] : shells) CloseShell(shell.get());
+  // Whatever is left in our cgroups ends, and they are removed.
+  jobs_->Shutdown(std::chrono::seconds(2));
+}
+
+void ShellHost::Maintain() {
+  jobs_->Tick();
+  std::vector<std::shared_ptr<Shell>> shells;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, shell] : shells_) shells.push_back(shell);
+  }
+  std::vector<std::shared_ptr<Command>> commands;
+  for (auto& shell : shells) {
+    std::lock_guard<std::mutex> lock(shell->mu);
+    for (auto& [id, command] : shell->commands) commands.push_back(command);
+  }
+  for (auto& command : commands) command->ReleaseIfDone();
+}
+
+int ShellHost::ProcessCountForTest(std::string_view shell_id) {
+  std::shared_ptr<Shell> shell;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = shells_.find(std::string(shell_id));
+    if (it == shells_.end()) return -1;
+    shell = it->second;
+  }
+  return shell->job->CountProcesses();
 }
 
 size_t ShellHost::shell_count() const {
@@ -454,11 +530,16 @@ std::shared_ptr<Command> ShellHost::FindCommandForTest(
 }
 
 void ShellHost::ReaperLoop() {
+  // Session snapshots want 100 ms; idle and lifetime checks are cheap at
+  // that rate too.
+  const std::chrono::milliseconds interval =
+      std::min(options_.reaper_interval, jobs_->tick_interval());
   std::unique_lock<std::mutex> lock(reaper_mu_);
   while (!reaper_stop_) {
-    reaper_cv_.wait_for(lock, options_.reaper_interval);
+    reaper_cv_.wait_for(lock, interval);
     if (reaper_stop_) break;
     lock.unlock();
+    Maintain();
     ReapIdle();
     lock.lock();
   }

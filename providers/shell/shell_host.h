@@ -1,11 +1,13 @@
-// The WinRS shell host: every open shell, its commands and processes, the
-// quotas (MaxShellsPerUser, MaxConcurrentUsers, MaxProcessesPerShell,
-// MaxMemoryPerShellMB), the idle/lifetime reaper, and who commands run as.
-// Knows no SOAP and no HTTP; engine/shell turns its Errors into faults.
+// The WinRS shell host: every open shell, its commands and processes (a
+// job per shell: job.h), the quotas (MaxShellsPerUser, MaxConcurrentUsers,
+// MaxProcessesPerShell, MaxMemoryPerShellMB, the output budget), the
+// idle/lifetime reaper, and who commands run as. Knows no SOAP and no HTTP;
+// engine/shell turns its Errors into faults.
 //
 // Locking: the host's mutex guards the shell table only and is never held
 // while waiting; each shell guards its commands; each command guards its
-// buffers and is where Receive long-polls wait. Order: host, shell, command.
+// buffers and is where Receive long-polls wait. Order: host, shell,
+// command, then the job's locks (job.h).
 #ifndef WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
 #define WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
 
@@ -23,6 +25,7 @@
 #include "providers/identity.h"
 #include "providers/shell/command.h"
 #include "providers/shell/io_loop.h"
+#include "providers/shell/job.h"
 #include "providers/shell/shell_types.h"
 
 namespace wsman::providers::shell {
@@ -37,8 +40,12 @@ struct HostOptions {
   // "" = such users are refused.
   std::string fallback_user;
   CommandLimits command_limits;
+  // How a shell's processes are kept together ([shell] isolation), and the
+  // signal calls (tests watch them).
+  JobOptions jobs;
   Clock clock;  // empty = steady_clock::now
-  // The background reaper (idle and lifetime); tests call ReapIdle().
+  // The background reaper (idle, lifetime, and the jobs' upkeep: Maintain);
+  // tests call ReapIdle() and Maintain().
   bool start_reaper = true;
   std::chrono::milliseconds reaper_interval{1000};
 };
@@ -71,11 +78,23 @@ class ShellHost {
   // Ends shells idle longer than their IdleTimeOut (no request in progress)
   // or older than their Lifetime. Returns how many were ended.
   size_t ReapIdle();
+  // The jobs' upkeep: session snapshots, emptied cgroups removed, exited
+  // leaders reaped once nothing of their command is left.
+  void Maintain();
   // Ends every shell and wakes every waiter; later calls fail.
   void Shutdown();
 
   size_t shell_count() const;
   const HostOptions& options() const { return options_; }
+  // The isolation in use, for the start-up log, and why it is unusable
+  // ("" when it is usable).
+  const std::string& isolation_description() const {
+    return jobs_->description();
+  }
+  const std::string& isolation_error() const { return jobs_->error(); }
+  Isolation isolation() const { return jobs_->mode(); }
+  // Processes of a shell as MaxProcessesPerShell counts them (tests).
+  int ProcessCountForTest(std::string_view shell_id);
   // For tests: the command object (nullptr when unknown).
   std::shared_ptr<Command> FindCommandForTest(std::string_view shell_id,
                                               std::string_view command_id);
@@ -93,6 +112,9 @@ class ShellHost {
   void ReaperLoop();
 
   HostOptions options_;
+  // Before loop_: commands the loop still holds when it is destroyed end
+  // their groups through it.
+  std::shared_ptr<JobHost> jobs_;
   IoLoop loop_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Shell>> shells_;

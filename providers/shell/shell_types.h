@@ -29,6 +29,8 @@ enum class Errc {
   kMaxShellsPerUser,
   kMaxConcurrentUsers,
   kMaxProcessesPerShell,
+  // The shell holds more output nobody received than its budget.
+  kMaxOutputPerShell,
   kInvalidArgument,  // a value the host refuses (message says which)
   kSpawnFailed,      // the process could not be started
   kTimedOut,         // nothing to report before the deadline
@@ -52,6 +54,9 @@ struct Quotas {
   int max_concurrent_users = 10;
   std::chrono::milliseconds idle_timeout{7200000};  // 2 hours, as Windows
   long max_memory_per_shell_mb = 1024;              // RLIMIT_AS per process
+  // Command output read from the pipes and not yet received, summed over
+  // the shell's commands (output_budget.h); not a WinRM quota.
+  size_t max_output_per_shell = size_t{16} << 20;
 };
 
 // The account a shell's processes run as.

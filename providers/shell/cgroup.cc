@@ -1,0 +1,329 @@
+#include "providers/shell/cgroup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+namespace wsman::providers::shell::cgroup {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool ReadAll(const std::string& path, std::string* out) {
+  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  out->clear();
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    out->append(buf, static_cast<size_t>(n));
+  }
+}
+
+bool WriteText(const std::string& path, std::string_view text) {
+  base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return false;
+  ssize_t n;
+  do {
+    n = ::write(fd.get(), text.data(), text.size());
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(text.size());
+}
+
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string Unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && IsOctal(s[i + 1]) &&
+        IsOctal(s[i + 2]) && IsOctal(s[i + 3])) {
+      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 +
+                                      (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+      i += 3;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> Split(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t j = line.find(' ', i);
+    if (j == std::string_view::npos) j = line.size();
+    if (j > i) fields.push_back(line.substr(i, j - i));
+    i = j + 1;
+  }
+  return fields;
+}
+
+bool HasWord(std::string_view text, std::string_view word) {
+  for (std::string_view w : Split(text)) {
+    while (!w.empty() && (w.back() == '\n')) w.remove_suffix(1);
+    if (w == word) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> SubDirs(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    if (e->d_type != DT_DIR) continue;
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
+      continue;
+    out.push_back(dir + "/" + e->d_name);
+  }
+  ::closedir(d);
+  return out;
+}
+
+void RemoveTree(const std::string& dir) {
+  for (const std::string& sub : SubDirs(dir)) RemoveTree(sub);
+  ::rmdir(dir.c_str());
+}
+
+// Signals every process of `dir` (not below) by pidfd, each checked to be
+// in `dir` after its pidfd was opened.
+void KillListed(const std::string& dir, const SignalSender& signals) {
+  for (pid_t pid : Procs(dir)) {
+    base::UniqueFd fd(PidfdOpen(pid));
+    if (!fd) continue;
+    std::vector<pid_t> now = Procs(dir);
+    if (std::find(now.begin(), now.end(), pid) == now.end()) continue;
+    // Alive after the second listing: the pid named this process then.
+    if (PidfdAlive(fd.get())) signals.Pidfd(fd.get(), SIGKILL);
+  }
+}
+
+void KillByList(const std::string& dir, const SignalSender& signals) {
+  for (const std::string& sub : SubDirs(dir)) KillByList(sub, signals);
+  const std::string freeze = dir + "/cgroup.freeze";
+  bool frozen = WriteText(freeze, "1");
+  for (int round = 0; round < 20; ++round) {
+    KillListed(dir, signals);
+    if (Procs(dir).empty()) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  if (frozen) WriteText(freeze, "0");
+}
+
+}  // namespace
+
+bool FindCgroup2Mount(std::string_view mountinfo, std::string* mount_point,
+                      std::string* mount_root) {
+  while (!mountinfo.empty()) {
+    size_t nl = mountinfo.find('\n');
+    std::string_view line = mountinfo.substr(0, nl);
+    mountinfo = nl == std::string_view::npos ? std::string_view{}
+                                             : mountinfo.substr(nl + 1);
+    std::vector<std::string_view> f = Split(line);
+    auto dash = std::find(f.begin(), f.end(), std::string_view("-"));
+    if (f.size() < 6 || dash == f.end() || dash + 1 == f.end()) continue;
+    if (*(dash + 1) != "cgroup2") continue;
+    *mount_root = Unescape(f[3]);
+    *mount_point = Unescape(f[4]);
+    return true;
+  }
+  return false;
+}
+
+bool ParseOwnCgroup(std::string_view text, std::string* path) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text =
+        nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (line.substr(0, 3) == "0::") {
+      *path = std::string(line.substr(3));
+      return !path->empty() && (*path)[0] == '/';
+    }
+  }
+  return false;
+}
+
+std::string HostDirName(pid_t pid, uint64_t start_time, int seq) {
+  return "wsmand-" + std::to_string(pid) + "-" + std::to_string(start_time) +
+         "-" + std::to_string(seq);
+}
+
+bool ParseHostDirName(std::string_view name, pid_t* pid, uint64_t* start_time) {
+  constexpr std::string_view kPrefix = "wsmand-";
+  if (name.substr(0, kPrefix.size()) != kPrefix) return false;
+  name.remove_prefix(kPrefix.size());
+  const char* p = name.data();
+  const char* end = name.data() + name.size();
+  auto r1 = std::from_chars(p, end, *pid);
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '-') return false;
+  auto r2 = std::from_chars(r1.ptr + 1, end, *start_time);
+  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != '-') return false;
+  int seq = 0;
+  auto r3 = std::from_chars(r2.ptr + 1, end, seq);
+  return r3.ec == std::errc() && r3.ptr == end && *pid > 0;
+}
+
+bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
+  std::string text;
+  std::string mount_point, mount_root, own;
+  if (!ReadAll(sources.mountinfo, &text) ||
+      !FindCgroup2Mount(text, &mount_point, &mount_root)) {
+    *why = "no cgroup2 file system is mounted";
+    return false;
+  }
+  if (!ReadAll(sources.self_cgroup, &text) || !ParseOwnCgroup(text, &own)) {
+    *why = "this process has no cgroup v2 path in " + sources.self_cgroup;
+    return false;
+  }
+  // Our cgroup as a directory under the mount.
+  std::string rel = own;
+  if (mount_root != "/") {
+    if (rel.compare(0, mount_root.size(), mount_root) != 0 ||
+        (rel.size() > mount_root.size() && rel[mount_root.size()] != '/')) {
+      *why = "our cgroup " + own + " is outside the cgroup2 mount at " +
+             mount_point;
+      return false;
+    }
+    rel = rel.substr(mount_root.size());
+  }
+  if (rel == "/") rel.clear();
+  const std::string ours = mount_point + rel;
+  out->cgroup = own;
+  const pid_t self = ::getpid();
+  const bool alone = !rel.empty() && Procs(ours) == std::vector<pid_t>{self};
+  out->layout = alone ? "delegated" : "shared";
+
+  // Earlier daemons' directories that nobody owns any more.
+  DIR* d = ::opendir(ours.c_str());
+  if (d == nullptr) {
+    *why = "cannot read " + ours + ": " + std::strerror(errno);
+    return false;
+  }
+  std::vector<std::string> stale;
+  while (struct dirent* e = ::readdir(d)) {
+    pid_t pid = 0;
+    uint64_t start = 0;
+    if (!ParseHostDirName(e->d_name, &pid, &start)) continue;
+    ProcStat st;
+    if (ReadProcStat(sources.proc_root, pid, &st) && st.start_time == start)
+      continue;  // its daemon still runs
+    stale.push_back(ours + "/" + e->d_name);
+  }
+  ::closedir(d);
+  for (const std::string& dir : stale) KillAndRemoveTree(dir, {}, 1000ms);
+
+  ProcStat me;
+  if (!ReadProcStat(sources.proc_root, self, &me)) {
+    *why = "cannot read our own " + sources.proc_root + "/self/stat";
+    return false;
+  }
+  std::string controllers;
+  ReadAll(ours + "/cgroup.controllers", &controllers);
+  bool pids_offered = HasWord(controllers, "pids");
+  if (alone && pids_offered) {
+    std::string subtree;
+    ReadAll(ours + "/cgroup.subtree_control", &subtree);
+    if (!HasWord(subtree, "pids")) {
+      // Leave the inner node: a cgroup that hands controllers to children
+      // holds no process itself.
+      const std::string leaf = ours + "/daemon";
+      if ((::mkdir(leaf.c_str(), 0755) == 0 || errno == EEXIST) &&
+          WriteText(leaf + "/cgroup.procs", "0")) {
+        out->moved = true;
+        if (!WriteText(ours + "/cgroup.subtree_control", "+pids")) {
+          pids_offered = false;
+        }
+      } else {
+        pids_offered = false;
+      }
+    }
+  } else if (!alone) {
+    // Shared: use only what the cgroup already hands to its children.
+    std::string subtree;
+    ReadAll(ours + "/cgroup.subtree_control", &subtree);
+    pids_offered = HasWord(subtree, "pids");
+  }
+  out->dir = ours + "/" + HostDirName(self, me.start_time, seq);
+  if (!MakeDir(out->dir, why)) return false;
+  out->pids =
+      pids_offered && WriteText(out->dir + "/cgroup.subtree_control", "+pids");
+  return true;
+}
+
+bool MakeDir(const std::string& dir, std::string* why) {
+  if (::mkdir(dir.c_str(), 0755) == 0) return true;
+  *why = "cannot create the cgroup " + dir + ": " + std::strerror(errno);
+  return false;
+}
+
+bool RemoveDir(const std::string& dir) {
+  return ::rmdir(dir.c_str()) == 0 || errno == ENOENT;
+}
+
+bool KillAndRemoveTree(const std::string& dir, const SignalSender& signals,
+                       std::chrono::milliseconds wait) {
+  Kill(dir, signals);
+  auto until = std::chrono::steady_clock::now() + wait;
+  while (Populated(dir) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(5ms);
+  }
+  RemoveTree(dir);
+  return ::access(dir.c_str(), F_OK) != 0;
+}
+
+base::UniqueFd OpenProcsForJoin(const std::string& dir) {
+  return base::UniqueFd(
+      ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+}
+
+std::vector<pid_t> Procs(const std::string& dir) {
+  std::vector<pid_t> pids;
+  std::string text;
+  if (!ReadAll(dir + "/cgroup.procs", &text)) return pids;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest =
+        nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    pid_t pid = 0;
+    auto [ptr, ec] =
+        std::from_chars(line.data(), line.data() + line.size(), pid);
+    if (ec == std::errc() && pid > 0) pids.push_back(pid);
+  }
+  return pids;
+}
+
+bool Populated(const std::string& dir) {
+  std::string text;
+  if (!ReadAll(dir + "/cgroup.events", &text)) return false;
+  return text.find("populated 1") != std::string::npos;
+}
+
+bool SetPidsMax(const std::string& dir, int max) {
+  return WriteText(dir + "/pids.max", std::to_string(max));
+}
+
+void Kill(const std::string& dir, const SignalSender& signals) {
+  if (WriteText(dir + "/cgroup.kill", "1")) return;
+  if (errno == ENOENT) {
+    if (::access(dir.c_str(), F_OK) != 0) return;  // the cgroup is gone
+  }
+  KillByList(dir, signals);
+}
+
+}  // namespace wsman::providers::shell::cgroup
