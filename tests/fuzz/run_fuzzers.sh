@@ -34,6 +34,13 @@ for query in "SELECT * FROM Win32_Process" \
   "SELECT a FROM b WHERE NOT (c IS NOT NULL) AND d < -5"; do
   q=$((q + 1)); printf '%s' "$query" > "$work/wql_fuzz/seed$q"
 done
+# Durations, the ones that overflowed the clock arithmetic (P300Y) first.
+mkdir -p "$work/duration_fuzz"
+d=0
+for duration in P300Y PT60S PT0.5S PT9223372036854S P292Y P1Y2M3DT4H5M6.7S \
+  P10000D PT0S -PT1S PT1S1M; do
+  d=$((d + 1)); printf '%s' "$duration" > "$work/duration_fuzz/seed$d"
+done
 # CIM requests the integration tests send, as seeds for the engine target.
 for cls in WSMAN_TestItem WSMAN_TestTable WSMAN_TestPerson; do
   for op in Get Delete; do
