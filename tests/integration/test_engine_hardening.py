@@ -21,6 +21,7 @@ from engine_util import (ATTACK_QUERY, MATCHING_QUERY, context_of,
                          release, slow_enumerate, wql)
 from cim_util import ENUM, MSFT, N, W, props
 from host_util import enum_all, get
+from shell_util import ShellEnv, fault_of
 
 IS_ROOT = os.geteuid() == 0
 # The sanitizer build runs every test too, several times slower.
@@ -141,6 +142,35 @@ def test_enumerate_expires_and_pull_max_time_are_clamped(timeouts_daemon):
     finally:
         release(d, ctx)
     assert alive(d) and no_sanitizer_report(d)
+
+
+def test_winrs_receive_uses_the_same_maximum():
+    """One MaxTimeoutms for WinRS and CIM: a Receive with OperationTimeout
+    P300Y waits at most max_timeout_ms (a tenth less, so that clients whose
+    HTTP timeout equals it get the TimedOut), not the 10 minutes the shell
+    engine capped it at before."""
+    env = ShellEnv("[server]\nmax_timeout_ms = 1000\n")
+    try:
+        shell_id = env.create()
+        command_id = env.command(shell_id, "sleep 30")
+        start = time.monotonic()
+        status, root = env.receive(shell_id, command_id, timeout="P300Y",
+                                   http_timeout=30)
+        took = time.monotonic() - start
+        assert status == 500
+        assert fault_of(root)[:2] == ("w:TimedOut", "2150858793")
+        assert 0.5 < took < 1 + 2 * SLOW, took
+        env.delete(shell_id)
+        assert alive(env.daemon) and no_sanitizer_report(env.daemon)
+    finally:
+        assert env.close() == 0
+
+
+def test_max_timeout_ms_out_of_range_is_a_config_error(tmp_path):
+    with pytest.raises(RuntimeError) as e:
+        Daemon(str(tmp_path), "[server]\nmax_timeout_ms = 10\n")
+    assert "server.max_timeout_ms must be between 500 and 86400000" in \
+        str(e.value)
 
 
 # --- 15. Process details ----------------------------------------------------
