@@ -204,8 +204,23 @@ std::optional<ConfigError> ReadAuth(const std::string& path,
     WSMAND_TRY(r.Int("max_failures", 1, 1000, &v));
     c->max_auth_failures = static_cast<int>(v);
   }
+  if (t.contains("max_failures_per_address")) {
+    WSMAND_TRY(r.Int("max_failures_per_address", 0, 100000, &v));
+    c->max_auth_failures_per_address = static_cast<int>(v);
+  }
+  if (t.contains("max_failures_per_user")) {
+    WSMAND_TRY(r.Int("max_failures_per_user", 0, 100000, &v));
+    c->max_auth_failures_per_user = static_cast<int>(v);
+  }
   WSMAND_TRY(r.Seconds("failure_window", 1, 86400, &c->auth_failure_window));
   WSMAND_TRY(r.Seconds("max_backoff", 1, 86400, &c->auth_max_backoff));
+  if (t.contains("max_verifications_per_peer")) {
+    WSMAND_TRY(r.Int("max_verifications_per_peer", 0, 1024, &v));
+    c->max_verifications_per_peer = static_cast<int>(v);
+  }
+  WSMAND_TRY(r.Seconds("verification_wait", 1, 300, &c->verification_wait));
+  WSMAND_TRY(r.Seconds("account_recheck_interval", 1, 3600,
+                       &c->account_recheck_interval));
   if (t.contains("allow_unencrypted")) {
     bool allow = false;
     WSMAND_TRY(r.Bool("allow_unencrypted", &allow));

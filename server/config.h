@@ -40,9 +40,14 @@ struct Config {
   std::string pam = "auto";   // "auto" | "on" | "off"
   std::string pam_service = "wsmand";
   std::chrono::seconds credential_cache_ttl{60};
-  int max_auth_failures = 5;
+  int max_auth_failures = 5;  // per (address, user) in failure_window
+  int max_auth_failures_per_address = 20;  // any users; 0 = no bound
+  int max_auth_failures_per_user = 10;     // all addresses; 0 = no bound
   std::chrono::seconds auth_failure_window{60};
   std::chrono::seconds auth_max_backoff{60};
+  int max_verifications_per_peer = 2;  // password checks in progress; 0 = any
+  std::chrono::seconds verification_wait{10};  // for a verification slot
+  std::chrono::seconds account_recheck_interval{5};  // PAM, cached logins
   // Basic credentials over plain http:// listeners (WinRM's
   // AllowUnencrypted); unset = allowed on loopback listeners only.
   std::optional<bool> allow_unencrypted;

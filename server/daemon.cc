@@ -45,8 +45,13 @@ auth::Authenticator::Options AuthOptionsFrom(const Config& config) {
   options.pam_service = config.pam_service;
   options.cache_ttl = config.credential_cache_ttl;
   options.max_failures = config.max_auth_failures;
+  options.max_failures_per_address = config.max_auth_failures_per_address;
+  options.max_failures_per_user = config.max_auth_failures_per_user;
   options.failure_window = config.auth_failure_window;
   options.max_backoff = config.auth_max_backoff;
+  options.max_verifications_per_peer = config.max_verifications_per_peer;
+  options.verification_wait = config.verification_wait;
+  options.account_recheck_interval = config.account_recheck_interval;
   return options;
 }
 
