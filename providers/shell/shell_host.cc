@@ -45,6 +45,7 @@ bool Elapsed(SteadyClock::time_point now, SteadyClock::time_point since,
 }
 
 std::string Mib(size_t bytes) {
+  if (bytes % (size_t{1} << 20) == 0) return std::to_string(bytes >> 20);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / 1048576);
   return buf;
