@@ -271,6 +271,17 @@ std::optional<ConfigError> ReadShell(const std::string& path,
     c->shell_max_memory_per_shell_mb = v;
   }
   WSMAND_TRY(r.String("fallback_user", &c->shell_fallback_user));
+  if (t.contains("max_output_per_shell_mb")) {
+    WSMAND_TRY(r.Int("max_output_per_shell_mb", 0, 1L << 20, &v));
+    c->shell_max_output_per_shell_mb = v;
+  }
+  WSMAND_TRY(r.String("isolation", &c->shell_isolation));
+  if (c->shell_isolation != "auto" && c->shell_isolation != "cgroup" &&
+      c->shell_isolation != "session") {
+    return ConfigError{Where(path, t.get("isolation")->source()) +
+                       ": shell.isolation must be \"auto\", \"cgroup\" or "
+                       "\"session\""};
+  }
   return r.RejectUnknown();
 }
 

@@ -79,6 +79,10 @@ providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
   options.quotas.idle_timeout = config.shell_idle_timeout;
   options.quotas.max_memory_per_shell_mb = config.shell_max_memory_per_shell_mb;
   options.fallback_user = config.shell_fallback_user;
+  options.quotas.max_output_per_shell =
+      static_cast<size_t>(config.shell_max_output_per_shell_mb) << 20;
+  providers::shell::ParseIsolation(config.shell_isolation,
+                                   &options.jobs.isolation);
   return options;
 }
 
@@ -234,6 +238,14 @@ int RunDaemon(Config config, const std::string& config_path,
   dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
   auto shell_host = std::make_shared<providers::shell::ShellHost>(
       ShellHostOptionsFrom(config));
+  if (!shell_host->isolation_error().empty()) {
+    log::Error("shell-isolation", {{"error", shell_host->isolation_error()}});
+    return 2;
+  }
+  log::Info("shell-isolation",
+            {{"mode", providers::shell::IsolationName(
+                          shell_host->isolation())},
+             {"detail", shell_host->isolation_description()}});
   engine::shell::ShellEngineOptions shell_options;
   // One MaxTimeoutms for WinRS and CIM ([server] max_timeout_ms).
   shell_options.max_operation_timeout = config.max_timeout;
