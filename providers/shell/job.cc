@@ -155,6 +155,9 @@ void JobHost::Tick() {
         }
       }
     }
+    // Commands whose leader is reaped and whose members are gone have
+    // nothing left to find: no snapshots for them.
+    std::erase_if(groups, [](const auto& g) { return !g->NeedsScan(); });
     if (!groups.empty()) {
       std::vector<ProcStat> snapshot = SnapshotProcesses(proc_root());
       for (const auto& g : groups) g->Update(snapshot);
@@ -318,6 +321,11 @@ int CommandGroup::Update(const std::vector<ProcStat>& snapshot) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!dir_.empty() || leader_ <= 0) return 0;
   return session_.Update(snapshot);
+}
+
+bool CommandGroup::NeedsScan() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dir_.empty() && leader_ > 0 && (held_ || session_.members() > 0);
 }
 
 int CommandGroup::KillRound() {

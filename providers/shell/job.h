@@ -169,6 +169,9 @@ class CommandGroup {
   // Session mode: learns members from a snapshot (JobHost::Tick); returns
   // how many it added.
   int Update(const std::vector<ProcStat>& snapshot);
+  // Session mode: something may still be found (the leader is held, or
+  // members were alive at the last snapshot).
+  bool NeedsScan();
   // Session mode, for Job::KillAll: one round of SIGKILLs.
   int KillRound();
 
