@@ -115,7 +115,7 @@ class IsoEnv(ShellEnv):
     as this module's system users. tty=True: the daemon has a controlling
     terminal."""
 
-    def __init__(self, config_text="", tty=False):
+    def __init__(self, config_text="", tty=False, env=None):
         self.manage_users = False
         self.workdir = tempfile.mkdtemp(prefix="wsmand-iso-")
         os.chmod(self.workdir, 0o755)
@@ -127,7 +127,7 @@ class IsoEnv(ShellEnv):
         else:
             # Daemon adds the conftest users too (no system account:
             # never used here).
-            self.daemon = Daemon(self.workdir, config_text)
+            self.daemon = Daemon(self.workdir, config_text, env=env)
         self.url = self.daemon.url
         self.port = self.daemon.port
 
