@@ -86,15 +86,17 @@ soap::Fault TooBig(size_t limit) {
                          std::to_string(limit) + " bytes).");
 }
 
-// Runs a non-enumeration provider call and waits for its result.
+// Runs a non-enumeration provider call and waits for its result, until
+// `deadline` or until nobody waits for the answer any more (`cancel`: the
+// client disconnected); either way the provider is cancelled.
 soap::Result<std::shared_ptr<Context>> RunSync(
     const ClassRegistration& reg, std::string_view operation,
-    Clock::time_point deadline,
+    Clock::time_point deadline, std::stop_token cancel,
     const std::function<void(providers::ContextPtr)>& call) {
   auto mi = std::make_shared<Context>(64, /*blocking=*/false);
   providers::CallProvider(mi, reg.decl->name + "/" + std::string(operation),
                           call);
-  if (!mi->WaitResult(deadline)) {
+  if (!mi->WaitResult(deadline, std::move(cancel))) {
     mi->Cancel();
     return TimedOut();
   }
@@ -207,10 +209,10 @@ soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
   if (!keys.ok()) return std::move(keys).fault();
   providers::CallInfo info = t.Call(c);
   auto deadline = CallDeadline(c.request);
-  auto mi =
-      RunSync(*t.reg, "GetInstance", deadline, [&](providers::ContextPtr ctx) {
-        t.reg->provider->GetInstance(info, *keys, ctx);
-      });
+  auto mi = RunSync(*t.reg, "GetInstance", deadline, c.cancel,
+                    [&](providers::ContextPtr ctx) {
+                      t.reg->provider->GetInstance(info, *keys, ctx);
+                    });
   if (!mi.ok()) return std::move(mi).fault();
   std::optional<providers::Posted> item = (*mi)->TryTake();
   if (!item) {
@@ -260,7 +262,7 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
   }
   providers::CallInfo info = t.Call(c);
   auto deadline = CallDeadline(c.request);
-  auto mi = RunSync(*t.reg, "ModifyInstance", deadline,
+  auto mi = RunSync(*t.reg, "ModifyInstance", deadline, c.cancel,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->ModifyInstance(info, *instance, ctx);
                     });
@@ -302,7 +304,7 @@ soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
   if (!instance.ok()) return std::move(instance).fault();
   providers::CallInfo info = t.Call(c);
   auto deadline = CallDeadline(c.request);
-  auto mi = RunSync(*t.reg, "CreateInstance", deadline,
+  auto mi = RunSync(*t.reg, "CreateInstance", deadline, c.cancel,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->CreateInstance(info, *instance, ctx);
                     });
@@ -328,7 +330,7 @@ soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
   if (!keys.ok()) return std::move(keys).fault();
   providers::CallInfo info = t.Call(c);
   auto deadline = CallDeadline(c.request);
-  auto mi = RunSync(*t.reg, "DeleteInstance", deadline,
+  auto mi = RunSync(*t.reg, "DeleteInstance", deadline, c.cancel,
                     [&](providers::ContextPtr ctx) {
                       t.reg->provider->DeleteInstance(info, *keys, ctx);
                     });
@@ -375,9 +377,11 @@ soap::Status CimEngine::Invoke(const OperationContext& c, const Target& t,
   providers::CallInfo info = t.Call(c);
   std::string name = method->name;
   auto deadline = CallDeadline(c.request);
-  auto mi = RunSync(*t.reg, "Invoke", deadline, [&](providers::ContextPtr ctx) {
-    t.reg->provider->Invoke(info, name, target ? &*target : nullptr, *in, ctx);
-  });
+  auto mi = RunSync(*t.reg, "Invoke", deadline, c.cancel,
+                    [&](providers::ContextPtr ctx) {
+                      t.reg->provider->Invoke(
+                          info, name, target ? &*target : nullptr, *in, ctx);
+                    });
   if (!mi.ok()) return std::move(mi).fault();
   std::optional<providers::Posted> item = (*mi)->TryTake();
   soap::ResponseWriter w(out);
@@ -539,10 +543,12 @@ std::string SerializeItem(const EnumerationContext& ec, const Instance& inst,
 
 // Moves items from the provider's queue into `budget` bytes: at most
 // `max_elements` (and `max_chars` characters when non-zero), waiting until
-// `deadline` only for the first one.
+// `deadline` only for the first one. A `cancel` request (the client left)
+// ends the wait as the deadline would, taking nothing more.
 Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
               const ClassResolver& resolver, size_t max_elements,
-              size_t max_chars, size_t budget, Clock::time_point deadline) {
+              size_t max_chars, size_t budget, Clock::time_point deadline,
+              const std::stop_token& cancel) {
   Batch b;
   // Once the first item is in, more are awaited only briefly: a response
   // returns what is ready rather than waiting to fill up.
@@ -558,10 +564,10 @@ Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
         }
         if (ec.mi->Drained()) break;
         if (b.count > 0) {
-          if (!ec.mi->WaitReady(batch_deadline)) break;
+          if (!ec.mi->WaitReady(batch_deadline, cancel)) break;
           continue;
         }
-        if (!ec.mi->WaitReady(deadline)) {
+        if (!ec.mi->WaitReady(deadline, cancel)) {
           b.timed_out = true;
           break;
         }
@@ -823,7 +829,8 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
     Batch b;
     {
       std::lock_guard<std::mutex> lock(ec->pull_mu);
-      b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r));
+      b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r),
+                  c.cancel);
     }
     if (b.end && b.count == 0 && ec->mi->result() != MiResult::kOk) {
       enumerations_.Close(ec->id);
@@ -964,7 +971,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   size_t used = xml.size() + kTailReserve;
   size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
   Batch b = Collect(*ec, *registry_, resolver_, max_elements, max_chars, budget,
-                    soap::DeadlineAfter(timeout));
+                    soap::DeadlineAfter(timeout), c.cancel);
   if (b.cancelled) {
     out->clear();
     return soap::Status(soap::Fault(
