@@ -157,24 +157,47 @@ bool ParseOwnCgroup(std::string_view text, std::string* path) {
   return false;
 }
 
-std::string HostDirName(pid_t pid, uint64_t start_time, int seq) {
-  return "wsmand-" + std::to_string(pid) + "-" + std::to_string(start_time) +
-         "-" + std::to_string(seq);
+std::string HostDirName(const HostDirId& id) {
+  return "wsmand-" + std::to_string(id.pid_ns) + "-" + std::to_string(id.pid) +
+         "-" + std::to_string(id.start_time) + "-" + std::to_string(id.seq);
 }
 
-bool ParseHostDirName(std::string_view name, pid_t* pid, uint64_t* start_time) {
+bool ParseHostDirName(std::string_view name, HostDirId* id) {
   constexpr std::string_view kPrefix = "wsmand-";
   if (name.substr(0, kPrefix.size()) != kPrefix) return false;
   name.remove_prefix(kPrefix.size());
   const char* p = name.data();
   const char* end = name.data() + name.size();
-  auto r1 = std::from_chars(p, end, *pid);
-  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '-') return false;
-  auto r2 = std::from_chars(r1.ptr + 1, end, *start_time);
-  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != '-') return false;
-  int seq = 0;
-  auto r3 = std::from_chars(r2.ptr + 1, end, seq);
-  return r3.ec == std::errc() && r3.ptr == end && *pid > 0;
+  HostDirId got;
+  auto next = [&](auto* value, bool last) {
+    auto r = std::from_chars(p, end, *value);
+    if (r.ec != std::errc() || r.ptr == p) return false;
+    if (last) {
+      p = r.ptr;
+      return p == end;
+    }
+    if (r.ptr == end || *r.ptr != '-') return false;
+    p = r.ptr + 1;
+    return true;
+  };
+  if (!next(&got.pid_ns, false) || !next(&got.pid, false) ||
+      !next(&got.start_time, false) || !next(&got.seq, true) || got.pid <= 0)
+    return false;
+  *id = got;
+  return true;
+}
+
+uint64_t PidNamespaceId(const std::string& proc_root) {
+  char buf[64];
+  ssize_t n =
+      ::readlink((proc_root + "/self/ns/pid").c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return 0;
+  std::string_view link(buf, static_cast<size_t>(n));  // "pid:[4026531836]"
+  size_t open = link.find('[');
+  uint64_t id = 0;
+  if (open == std::string_view::npos) return 0;
+  std::from_chars(link.data() + open + 1, link.data() + link.size(), id);
+  return id;
 }
 
 bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
@@ -213,14 +236,18 @@ bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
     *why = "cannot read " + ours + ": " + std::strerror(errno);
     return false;
   }
+  const uint64_t pid_ns = PidNamespaceId(sources.proc_root);
   std::vector<std::string> stale;
   while (struct dirent* e = ::readdir(d)) {
-    pid_t pid = 0;
-    uint64_t start = 0;
-    if (!ParseHostDirName(e->d_name, &pid, &start)) continue;
+    HostDirId id;
+    if (!ParseHostDirName(e->d_name, &id)) continue;
+    // Pids of another namespace say nothing here: leave those alone.
+    if (pid_ns == 0 || id.pid_ns != pid_ns) continue;
     ProcStat st;
-    if (ReadProcStat(sources.proc_root, pid, &st) && st.start_time == start)
+    if (ReadProcStat(sources.proc_root, id.pid, &st) &&
+        st.start_time == id.start_time) {
       continue;  // its daemon still runs
+    }
     stale.push_back(ours + "/" + e->d_name);
   }
   ::closedir(d);
@@ -257,7 +284,7 @@ bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
     ReadAll(ours + "/cgroup.subtree_control", &subtree);
     pids_offered = HasWord(subtree, "pids");
   }
-  out->dir = ours + "/" + HostDirName(self, me.start_time, seq);
+  out->dir = ours + "/" + HostDirName({pid_ns, self, me.start_time, seq});
   if (!MakeDir(out->dir, why)) return false;
   out->pids =
       pids_offered && WriteText(out->dir + "/cgroup.subtree_control", "+pids");

@@ -31,10 +31,20 @@ bool FindCgroup2Mount(std::string_view mountinfo, std::string* mount_point,
 // Our cgroup v2 path ("0::<path>" in a /proc/self/cgroup text).
 bool ParseOwnCgroup(std::string_view proc_self_cgroup, std::string* path);
 
-// The name of a host directory ("wsmand-<pid>-<start time>-<n>") and,
-// reading one back, the daemon it belongs to.
-std::string HostDirName(pid_t pid, uint64_t start_time, int seq);
-bool ParseHostDirName(std::string_view name, pid_t* pid, uint64_t* start_time);
+// Who a host directory belongs to: the daemon's pid namespace (the inode
+// of /proc/self/ns/pid: pids mean nothing across namespaces), its pid and
+// start time there, and which of its hosts.
+struct HostDirId {
+  uint64_t pid_ns = 0;
+  pid_t pid = 0;
+  uint64_t start_time = 0;
+  int seq = 0;
+};
+// "wsmand-<pid ns>-<pid>-<start time>-<n>", and back.
+std::string HostDirName(const HostDirId& id);
+bool ParseHostDirName(std::string_view name, HostDirId* id);
+// The inode number of <proc_root>/self/ns/pid, 0 when unknown.
+uint64_t PidNamespaceId(const std::string& proc_root);
 
 struct Home {
   std::string dir;     // absolute path of our directory; shells go in it
@@ -57,10 +67,11 @@ struct Sources {
 //    hand controllers to its children) and enable it.
 //  - otherwise (the root, or D shared with other processes): "shared". D is
 //    left as it is; we only add a child directory to it.
-// Either way our directory is D/wsmand-<pid>-<start time>-<n>, with pids
-// enabled for its children when D offers it. Directories of that name whose
-// daemon no longer runs (a crash) are killed and removed first. False (with
-// `why`) when there is no writable cgroup2.
+// Either way our directory is D/wsmand-<pid ns>-<pid>-<start time>-<n>,
+// with pids enabled for its children when D offers it. Directories of that
+// name from our pid namespace whose daemon no longer runs (a crash) are
+// killed and removed first; others' are left alone. False (with `why`) when
+// there is no writable cgroup2.
 bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why);
 
 // Creates a cgroup directory (mode 0755).

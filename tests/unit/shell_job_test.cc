@@ -561,15 +561,18 @@ TEST(CgroupTest, FindsTheUnifiedMountAndOurCgroup) {
   EXPECT_EQ(path, "/system.slice/wsmand.service");
   EXPECT_FALSE(cgroup::ParseOwnCgroup("4:memory:/x\n", &path));
 
-  pid_t pid = 0;
-  uint64_t start = 0;
-  ASSERT_TRUE(cgroup::ParseHostDirName(cgroup::HostDirName(123, 456789, 2),
-                                       &pid, &start));
-  EXPECT_EQ(pid, 123);
-  EXPECT_EQ(start, 456789u);
-  EXPECT_FALSE(cgroup::ParseHostDirName("daemon", &pid, &start));
-  EXPECT_FALSE(cgroup::ParseHostDirName("wsmand-1-2", &pid, &start));
-  EXPECT_FALSE(cgroup::ParseHostDirName("wsmand-1-2-x", &pid, &start));
+  cgroup::HostDirId id;
+  ASSERT_TRUE(cgroup::ParseHostDirName(
+      cgroup::HostDirName({4026531836u, 123, 456789, 2}), &id));
+  EXPECT_EQ(id.pid_ns, 4026531836u);
+  EXPECT_EQ(id.pid, 123);
+  EXPECT_EQ(id.start_time, 456789u);
+  EXPECT_EQ(id.seq, 2);
+  EXPECT_FALSE(cgroup::ParseHostDirName("daemon", &id));
+  EXPECT_FALSE(cgroup::ParseHostDirName("wsmand-1-2-3", &id));
+  EXPECT_FALSE(cgroup::ParseHostDirName("wsmand-1-2-3-x", &id));
+  EXPECT_FALSE(cgroup::ParseHostDirName("wsmand-1-2-3-4-", &id));
+  EXPECT_NE(cgroup::PidNamespaceId("/proc"), 0u);
 }
 
 TEST(CgroupTest, DirectoriesOfDaemonsThatAreGoneAreEnded) {
@@ -581,11 +584,16 @@ TEST(CgroupTest, DirectoriesOfDaemonsThatAreGoneAreEnded) {
   // not match any running process, and a process still lives in it.
   const std::string home = first->home().dir;
   const std::string parent = home.substr(0, home.rfind('/'));
+  const uint64_t ns = cgroup::PidNamespaceId("/proc");
   const std::string stale =
-      parent + "/" + cgroup::HostDirName(::getpid(), 1, 99);
+      parent + "/" + cgroup::HostDirName({ns, ::getpid(), 1, 99});
+  // One of another pid namespace: its pid means nothing here, so it stays.
+  const std::string foreign =
+      parent + "/" + cgroup::HostDirName({ns + 1, ::getpid(), 1, 98});
   std::string why;
   ASSERT_TRUE(cgroup::MakeDir(stale, &why)) << why;
   ASSERT_TRUE(cgroup::MakeDir(stale + "/shell", &why)) << why;
+  ASSERT_TRUE(cgroup::MakeDir(foreign, &why)) << why;
   base::UniqueFd join = cgroup::OpenProcsForJoin(stale + "/shell");
   ASSERT_TRUE(join);
   pid_t child = ::fork();
@@ -605,8 +613,11 @@ TEST(CgroupTest, DirectoriesOfDaemonsThatAreGoneAreEnded) {
   EXPECT_TRUE(WIFSIGNALED(status));
   struct stat sb;
   EXPECT_NE(::stat(stale.c_str(), &sb), 0);
-  // Live daemons' directories (the first host's) are left alone.
+  // Live daemons' directories (the first host's) are left alone, and so
+  // are other namespaces'.
   EXPECT_EQ(::stat(home.c_str(), &sb), 0);
+  EXPECT_EQ(::stat(foreign.c_str(), &sb), 0);
+  cgroup::RemoveDir(foreign);
 }
 
 }  // namespace
