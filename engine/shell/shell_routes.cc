@@ -78,8 +78,9 @@ struct Ops {
     if (!shell_id.ok()) return shell_id.fault();
     auto input = ParseSend(c.request);
     if (!input.ok()) return input.fault();
-    auto err = host->Send(c.identity->user, *shell_id, input->command_id,
-                          input->data, input->end, Deadline(c.request, false));
+    auto err =
+        host->Send(c.identity->user, *shell_id, input->command_id, input->data,
+                   input->end, Deadline(c.request, false), c.cancel);
     if (!err.ok()) return FaultFor(err, *shell_id, input->command_id);
     WriteEmptyResponse(action::kSendResponse, "rsp:SendResponse",
                        c.request.message_id, out);
@@ -96,7 +97,7 @@ struct Ops {
     size_t budget = ReceiveBudget(c.max_envelope_size, c.request.message_id);
     auto err = host->Receive(c.identity->user, *shell_id, input->command_id,
                              input->want_stdout, input->want_stderr, budget,
-                             Deadline(c.request, true), &result);
+                             Deadline(c.request, true), &result, c.cancel);
     if (!err.ok()) return FaultFor(err, *shell_id, input->command_id);
     WriteReceiveResponse(result, input->command_id, c.request.message_id, out);
     return soap::Ok{};

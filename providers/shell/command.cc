@@ -258,8 +258,17 @@ void Command::TryWriteStdinLocked() {
   }
 }
 
+void Command::WakeWaiters() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cv_.notify_all();
+}
+
 Error Command::Send(std::string_view data, bool end,
-                    SteadyClock::time_point deadline) {
+                    SteadyClock::time_point deadline,
+                    const std::stop_token& cancel) {
+  // Declared before the lock: destroyed after it is released (a callback in
+  // progress needs mu_).
+  std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
   std::unique_lock<std::mutex> lock(mu_);
   if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
   if (stdin_closed_ || stdin_end_) {
@@ -267,6 +276,9 @@ Error Command::Send(std::string_view data, bool end,
     return {Errc::kStdinClosed, "the command's input stream is already closed"};
   }
   while (stdin_buf_.size() - stdin_head_ >= limits_.stdin_buffer) {
+    if (cancel.stop_requested()) {
+      return {Errc::kTimedOut, "the client disconnected"};
+    }
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
         stdin_buf_.size() - stdin_head_ >= limits_.stdin_buffer) {
       return {Errc::kTimedOut, "the command did not read its input in time"};
@@ -288,10 +300,16 @@ Error Command::Send(std::string_view data, bool end,
 }
 
 Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                       SteadyClock::time_point deadline, ReceiveResult* out) {
+                       SteadyClock::time_point deadline, ReceiveResult* out,
+                       const std::stop_token& cancel) {
   const bool want[2] = {want_stdout, want_stderr};
   max_bytes = std::max<size_t>(max_bytes, 64);
+  // A client that disconnects wakes the wait. Declared before the lock, so
+  // it is destroyed after the lock is released (its destructor waits for a
+  // callback in progress, which needs mu_).
+  std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
   std::unique_lock<std::mutex> lock(mu_);
+  const Error cancelled{Errc::kTimedOut, "the client disconnected"};
   auto complete = [&] { return exited_ && StreamsEndedLocked(); };
   auto wanted_avail = [&] {
     size_t n = 0;
@@ -306,6 +324,7 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   };
   for (;;) {
     if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+    if (cancel.stop_requested()) return cancelled;
     SteadyClock::time_point now = SteadyClock::now();
     if (grace_over(now) && wanted_avail() == 0) {
       // The process is gone but something (a background child) holds its
@@ -330,9 +349,11 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
     SteadyClock::time_point until =
         std::min(deadline, SteadyClock::now() + limits_.coalesce);
     cv_.wait_until(lock, until, [&] {
-      return killed_ || complete() || wanted_avail() >= max_bytes;
+      return killed_ || complete() || wanted_avail() >= max_bytes ||
+             cancel.stop_requested();
     });
     if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+    if (cancel.stop_requested()) return cancelled;
   }
 
   // Share the budget: stderr may take up to half when both have output.

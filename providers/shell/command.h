@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,15 +66,19 @@ class Command : public std::enable_shared_from_this<Command> {
   Error Start(SpawnRequest request, std::shared_ptr<CommandGroup> group);
 
   // Queues stdin bytes; `end` closes stdin once they are written. Waits
-  // (until `deadline`) while the stdin queue is full.
-  Error Send(std::string_view data, bool end, SteadyClock::time_point deadline);
+  // (until `deadline`, or `cancel`: kTimedOut) while the stdin queue is full.
+  Error Send(std::string_view data, bool end, SteadyClock::time_point deadline,
+             const std::stop_token& cancel = {});
 
   // Waits until there is something to report (output, the end of the
   // streams, the exit) or `deadline`, then takes at most `max_bytes` of
-  // output. kTimedOut when nothing came; kShellNotFound when the command was
-  // killed by Delete/terminate meanwhile.
+  // output. kTimedOut when nothing came, or when `cancel` was requested (the
+  // client left: nothing is taken, so a later Receive gets it);
+  // kShellNotFound when the command was killed by Delete/terminate
+  // meanwhile.
   Error Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                SteadyClock::time_point deadline, ReceiveResult* out);
+                SteadyClock::time_point deadline, ReceiveResult* out,
+                const std::stop_token& cancel = {});
 
   // ctrl_c: SIGINT; ctrl_break: SIGTERM; terminate: SIGKILL (and the command
   // is finished: see Kill).
@@ -101,6 +106,8 @@ class Command : public std::enable_shared_from_this<Command> {
   void OnStdinWritable();
   void CloseOutputLocked(int s);
   void CloseStdinLocked();
+  // Takes mu_ and wakes every waiter (a cancelled Send or Receive).
+  void WakeWaiters();
   void TryWriteStdinLocked();
   void ResumeOutput(int s);
   void ReleaseLocked();

@@ -367,27 +367,30 @@ Error ShellHost::FindCommand(std::string_view user, std::string_view shell_id,
 
 Error ShellHost::Send(std::string_view user, std::string_view shell_id,
                       std::string_view command_id, std::string_view data,
-                      bool end, SteadyClock::time_point deadline) {
+                      bool end, SteadyClock::time_point deadline,
+                      std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
   Error err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
   ActiveRequest active(&shell->mu, &shell->active_requests,
                        &shell->last_activity, [this] { return Now(); });
-  return command->Send(data, end, deadline);
+  return command->Send(data, end, deadline, cancel);
 }
 
 Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
                          std::string_view command_id, bool want_stdout,
                          bool want_stderr, size_t max_bytes,
-                         SteadyClock::time_point deadline, ReceiveResult* out) {
+                         SteadyClock::time_point deadline, ReceiveResult* out,
+                         std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
   Error err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
   ActiveRequest active(&shell->mu, &shell->active_requests,
                        &shell->last_activity, [this] { return Now(); });
-  err = command->Receive(want_stdout, want_stderr, max_bytes, deadline, out);
+  err = command->Receive(want_stdout, want_stderr, max_bytes, deadline, out,
+                         cancel);
   if (err.code == Errc::kShellNotFound) {
     // Killed while waiting: by Delete (the shell is gone) or by a terminate
     // signal (only the command is).

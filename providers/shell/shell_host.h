@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -64,13 +65,15 @@ class ShellHost {
   Error Info(std::string_view user, std::string_view shell_id, ShellInfo* out);
   Error RunCommand(std::string_view user, std::string_view shell_id,
                    const CommandSpec& command, std::string* command_id);
+  // Send and Receive wait until `deadline`, or until `cancel` is requested
+  // (nobody waits for the answer any more): kTimedOut, nothing taken.
   Error Send(std::string_view user, std::string_view shell_id,
              std::string_view command_id, std::string_view data, bool end,
-             SteadyClock::time_point deadline);
+             SteadyClock::time_point deadline, std::stop_token cancel = {});
   Error Receive(std::string_view user, std::string_view shell_id,
                 std::string_view command_id, bool want_stdout, bool want_stderr,
                 size_t max_bytes, SteadyClock::time_point deadline,
-                ReceiveResult* out);
+                ReceiveResult* out, std::stop_token cancel = {});
   Error Signal(std::string_view user, std::string_view shell_id,
                std::string_view command_id, SignalCode code);
   Error Delete(std::string_view user, std::string_view shell_id);

@@ -163,6 +163,40 @@ TEST(ShellStateTest, ReceiveTimesOutWhileRunning) {
   EXPECT_TRUE(host.Delete("alice", info.id).ok());
 }
 
+TEST(ShellStateTest, CancelledReceiveEndsAtOnceAndTakesNothing) {
+  // The client of a long-poll disconnected: the wait ends long before its
+  // deadline, and output that arrives meanwhile stays for the next Receive.
+  ShellHost host(TestOptions());
+  ShellInfo info;
+  ASSERT_TRUE(host.Create(User("alice"), {}, &info).ok());
+  std::string cid;
+  CommandSpec cmd;
+  cmd.command_line = "sleep 0.3; echo late; sleep 5";
+  ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &cid).ok());
+  std::stop_source client;
+  std::thread leaves([&] {
+    std::this_thread::sleep_for(50ms);
+    client.request_stop();
+  });
+  ReceiveResult r;
+  auto start = SteadyClock::now();
+  Error err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
+                           client.get_token());
+  leaves.join();
+  EXPECT_EQ(err.code, Errc::kTimedOut);
+  EXPECT_LT(SteadyClock::now() - start, 5s);
+  // Already cancelled while output waits: still nothing is taken.
+  std::this_thread::sleep_for(500ms);
+  err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
+                     client.get_token());
+  EXPECT_EQ(err.code, Errc::kTimedOut);
+  ASSERT_TRUE(
+      host.Receive("alice", info.id, cid, true, true, 1000, In(5s), &r).ok());
+  ASSERT_FALSE(r.chunks.empty());
+  EXPECT_EQ(r.chunks[0].data, "late\n");
+  EXPECT_TRUE(host.Delete("alice", info.id).ok());
+}
+
 TEST(ShellBackPressureTest, UnreadOutputStaysBounded) {
   HostOptions options = TestOptions();
   options.command_limits.output_buffer = 256 * 1024;
