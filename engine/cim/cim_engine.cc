@@ -548,7 +548,7 @@ std::string SerializeItem(const EnumerationContext& ec, const Instance& inst,
 Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
               const ClassResolver& resolver, size_t max_elements,
               size_t max_chars, size_t budget, Clock::time_point deadline,
-              const std::stop_token& cancel) {
+              const std::stop_token& cancel) REQUIRES(ec.pull_mu) {
   Batch b;
   // Once the first item is in, more are awaited only briefly: a response
   // returns what is ready rather than waiting to fill up.
@@ -828,7 +828,7 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
         req->max_elements ? req->max_elements : settings_.default_max_elements;
     Batch b;
     {
-      std::lock_guard<std::mutex> lock(ec->pull_mu);
+      base::MutexLock lock(&ec->pull_mu);
       b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r),
                   c.cancel);
     }
@@ -960,7 +960,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
     EnumerationContext& c;
     ~PullGuard() { m.EndPull(c); }
   } pull_guard{enumerations_, *ec};
-  std::unique_lock<std::mutex> pull_lock(ec->pull_mu);
+  base::UniqueMutexLock pull_lock(&ec->pull_mu);
   w.StartEnvelope(Response(kPull), r.message_id,
                   {{"n", soap::ns::kEnumeration}});
   w.StartBody();
@@ -985,7 +985,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   MiResult result = b.end ? ec->mi->result() : MiResult::kOk;
   if (b.end && result != MiResult::kOk && b.count == 0) {
     std::string message = ec->mi->result_message();
-    pull_lock.unlock();
+    pull_lock.Unlock();
     enumerations_.Close(ec->id);
     out->clear();
     return soap::Status(FaultFromMiResult(result, message));
@@ -1010,7 +1010,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
     last.xml().Open("n:EndOfSequence").Close();
     last.xml().Close();
     last.Finish();
-    pull_lock.unlock();
+    pull_lock.Unlock();
     enumerations_.Close(ec->id);
     return soap::Status(soap::Ok{});
   }

@@ -52,7 +52,7 @@ soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
   }
   context->id = soap::NewMessageId();
   const std::string& owner = context->owner;
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   context->expires_at = soap::DeadlineAfter(context->lifetime);
   if (stopping_) {
     return soap::Fault(soap::FaultCode::kEndpointUnavailable, {},
@@ -73,7 +73,7 @@ soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
 
 std::shared_ptr<EnumerationContext> EnumerationManager::Find(
     const std::string& id, const std::string& user) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   auto it = contexts_.find(id);
   if (it == contexts_.end()) return nullptr;
   if (it->second->owner != user) return nullptr;
@@ -84,19 +84,19 @@ std::shared_ptr<EnumerationContext> EnumerationManager::Find(
 std::chrono::milliseconds EnumerationManager::Touch(
     EnumerationContext& context,
     std::optional<std::chrono::milliseconds> lifetime) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (lifetime) context.lifetime = *lifetime;
   context.expires_at = soap::DeadlineAfter(context.lifetime);
   return context.lifetime;
 }
 
 void EnumerationManager::BeginPull(EnumerationContext& context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   ++context.pulls_in_progress;
 }
 
 void EnumerationManager::EndPull(EnumerationContext& context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   --context.pulls_in_progress;
   context.expires_at = soap::DeadlineAfter(context.lifetime);
 }
@@ -104,7 +104,7 @@ void EnumerationManager::EndPull(EnumerationContext& context) {
 void EnumerationManager::Close(const std::string& id) {
   std::shared_ptr<EnumerationContext> closed;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     auto it = contexts_.find(id);
     if (it == contexts_.end()) return;
     closed = it->second;
@@ -116,20 +116,20 @@ void EnumerationManager::Close(const std::string& id) {
 }
 
 size_t EnumerationManager::OpenCount(const std::string& user) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   auto it = per_user_.find(user);
   return it == per_user_.end() ? 0 : it->second;
 }
 
 size_t EnumerationManager::OpenCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return contexts_.size();
 }
 
 size_t EnumerationManager::ReapExpired() {
   std::vector<std::string> expired;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     Clock::time_point now = Clock::now();
     for (const auto& [id, context] : contexts_) {
       if (context->expires_at <= now && context->pulls_in_progress == 0) {
@@ -146,17 +146,18 @@ size_t EnumerationManager::ReapExpired() {
 }
 
 void EnumerationManager::ReaperLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   while (!stopping_) {
-    reaper_cv_.wait_for(lock, settings_.reap_interval);
+    reaper_cv_.WaitFor(lock, settings_.reap_interval);
     if (stopping_) break;
-    lock.unlock();
+    lock.Unlock();
     ReapExpired();
-    lock.lock();
+    lock.Lock();
   }
 }
 
-EnumerationManager::Threads::~Threads() {
+EnumerationManager::Threads::~Threads() NO_THREAD_SAFETY_ANALYSIS {
+  // The last owner: no other thread refers to this any more.
   for (std::list<std::thread>* list : {&running, &finished}) {
     for (std::thread& t : *list) {
       if (t.joinable()) t.detach();
@@ -167,7 +168,7 @@ EnumerationManager::Threads::~Threads() {
 void EnumerationManager::Threads::JoinFinished() {
   std::list<std::thread> done;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    base::MutexLock lock(&mu);
     done.swap(finished);
   }
   for (std::thread& t : done) t.join();
@@ -176,7 +177,7 @@ void EnumerationManager::Threads::JoinFinished() {
 void EnumerationManager::Spawn(std::function<void()> work) {
   std::shared_ptr<Threads> threads = threads_;
   threads->JoinFinished();
-  std::lock_guard<std::mutex> lock(threads->mu);
+  base::MutexLock lock(&threads->mu);
   // The new thread takes mu before it looks at its handle.
   auto self = threads->running.emplace(threads->running.end());
   *self = std::thread([threads, self, work = std::move(work)]() mutable {
@@ -185,30 +186,33 @@ void EnumerationManager::Spawn(std::function<void()> work) {
     // enumeration queue) before saying this thread is done: Shutdown() lets
     // the engine and the process go away once no thread is running.
     work = nullptr;
-    std::lock_guard<std::mutex> lock(threads->mu);
+    base::MutexLock lock(&threads->mu);
     threads->finished.splice(threads->finished.end(), threads->running, self);
-    threads->cv.notify_all();
+    threads->cv.NotifyAll();
   });
 }
 
 void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
   std::map<std::string, std::shared_ptr<EnumerationContext>> all;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (stopping_ && !reaper_.joinable()) return;
     stopping_ = true;
     all.swap(contexts_);
     per_user_.clear();
   }
-  reaper_cv_.notify_all();
+  reaper_cv_.NotifyAll();
   if (reaper_.joinable()) reaper_.join();
   for (auto& [id, context] : all) context->mi->Cancel();
   {
-    std::unique_lock<std::mutex> lock(threads_->mu);
-    if (!threads_->cv.wait_for(lock, wait,
-                               [&] { return threads_->running.empty(); })) {
+    Threads& threads = *threads_;
+    base::UniqueMutexLock lock(&threads.mu);
+    const Clock::time_point until = Clock::now() + wait;
+    while (!threads.running.empty() && threads.cv.WaitUntil(lock, until)) {
+    }
+    if (!threads.running.empty()) {
       providers::Log(providers::LogLevel::kWarn, "providers-still-running",
-                     {{"threads", std::to_string(threads_->running.size())}});
+                     {{"threads", std::to_string(threads.running.size())}});
     }
   }
   threads_->JoinFinished();

@@ -8,17 +8,16 @@
 #define WSMAND_ENGINE_CIM_ENUMERATION_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "engine/cim/wql.h"
 #include "providers/context.h"
 #include "soap/request.h"
@@ -67,14 +66,16 @@ struct EnumerationContext {
   std::string address;         // a:Address of EPRs
 
   // Guarded by the manager's mutex once published (the caller of Open sets
-  // `lifetime` before).
+  // `lifetime` before). The analysis cannot name another object's mutex;
+  // only EnumerationManager touches these, always under its mu_.
   std::chrono::milliseconds lifetime{0};
   Clock::time_point expires_at;
+  int pulls_in_progress = 0;
 
   // One Pull at a time. A context with a Pull in progress does not expire.
-  std::mutex pull_mu;
-  int pulls_in_progress = 0;           // guarded by the manager's mutex
-  std::optional<std::string> pending;  // serialised, did not fit last time
+  base::Mutex pull_mu;
+  // Serialised, did not fit the last response.
+  std::optional<std::string> pending GUARDED_BY(pull_mu);
 };
 
 class EnumerationManager {
@@ -95,52 +96,56 @@ class EnumerationManager {
   // without `mi` is refused (wsman:InternalError). Quota checked
   // (w:QuotaLimit). Start the provider only after Open succeeded.
   soap::Result<std::shared_ptr<EnumerationContext>> Open(
-      std::shared_ptr<EnumerationContext> context);
+      std::shared_ptr<EnumerationContext> context) EXCLUDES(mu_);
   // The context, if it exists, has not expired and belongs to `user`.
   std::shared_ptr<EnumerationContext> Find(const std::string& id,
-                                           const std::string& user);
+                                           const std::string& user)
+      EXCLUDES(mu_);
   // Starts the lifetime again (Pull, Renew); returns the new lifetime.
   std::chrono::milliseconds Touch(
       EnumerationContext& context,
-      std::optional<std::chrono::milliseconds> lifetime = std::nullopt);
+      std::optional<std::chrono::milliseconds> lifetime = std::nullopt)
+      EXCLUDES(mu_);
   // Brackets a Pull: the reaper leaves the context alone in between.
-  void BeginPull(EnumerationContext& context);
-  void EndPull(EnumerationContext& context);
+  void BeginPull(EnumerationContext& context) EXCLUDES(mu_);
+  void EndPull(EnumerationContext& context) EXCLUDES(mu_);
   // Cancels the provider and forgets the context.
-  void Close(const std::string& id);
-  size_t OpenCount(const std::string& user) const;
-  size_t OpenCount() const;
+  void Close(const std::string& id) EXCLUDES(mu_);
+  size_t OpenCount(const std::string& user) const EXCLUDES(mu_);
+  size_t OpenCount() const EXCLUDES(mu_);
   // Closes every expired context now (the reaper calls this).
-  size_t ReapExpired();
+  size_t ReapExpired() EXCLUDES(mu_);
 
   // Runs `work` (a provider call) on its own thread; tracked for shutdown.
   void Spawn(std::function<void()> work);
   // Cancels every context and waits (up to `wait`) for provider threads.
-  void Shutdown(std::chrono::milliseconds wait = std::chrono::seconds(5));
+  void Shutdown(std::chrono::milliseconds wait = std::chrono::seconds(5))
+      EXCLUDES(mu_);
 
  private:
-  void ReaperLoop();
+  void ReaperLoop() EXCLUDES(mu_);
 
   const EnumerationSettings settings_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<EnumerationContext>> contexts_;
-  std::map<std::string, size_t> per_user_;
-  bool stopping_ = false;
-  std::condition_variable reaper_cv_;
+  mutable base::Mutex mu_;
+  std::map<std::string, std::shared_ptr<EnumerationContext>> contexts_
+      GUARDED_BY(mu_);
+  std::map<std::string, size_t> per_user_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  base::CondVar reaper_cv_;
   std::thread reaper_;
   // Provider threads; shared with them so that a thread outliving the
   // manager (a provider ignoring cancellation) touches no freed memory.
   // Finished threads are joined (by the next Spawn and by Shutdown), so
   // that none is still in its thread-exit handlers when the process exits.
   struct Threads {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::list<std::thread> running;   // in their work
-    std::list<std::thread> finished;  // done with it, to be joined
+    base::Mutex mu;
+    base::CondVar cv;
+    std::list<std::thread> running GUARDED_BY(mu);   // in their work
+    std::list<std::thread> finished GUARDED_BY(mu);  // done, to be joined
     // Detaches what was never joined: a thread that outlived Shutdown's
     // wait, possibly the one destroying this.
     ~Threads();
-    void JoinFinished();
+    void JoinFinished() EXCLUDES(mu);
   };
   std::shared_ptr<Threads> threads_ = std::make_shared<Threads>();
 };

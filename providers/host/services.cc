@@ -393,7 +393,7 @@ ServiceManager::ServiceUnitFiles(sd_bus* bus) {
                               &fresh->reloaded);
   fresh->read_at = Clock::now();
   {
-    std::lock_guard<std::mutex> lock(files_mu_);
+    base::MutexLock lock(&files_mu_);
     if (files_ && files_->load_finished == fresh->load_finished &&
         files_->reloaded == fresh->reloaded &&
         fresh->read_at - files_->read_at < kUnitFilesMaxAge) {
@@ -416,7 +416,7 @@ ServiceManager::ServiceUnitFiles(sd_bus* bus) {
   } else {
     return fresh;  // not kept: the next enumeration asks again
   }
-  std::lock_guard<std::mutex> lock(files_mu_);
+  base::MutexLock lock(&files_mu_);
   files_ = fresh;
   return fresh;
 }

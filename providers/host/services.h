@@ -10,13 +10,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/mutex.h"
 #include "providers/host/host_model.h"
 #include "providers/host/run_as.h"
 #include "providers/host/sd_bus_util.h"
@@ -99,8 +99,8 @@ class ServiceManager {
   std::shared_ptr<const UnitFiles> ServiceUnitFiles(sd_bus* bus);
 
   std::atomic<bool> logged_{false};
-  std::mutex files_mu_;
-  std::shared_ptr<const UnitFiles> files_;  // guarded by files_mu_
+  base::Mutex files_mu_;
+  std::shared_ptr<const UnitFiles> files_ GUARDED_BY(files_mu_);
 };
 
 }  // namespace wsman::providers::host

@@ -1,9 +1,9 @@
 #include "providers/testing/test_providers.h"
+#include "base/mutex.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -206,7 +206,7 @@ class TableProvider : public Provider {
   void EnumerateInstances(const CallInfo&, ContextPtr ctx) override {
     std::vector<Instance> rows;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      base::MutexLock lock(&mu_);
       for (const auto& [k, v] : rows_) rows.push_back(v);
     }
     for (Instance& r : rows) ctx->PostInstance(std::move(r));
@@ -214,7 +214,7 @@ class TableProvider : public Provider {
   }
   void GetInstance(const CallInfo&, const Instance& keys,
                    ContextPtr ctx) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     auto it = rows_.find(KeyOf(keys));
     if (it == rows_.end()) {
       ctx->PostResult(MiResult::kNotFound);
@@ -231,7 +231,7 @@ class TableProvider : public Provider {
                       "Name is required.");
       return;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (rows_.count(key)) {
       ctx->PostResult(MiResult::kAlreadyExists);
       return;
@@ -242,7 +242,7 @@ class TableProvider : public Provider {
   }
   void ModifyInstance(const CallInfo&, const Instance& inst,
                       ContextPtr ctx) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     auto it = rows_.find(KeyOf(inst));
     if (it == rows_.end()) {
       ctx->PostResult(MiResult::kNotFound);
@@ -256,7 +256,7 @@ class TableProvider : public Provider {
   }
   void DeleteInstance(const CallInfo&, const Instance& keys,
                       ContextPtr ctx) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (rows_.erase(KeyOf(keys)) == 0) {
       ctx->PostResult(MiResult::kNotFound);
       return;
@@ -282,7 +282,7 @@ class TableProvider : public Provider {
       out.Set("ReturnValue", Value::Uint32(0));
     } else if (method == "Rename") {
       const Value* nn = in.Get("NewName");
-      std::lock_guard<std::mutex> lock(mu_);
+      base::MutexLock lock(&mu_);
       auto it = target ? rows_.find(KeyOf(*target)) : rows_.end();
       if (it == rows_.end()) {
         ctx->PostResult(MiResult::kNotFound);
@@ -310,8 +310,8 @@ class TableProvider : public Provider {
     const Value* v = inst.Get("Name");
     return v && v->AsString() ? *v->AsString() : std::string();
   }
-  std::mutex mu_;
-  std::map<std::string, Instance> rows_;
+  base::Mutex mu_;
+  std::map<std::string, Instance> rows_ GUARDED_BY(mu_);
 };
 
 // ------------------------------------------------------------ associations

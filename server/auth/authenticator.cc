@@ -136,7 +136,7 @@ StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
 }
 
 Status Authenticator::Reload() {
-  std::lock_guard<std::mutex> lock(reload_mu_);
+  base::MutexLock lock(&reload_mu_);
   cache_.Clear();
   recheck_.Clear();
   if (options_.accounts_file.empty()) return Status::Ok();
@@ -182,10 +182,10 @@ void Authenticator::MaybeReloadChangedFile() {
     return;  // another thread does this second's check
   }
   FileStamp current = FileStamp::Of(options_.accounts_file);
-  {
-    std::unique_lock<std::mutex> lock(reload_mu_, std::try_to_lock);
-    if (!lock.owns_lock() || current == *stamp_) return;
-  }
+  if (!reload_mu_.TryLock()) return;  // a reload is under way
+  const bool unchanged = current == *stamp_;
+  reload_mu_.Unlock();
+  if (unchanged) return;
   (void)Reload();  // logs its own failure; the old accounts stay in force
 }
 

@@ -15,10 +15,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "base/mutex.h"
 #include "base/snapshot.h"
 #include "server/auth/account_recheck.h"
 #include "server/auth/accounts_file.h"
@@ -105,7 +105,7 @@ class Authenticator {
 
   // Re-reads the accounts file (if any) and clears the credential cache. On
   // error the previous accounts stay in force (the cache is cleared anyway).
-  Status Reload();
+  Status Reload() EXCLUDES(reload_mu_);
 
   // Drops every cached credential (e.g. after `user del`).
   void ClearCache();
@@ -127,7 +127,7 @@ class Authenticator {
  private:
   struct FileStamp;
   struct Verdict;
-  void MaybeReloadChangedFile();
+  void MaybeReloadChangedFile() EXCLUDES(reload_mu_);
   bool PamMode() const {
     return options_.accounts_file.empty() && options_.use_pam;
   }
@@ -146,8 +146,8 @@ class Authenticator {
   AccountRecheck recheck_;
   PamBackend pam_;
   base::Snapshot<const AccountsFile> accounts_;
-  std::mutex reload_mu_;              // serialises Reload
-  std::unique_ptr<FileStamp> stamp_;  // guarded by reload_mu_
+  base::Mutex reload_mu_;  // serialises Reload
+  std::unique_ptr<FileStamp> stamp_ PT_GUARDED_BY(reload_mu_);
   std::atomic<int64_t> next_stat_ns_{0};
   std::atomic<uint64_t> backend_checks_{0};
   std::atomic<uint64_t> account_checks_{0};
