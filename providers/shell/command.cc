@@ -52,7 +52,7 @@ Command::~Command() {
   // was never registered (or the loop is gone); the UniqueFds close it.
   std::vector<std::function<void()>> wake;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (started_ && !reaped_) {
       group_->Kill();
       group_->ReleaseLeader();
@@ -73,7 +73,7 @@ Error Command::Start(SpawnRequest request,
   if (!err.ok()) return err;
   group->SetLeader(p.pid);
   std::shared_ptr<Command> self = shared_from_this();
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   started_ = true;
   group_ = std::move(group);
   pid_ = p.pid;
@@ -103,7 +103,7 @@ Error Command::Start(SpawnRequest request,
 }
 
 void Command::OnOutput(int s, uint32_t events) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (!out_fd_[s] || paused_[s]) return;
   bool changed = false;
   for (;;) {
@@ -149,16 +149,29 @@ void Command::OnOutput(int s, uint32_t events) {
     changed = true;
     break;
   }
-  if (changed) cv_.notify_all();
+  if (changed) cv_.NotifyAll();
 }
 
 void Command::ResumeOutput(int s) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (!paused_[s] || !out_fd_[s] || AvailLocked(s) >= limits_.output_buffer)
     return;
   if (loop_->Resume(out_fd_[s].get(), out_token_[s], EPOLLIN)) {
     paused_[s] = false;
   }
+}
+
+size_t Command::WantedAvailLocked(const bool want[2]) const {
+  size_t n = 0;
+  for (int s = 0; s < 2; ++s) {
+    if (want[s]) n += AvailLocked(s);
+  }
+  return n;
+}
+
+bool Command::GraceOverLocked(SteadyClock::time_point now) const {
+  return exited_ && !StreamsEndedLocked() &&
+         now >= exit_time_ + limits_.exit_grace;
 }
 
 std::vector<std::function<void()>> Command::UnbufferLocked(size_t n) {
@@ -167,7 +180,7 @@ std::vector<std::function<void()>> Command::UnbufferLocked(size_t n) {
 }
 
 void Command::OnExit() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (exited_ || !pidfd_) return;
   siginfo_t info;
   // Only look (WNOWAIT): the zombie keeps its pid, and so its process group
@@ -182,7 +195,7 @@ void Command::OnExit() {
   }
   group_->LeaderExited();
   if (killed_ || group_->Empty()) ReleaseLocked();
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void Command::ReleaseLocked() {
@@ -196,15 +209,15 @@ void Command::ReleaseLocked() {
 }
 
 bool Command::ReleaseIfDone() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (exited_ && !reaped_ && group_->Empty()) ReleaseLocked();
   return reaped_;
 }
 
 void Command::OnStdinWritable() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   TryWriteStdinLocked();
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void Command::CloseOutputLocked(int s) {
@@ -259,8 +272,8 @@ void Command::TryWriteStdinLocked() {
 }
 
 void Command::WakeWaiters() {
-  std::lock_guard<std::mutex> lock(mu_);
-  cv_.notify_all();
+  base::MutexLock lock(&mu_);
+  cv_.NotifyAll();
 }
 
 Error Command::Send(std::string_view data, bool end,
@@ -269,7 +282,7 @@ Error Command::Send(std::string_view data, bool end,
   // Declared before the lock: destroyed after it is released (a callback in
   // progress needs mu_).
   std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
   if (stdin_closed_ || stdin_end_) {
     if (data.empty()) return Error::Ok();  // a repeated end-of-input
@@ -279,7 +292,7 @@ Error Command::Send(std::string_view data, bool end,
     if (cancel.stop_requested()) {
       return {Errc::kTimedOut, "the client disconnected"};
     }
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
+    if (!cv_.WaitUntil(lock, deadline) &&
         stdin_buf_.size() - stdin_head_ >= limits_.stdin_buffer) {
       return {Errc::kTimedOut, "the command did not read its input in time"};
     }
@@ -308,32 +321,20 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   // it is destroyed after the lock is released (its destructor waits for a
   // callback in progress, which needs mu_).
   std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
-  std::unique_lock<std::mutex> lock(mu_);
+  base::UniqueMutexLock lock(&mu_);
   const Error cancelled{Errc::kTimedOut, "the client disconnected"};
-  auto complete = [&] { return exited_ && StreamsEndedLocked(); };
-  auto wanted_avail = [&] {
-    size_t n = 0;
-    for (int s = 0; s < 2; ++s) {
-      if (want[s]) n += AvailLocked(s);
-    }
-    return n;
-  };
-  auto grace_over = [&](SteadyClock::time_point now) {
-    return exited_ && !StreamsEndedLocked() &&
-           now >= exit_time_ + limits_.exit_grace;
-  };
   for (;;) {
     if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
     if (cancel.stop_requested()) return cancelled;
     SteadyClock::time_point now = SteadyClock::now();
-    if (grace_over(now) && wanted_avail() == 0) {
+    if (GraceOverLocked(now) && WantedAvailLocked(want) == 0) {
       // The process is gone but something (a background child) holds its
       // pipes open: end the streams with what was delivered.
       for (int s = 0; s < 2; ++s) {
         if (AvailLocked(s) == 0 || !want[s]) CloseOutputLocked(s);
       }
     }
-    if (wanted_avail() > 0 || complete()) break;
+    if (WantedAvailLocked(want) > 0 || CompleteLocked()) break;
     if (now >= deadline) {
       return {Errc::kTimedOut, "no output within the operation timeout"};
     }
@@ -341,17 +342,17 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
     if (exited_ && !StreamsEndedLocked()) {
       wake = std::min(wake, exit_time_ + limits_.exit_grace);
     }
-    cv_.wait_until(lock, wake);
+    cv_.WaitUntil(lock, wake);
   }
   // Output came while the process runs: give it a moment to finish or to
   // fill the response, so short commands answer in one round trip.
-  if (!complete() && wanted_avail() < max_bytes) {
+  if (!CompleteLocked() && WantedAvailLocked(want) < max_bytes) {
     SteadyClock::time_point until =
         std::min(deadline, SteadyClock::now() + limits_.coalesce);
-    cv_.wait_until(lock, until, [&] {
-      return killed_ || complete() || wanted_avail() >= max_bytes ||
-             cancel.stop_requested();
-    });
+    while (!killed_ && !CompleteLocked() &&
+           WantedAvailLocked(want) < max_bytes && !cancel.stop_requested()) {
+      if (!cv_.WaitUntil(lock, until)) break;
+    }
     if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
     if (cancel.stop_requested()) return cancelled;
   }
@@ -393,13 +394,13 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
       end_sent_[s] = true;
     }
   }
-  out->done = complete() && (!want[0] || AvailLocked(0) == 0) &&
+  out->done = CompleteLocked() && (!want[0] || AvailLocked(0) == 0) &&
               (!want[1] || AvailLocked(1) == 0);
   out->exit_code = exit_code_;
   // Room in the shell's budget: streams of other commands waiting for it
   // read again (they take their own locks, so ours is released first).
   std::vector<std::function<void()>> wake = UnbufferLocked(take[0] + take[1]);
-  lock.unlock();
+  lock.Unlock();
   RunAll(std::move(wake));
   return Error::Ok();
 }
@@ -409,7 +410,7 @@ void Command::Signal(SignalCode code) {
     Kill();
     return;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   // To the leader's process group while the leader is held; once it is
   // reaped nothing of the command is left (job.h).
   if (started_) group_->Signal(code == SignalCode::kCtrlC ? SIGINT : SIGTERM);
@@ -418,7 +419,7 @@ void Command::Signal(SignalCode code) {
 void Command::Kill() {
   std::vector<std::function<void()>> wake;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (killed_) return;
     killed_ = true;
     if (started_) {
@@ -435,23 +436,28 @@ void Command::Kill() {
       std::string().swap(buf_[s]);
       head_[s] = 0;
     }
-    cv_.notify_all();
+    cv_.NotifyAll();
   }
   RunAll(std::move(wake));
 }
 
+pid_t Command::pid() const {
+  base::MutexLock lock(&mu_);
+  return pid_;
+}
+
 size_t Command::buffered(Stream s) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return AvailLocked(s);
 }
 
 bool Command::exited() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return exited_;
 }
 
 bool Command::reaped() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return reaped_;
 }
 

@@ -30,22 +30,23 @@ IoLoop::~IoLoop() {
     (void)!::write(wake_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    handlers_.clear();
-  }
+  // Dropped outside the lock: the last reference to a command may go with
+  // its handler, and the command then reaps its leader under its own lock.
+  std::unordered_map<uint64_t, std::shared_ptr<Handler>> dropped;
+  base::MutexLock lock(&mu_);
+  dropped.swap(handlers_);
 }
 
 bool IoLoop::Watch(int fd, uint64_t token, uint32_t events, Handler handler) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     handlers_[token] = std::make_shared<Handler>(std::move(handler));
   }
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = token;
   if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     handlers_.erase(token);
     return false;
   }
@@ -67,7 +68,7 @@ bool IoLoop::Resume(int fd, uint64_t token, uint32_t events) {
 void IoLoop::Unwatch(int fd, uint64_t token) {
   ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
   std::shared_ptr<Handler> dropped;  // destroyed outside the lock
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   auto it = handlers_.find(token);
   if (it != handlers_.end()) {
     dropped = std::move(it->second);
@@ -76,7 +77,7 @@ void IoLoop::Unwatch(int fd, uint64_t token) {
 }
 
 size_t IoLoop::watch_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return handlers_.size();
 }
 
@@ -98,7 +99,7 @@ void IoLoop::Run() {
       }
       std::shared_ptr<Handler> handler;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        base::MutexLock lock(&mu_);
         auto it = handlers_.find(token);
         if (it != handlers_.end()) handler = it->second;
       }

@@ -1,6 +1,11 @@
 // One epoll thread serving the pipes and pidfds of every command of every
 // shell. Handlers are looked up by a token (never reused), so an event that
 // races with a removal finds nothing and is dropped.
+//
+// Thread-safety: Watch, Pause, Resume, Unwatch and watch_count may be called
+// from any thread (Commands call them under their own mutex); handlers run
+// on the loop thread with no lock of the loop held. The loop's mutex guards
+// the handler table only and is a leaf: nothing is locked or called under it.
 #ifndef WSMAND_PROVIDERS_SHELL_IO_LOOP_H_
 #define WSMAND_PROVIDERS_SHELL_IO_LOOP_H_
 
@@ -8,10 +13,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "base/mutex.h"
 #include "base/unique_fd.h"
 
 namespace wsman::providers::shell {
@@ -32,27 +37,29 @@ class IoLoop {
   uint64_t NewToken() { return next_token_.fetch_add(1); }
   // Installs `handler` for `token` (replacing any) and adds `fd` to the epoll
   // set with `events`. Returns false when epoll_ctl fails.
-  bool Watch(int fd, uint64_t token, uint32_t events, Handler handler);
+  bool Watch(int fd, uint64_t token, uint32_t events, Handler handler)
+      EXCLUDES(mu_);
   // Removes `fd` from the epoll set but keeps the handler (pause).
   void Pause(int fd);
   // Re-adds a paused fd.
   bool Resume(int fd, uint64_t token, uint32_t events);
   // Removes fd from the epoll set and drops the handler. The caller closes
   // the fd afterwards.
-  void Unwatch(int fd, uint64_t token);
+  void Unwatch(int fd, uint64_t token) EXCLUDES(mu_);
 
   // Number of handlers installed (for tests).
-  size_t watch_count() const;
+  size_t watch_count() const EXCLUDES(mu_);
 
  private:
-  void Run();
+  void Run() EXCLUDES(mu_);
 
   base::UniqueFd epoll_fd_;
   base::UniqueFd wake_fd_;
   std::atomic<uint64_t> next_token_{1};
   std::atomic<bool> stop_{false};
-  mutable std::mutex mu_;
-  std::unordered_map<uint64_t, std::shared_ptr<Handler>> handlers_;
+  mutable base::Mutex mu_;
+  std::unordered_map<uint64_t, std::shared_ptr<Handler>> handlers_
+      GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -95,7 +95,7 @@ Error JobHost::NewJob(const std::string& shell_id, int max_processes,
                       std::shared_ptr<Job>* out) {
   if (!error_.empty()) return {Errc::kSpawnFailed, error_};
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (shut_down_) return {Errc::kShuttingDown, "the service is stopping"};
   }
   std::string dir;
@@ -113,19 +113,19 @@ Error JobHost::NewJob(const std::string& shell_id, int max_processes,
 
 void JobHost::RemoveLater(std::string dir) {
   if (cgroup::RemoveDir(dir)) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   pending_removals_.push_back(std::move(dir));
 }
 
 void JobHost::TrackSession(const std::shared_ptr<CommandGroup>& group) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   sessions_.push_back(group);
 }
 
 void JobHost::RetryRemovals() {
   std::vector<std::string> pending;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     pending.swap(pending_removals_);
   }
   // Children before their parents.
@@ -137,7 +137,7 @@ void JobHost::RetryRemovals() {
   for (std::string& dir : pending) {
     if (!cgroup::RemoveDir(dir)) left.push_back(std::move(dir));
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   for (std::string& dir : left) pending_removals_.push_back(std::move(dir));
 }
 
@@ -145,7 +145,7 @@ void JobHost::Tick() {
   if (mode_ == Isolation::kSession) {
     std::vector<std::shared_ptr<CommandGroup>> groups;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      base::MutexLock lock(&mu_);
       for (auto it = sessions_.begin(); it != sessions_.end();) {
         if (auto g = it->lock()) {
           groups.push_back(std::move(g));
@@ -168,13 +168,13 @@ void JobHost::Tick() {
 
 void JobHost::Shutdown(std::chrono::milliseconds wait) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (shut_down_) return;
     shut_down_ = true;
   }
   if (mode_ == Isolation::kCgroup && error_.empty() && !home_.dir.empty()) {
     cgroup::KillAndRemoveTree(home_.dir, options_.signals, wait);
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     pending_removals_.clear();
   }
 }
@@ -207,7 +207,7 @@ Error Job::NewGroup(const std::string& command_id,
     group =
         std::make_shared<CommandGroup>(host_, std::move(dir), std::move(join));
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   groups_.push_back(group);
   *out = std::move(group);
   return Error::Ok();
@@ -215,7 +215,7 @@ Error Job::NewGroup(const std::string& command_id,
 
 std::vector<std::shared_ptr<CommandGroup>> Job::LiveGroups() {
   std::vector<std::shared_ptr<CommandGroup>> live;
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   for (auto it = groups_.begin(); it != groups_.end();) {
     if (auto g = it->lock()) {
       live.push_back(std::move(g));
@@ -265,8 +265,13 @@ CommandGroup::~CommandGroup() {
   if (!dir_.empty()) host_->RemoveLater(dir_);
 }
 
+int CommandGroup::join_fd() const {
+  base::MutexLock lock(&mu_);
+  return join_.get();
+}
+
 void CommandGroup::SetLeader(pid_t pid) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   leader_ = pid;
   held_ = true;
   join_.reset();
@@ -274,24 +279,24 @@ void CommandGroup::SetLeader(pid_t pid) {
 }
 
 void CommandGroup::LeaderExited() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   leader_exited_ = true;
 }
 
 bool CommandGroup::Empty() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (!dir_.empty()) return !cgroup::Populated(dir_);
   return session_.Empty();
 }
 
 void CommandGroup::ReleaseLeader() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   held_ = false;
   session_.ReleaseLeader();
 }
 
 void CommandGroup::Signal(int sig) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   // The leader is unreaped, so its pid, and the group of that id (members
   // of its session only), are ours.
   if (held_ && leader_ > 0) host_->signals().Kill(-leader_, sig);
@@ -302,14 +307,14 @@ void CommandGroup::Kill() {
     KillSessionGroups({this}, host_->proc_root());
     return;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   KillLocked();
 }
 
 void CommandGroup::KillLocked() { cgroup::Kill(dir_, host_->signals()); }
 
 int CommandGroup::Count() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   const int leader = held_ && leader_exited_ ? 1 : 0;  // the zombie
   if (!dir_.empty()) {
     return static_cast<int>(cgroup::Procs(dir_).size()) + leader;
@@ -318,18 +323,18 @@ int CommandGroup::Count() {
 }
 
 int CommandGroup::Update(const std::vector<ProcStat>& snapshot) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (!dir_.empty() || leader_ <= 0) return 0;
   return session_.Update(snapshot);
 }
 
 bool CommandGroup::NeedsScan() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return dir_.empty() && leader_ > 0 && (held_ || session_.members() > 0);
 }
 
 int CommandGroup::KillRound() {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (!dir_.empty()) {
     KillLocked();
     return 0;

@@ -23,7 +23,11 @@
 // command is left (or after the command was killed).
 //
 // Thread-safety: all three are thread-safe. Lock order: ShellHost, shell,
-// Command, then Job, then CommandGroup; JobHost's own mutexes are leaves.
+// Command, then Job, then CommandGroup; JobHost's mutex is a leaf. Each
+// mutex guards its own object's state only, and none is held while another
+// of these is taken (Job copies its groups out of its lock first). The
+// order is between private mutexes of different classes, which
+// ACQUIRED_AFTER cannot name, so it is this comment.
 #ifndef WSMAND_PROVIDERS_SHELL_JOB_H_
 #define WSMAND_PROVIDERS_SHELL_JOB_H_
 
@@ -31,11 +35,12 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "base/unique_fd.h"
 #include "providers/shell/cgroup.h"
 #include "providers/shell/proc_scan.h"
@@ -79,14 +84,14 @@ class JobHost : public std::enable_shared_from_this<JobHost> {
 
   // A job for one shell; max_processes > 0 becomes its pids.max.
   Error NewJob(const std::string& shell_id, int max_processes,
-               std::shared_ptr<Job>* out);
+               std::shared_ptr<Job>* out) EXCLUDES(mu_);
 
   // Session mode: one /proc snapshot for every tracked command. Both modes:
   // retries removing emptied cgroups.
-  void Tick();
+  void Tick() EXCLUDES(mu_);
   // Ends every process in our cgroups and removes them (waits up to
   // `wait`); later jobs fail.
-  void Shutdown(std::chrono::milliseconds wait);
+  void Shutdown(std::chrono::milliseconds wait) EXCLUDES(mu_);
 
   const SignalSender& signals() const { return options_.signals; }
   const std::string& proc_root() const { return options_.sources.proc_root; }
@@ -95,20 +100,21 @@ class JobHost : public std::enable_shared_from_this<JobHost> {
   friend class Job;
   friend class CommandGroup;
   explicit JobHost(JobOptions options);
-  void RemoveLater(std::string dir);
-  void TrackSession(const std::shared_ptr<CommandGroup>& group);
-  void RetryRemovals();
+  void RemoveLater(std::string dir) EXCLUDES(mu_);
+  void TrackSession(const std::shared_ptr<CommandGroup>& group) EXCLUDES(mu_);
+  void RetryRemovals() EXCLUDES(mu_);
 
   const JobOptions options_;
+  // Set by the constructor, read-only after it.
   Isolation mode_ = Isolation::kSession;
   std::string error_;
   std::string description_;
   cgroup::Home home_;
 
-  std::mutex mu_;
-  bool shut_down_ = false;
-  std::vector<std::string> pending_removals_;
-  std::vector<std::weak_ptr<CommandGroup>> sessions_;
+  base::Mutex mu_;
+  bool shut_down_ GUARDED_BY(mu_) = false;
+  std::vector<std::string> pending_removals_ GUARDED_BY(mu_);
+  std::vector<std::weak_ptr<CommandGroup>> sessions_ GUARDED_BY(mu_);
 };
 
 // One shell's processes.
@@ -121,20 +127,20 @@ class Job {
 
   // The group a new command's processes go in.
   Error NewGroup(const std::string& command_id,
-                 std::shared_ptr<CommandGroup>* out);
+                 std::shared_ptr<CommandGroup>* out) EXCLUDES(mu_);
   // Every process of the shell: each command's live processes, and its
   // leader while held.
-  int CountProcesses();
+  int CountProcesses() EXCLUDES(mu_);
   // SIGKILL to every process of the shell.
-  void KillAll();
+  void KillAll() EXCLUDES(mu_);
 
  private:
-  std::vector<std::shared_ptr<CommandGroup>> LiveGroups();
+  std::vector<std::shared_ptr<CommandGroup>> LiveGroups() EXCLUDES(mu_);
 
   const std::shared_ptr<JobHost> host_;
   const std::string dir_;  // "" in session mode
-  std::mutex mu_;
-  std::vector<std::weak_ptr<CommandGroup>> groups_;
+  base::Mutex mu_;
+  std::vector<std::weak_ptr<CommandGroup>> groups_ GUARDED_BY(mu_);
 };
 
 // One command's processes. Command calls SetLeader after the spawn,
@@ -149,45 +155,48 @@ class CommandGroup {
   CommandGroup& operator=(const CommandGroup&) = delete;
 
   // cgroup mode: the command cgroup's cgroup.procs, for the child to write
-  // "0" to before it execs; -1 in session mode.
-  int join_fd() const { return join_.get(); }
+  // "0" to before it execs; -1 in session mode (and after SetLeader).
+  int join_fd() const EXCLUDES(mu_);
   // After the spawn: the leader, held from now on; the join fd is closed.
-  void SetLeader(pid_t pid);
-  void LeaderExited();
+  void SetLeader(pid_t pid) EXCLUDES(mu_);
+  void LeaderExited() EXCLUDES(mu_);
   // Nothing of the command runs any more (the held leader's zombie aside):
   // the leader may be reaped.
-  bool Empty();
-  void ReleaseLeader();
+  bool Empty() EXCLUDES(mu_);
+  void ReleaseLeader() EXCLUDES(mu_);
   // `sig` to the leader's process group, only while the leader is held.
   // After its release nothing of the command is left to signal.
-  void Signal(int sig);
+  void Signal(int sig) EXCLUDES(mu_);
   // SIGKILL to every process of the command.
-  void Kill();
+  void Kill() EXCLUDES(mu_);
   // Live processes of the command, the held leader included.
-  int Count();
+  int Count() EXCLUDES(mu_);
 
   // Session mode: learns members from a snapshot (JobHost::Tick); returns
   // how many it added.
-  int Update(const std::vector<ProcStat>& snapshot);
+  int Update(const std::vector<ProcStat>& snapshot) EXCLUDES(mu_);
   // Session mode: something may still be found (the leader is held, or
   // members were alive at the last snapshot).
-  bool NeedsScan();
+  bool NeedsScan() EXCLUDES(mu_);
   // Session mode, for Job::KillAll: one round of SIGKILLs.
-  int KillRound();
+  int KillRound() EXCLUDES(mu_);
 
   const std::string& dir() const { return dir_; }
 
  private:
-  void KillLocked();
+  // cgroup mode: cgroup.kill on dir_ (mu_ held, so that it is ordered with
+  // SetLeader, Signal and the other kills).
+  void KillLocked() REQUIRES(mu_);
 
   const std::shared_ptr<JobHost> host_;
   const std::string dir_;  // "" in session mode
-  base::UniqueFd join_;
-  std::mutex mu_;
-  pid_t leader_ = -1;
-  bool held_ = false;
-  bool leader_exited_ = false;
-  SessionTracker session_;
+  mutable base::Mutex mu_;
+  base::UniqueFd join_ GUARDED_BY(mu_);
+  pid_t leader_ GUARDED_BY(mu_) = -1;
+  bool held_ GUARDED_BY(mu_) = false;
+  bool leader_exited_ GUARDED_BY(mu_) = false;
+  // Not thread-safe itself (session_tracker.h): only under mu_.
+  SessionTracker session_ GUARDED_BY(mu_);
 };
 
 }  // namespace wsman::providers::shell

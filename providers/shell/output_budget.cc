@@ -5,22 +5,22 @@
 namespace wsman::providers::shell {
 
 size_t OutputBudget::used() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return used_;
 }
 
 bool OutputBudget::Exhausted() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return limit_ > 0 && used_ >= limit_;
 }
 
 void OutputBudget::Add(size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   used_ += bytes;
 }
 
 std::vector<std::function<void()>> OutputBudget::Release(size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   used_ = bytes > used_ ? 0 : used_ - bytes;
   std::vector<std::function<void()>> wake;
   if (limit_ == 0 || used_ < limit_) wake.swap(parked_);
@@ -28,7 +28,7 @@ std::vector<std::function<void()>> OutputBudget::Release(size_t bytes) {
 }
 
 bool OutputBudget::ParkIfExhausted(std::function<void()> resume) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (limit_ == 0 || used_ < limit_) return false;
   parked_.push_back(std::move(resume));
   return true;

@@ -8,14 +8,17 @@
 // progress, so waiting for one command never needs another to be received.
 //
 // Thread-safe. Callbacks returned by Release run on the caller's thread,
-// which must hold no Command lock (they lock other commands).
+// which must hold no Command lock (they lock other commands). The budget's
+// mutex is a leaf: a Command takes it under its own (Add, Release,
+// ParkIfExhausted), and nothing is locked or called under it.
 #ifndef WSMAND_PROVIDERS_SHELL_OUTPUT_BUDGET_H_
 #define WSMAND_PROVIDERS_SHELL_OUTPUT_BUDGET_H_
 
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <vector>
+
+#include "base/mutex.h"
 
 namespace wsman::providers::shell {
 
@@ -27,23 +30,24 @@ class OutputBudget {
   OutputBudget& operator=(const OutputBudget&) = delete;
 
   size_t limit() const { return limit_; }
-  size_t used() const;
-  bool Exhausted() const;
+  size_t used() const EXCLUDES(mu_);
+  bool Exhausted() const EXCLUDES(mu_);
 
-  void Add(size_t bytes);
+  void Add(size_t bytes) EXCLUDES(mu_);
   // Gives bytes back; when that leaves room, returns the parked callbacks
   // for the caller to run once it holds no Command lock.
-  [[nodiscard]] std::vector<std::function<void()>> Release(size_t bytes);
+  [[nodiscard]] std::vector<std::function<void()>> Release(size_t bytes)
+      EXCLUDES(mu_);
   // While the budget is exhausted, keeps `resume` to be returned by a later
   // Release and answers true; answers false (and keeps nothing) when there
   // is room, so no wake-up can be lost between the check and the park.
-  bool ParkIfExhausted(std::function<void()> resume);
+  bool ParkIfExhausted(std::function<void()> resume) EXCLUDES(mu_);
 
  private:
   const size_t limit_;
-  mutable std::mutex mu_;
-  size_t used_ = 0;
-  std::vector<std::function<void()>> parked_;
+  mutable base::Mutex mu_;
+  size_t used_ GUARDED_BY(mu_) = 0;
+  std::vector<std::function<void()>> parked_ GUARDED_BY(mu_);
 };
 
 // Runs what Release returned.

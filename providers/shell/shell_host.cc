@@ -12,7 +12,25 @@
 
 namespace wsman::providers::shell {
 
+// The fields up to `output` are set by Create before the shell is in the
+// table, and only read after that.
 struct ShellHost::Shell {
+  explicit Shell(SteadyClock::time_point now)
+      : created(now), last_activity(now) {}
+
+  // A request begins or ends (ActiveRequest): one in progress keeps the
+  // shell from being idle.
+  void BeginRequest(const ShellHost& host) EXCLUDES(mu) {
+    base::MutexLock lock(&mu);
+    ++active_requests;
+    last_activity = host.Now();
+  }
+  void EndRequest(const ShellHost& host) EXCLUDES(mu) {
+    base::MutexLock lock(&mu);
+    --active_requests;
+    last_activity = host.Now();
+  }
+
   std::string id;
   std::string owner;
   std::string client_ip;
@@ -23,15 +41,32 @@ struct ShellHost::Shell {
   std::string output_streams;
   std::chrono::milliseconds idle_timeout{0};
   std::chrono::milliseconds lifetime{0};
-  SteadyClock::time_point created{};
+  const SteadyClock::time_point created;
   std::shared_ptr<Job> job;
   std::shared_ptr<OutputBudget> output;
 
-  std::mutex mu;
-  SteadyClock::time_point last_activity{};
-  int active_requests = 0;
-  bool closed = false;
-  std::unordered_map<std::string, std::shared_ptr<Command>> commands;
+  base::Mutex mu ACQUIRED_AFTER(ShellHost::mu_);
+  SteadyClock::time_point last_activity GUARDED_BY(mu);
+  int active_requests GUARDED_BY(mu) = 0;
+  bool closed GUARDED_BY(mu) = false;
+  std::unordered_map<std::string, std::shared_ptr<Command>> commands
+      GUARDED_BY(mu);
+};
+
+// RAII: a request in progress on a shell (keeps it from being idle).
+class ShellHost::ActiveRequest {
+ public:
+  ActiveRequest(const ShellHost* host, Shell* shell)
+      : host_(host), shell_(shell) {
+    shell_->BeginRequest(*host_);
+  }
+  ~ActiveRequest() { shell_->EndRequest(*host_); }
+  ActiveRequest(const ActiveRequest&) = delete;
+  ActiveRequest& operator=(const ActiveRequest&) = delete;
+
+ private:
+  const ShellHost* const host_;
+  Shell* const shell_;
 };
 
 namespace {
@@ -82,29 +117,6 @@ std::vector<gid_t> GroupsOf(const std::string& user, gid_t gid) {
   return {gid};
 }
 
-// RAII: a request in progress on a shell (keeps it from being idle).
-class ActiveRequest {
- public:
-  ActiveRequest(std::mutex* mu, int* count, SteadyClock::time_point* last,
-                std::function<SteadyClock::time_point()> now)
-      : mu_(mu), count_(count), last_(last), now_(std::move(now)) {
-    std::lock_guard<std::mutex> lock(*mu_);
-    ++*count_;
-    *last_ = now_();
-  }
-  ~ActiveRequest() {
-    std::lock_guard<std::mutex> lock(*mu_);
-    --*count_;
-    *last_ = now_();
-  }
-
- private:
-  std::mutex* mu_;
-  int* count_;
-  SteadyClock::time_point* last_;
-  std::function<SteadyClock::time_point()> now_;
-};
-
 }  // namespace
 
 std::string NewUuid() {
@@ -144,10 +156,10 @@ ShellHost::ShellHost(HostOptions options)
 ShellHost::~ShellHost() {
   Shutdown();
   {
-    std::lock_guard<std::mutex> lock(reaper_mu_);
+    base::MutexLock lock(&reaper_mu_);
     reaper_stop_ = true;
   }
-  reaper_cv_.notify_all();
+  reaper_cv_.NotifyAll();
   if (reaper_.joinable()) reaper_.join();
   // loop_ is destroyed next: it drops the remaining registrations, whose
   // commands reap their (killed) processes as they go; jobs_ after it.
@@ -205,7 +217,7 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
   RunAs run_as;
   Error err = ResolveRunAs(identity, &run_as);
   if (!err.ok()) return err;
-  auto shell = std::make_shared<Shell>();
+  auto shell = std::make_shared<Shell>(Now());
   shell->id = NewUuid();
   shell->owner = identity.user;
   shell->client_ip = spec.client_ip;
@@ -226,9 +238,8 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
   shell->lifetime = spec.lifetime;
   shell->output =
       std::make_shared<OutputBudget>(options_.quotas.max_output_per_shell);
-  shell->created = shell->last_activity = Now();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     if (shut_down_) return {Errc::kShuttingDown, "the service is stopping"};
     const Quotas& q = options_.quotas;
     auto it = shells_per_user_.find(identity.user);
@@ -268,7 +279,7 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
 
 std::shared_ptr<ShellHost::Shell> ShellHost::Find(
     std::string_view user, std::string_view shell_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   auto it = shells_.find(std::string(shell_id));
   if (it == shells_.end() || it->second->owner != user) return nullptr;
   return it->second;
@@ -279,7 +290,7 @@ Error ShellHost::Info(std::string_view user, std::string_view shell_id,
   std::shared_ptr<Shell> shell = Find(user, shell_id);
   if (!shell) return {Errc::kShellNotFound, {}};
   SteadyClock::time_point now = Now();
-  std::lock_guard<std::mutex> lock(shell->mu);
+  base::MutexLock lock(&shell->mu);
   out->id = shell->id;
   out->owner = shell->owner;
   out->client_ip = shell->client_ip;
@@ -298,8 +309,7 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
                             std::string* command_id) {
   std::shared_ptr<Shell> shell = Find(user, shell_id);
   if (!shell) return {Errc::kShellNotFound, {}};
-  ActiveRequest active(&shell->mu, &shell->active_requests,
-                       &shell->last_activity, [this] { return Now(); });
+  ActiveRequest active(this, shell.get());
   // Every process of the shell counts, however it was started or detached
   // (the job holds them all), and so does each leader until it is reaped.
   int max = options_.quotas.max_processes_per_shell;
@@ -325,7 +335,7 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   }
   SpawnRequest request;
   {
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     if (shell->closed) return {Errc::kShellNotFound, {}};
     request.run_as = shell->run_as;
     request.working_directory = shell->working_directory;
@@ -341,7 +351,7 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   err = cmd->Start(std::move(request), std::move(group));
   if (!err.ok()) return err;
   {
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     if (shell->closed) {
       cmd->Kill();
       return {Errc::kShellNotFound, {}};
@@ -358,7 +368,7 @@ Error ShellHost::FindCommand(std::string_view user, std::string_view shell_id,
                              std::shared_ptr<Command>* command) const {
   *shell = Find(user, shell_id);
   if (!*shell) return {Errc::kShellNotFound, {}};
-  std::lock_guard<std::mutex> lock((*shell)->mu);
+  base::MutexLock lock(&(*shell)->mu);
   auto it = (*shell)->commands.find(std::string(command_id));
   if (it == (*shell)->commands.end()) return {Errc::kCommandNotFound, {}};
   *command = it->second;
@@ -373,8 +383,7 @@ Error ShellHost::Send(std::string_view user, std::string_view shell_id,
   std::shared_ptr<Command> command;
   Error err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
-  ActiveRequest active(&shell->mu, &shell->active_requests,
-                       &shell->last_activity, [this] { return Now(); });
+  ActiveRequest active(this, shell.get());
   return command->Send(data, end, deadline, cancel);
 }
 
@@ -387,14 +396,13 @@ Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
   std::shared_ptr<Command> command;
   Error err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
-  ActiveRequest active(&shell->mu, &shell->active_requests,
-                       &shell->last_activity, [this] { return Now(); });
+  ActiveRequest active(this, shell.get());
   err = command->Receive(want_stdout, want_stderr, max_bytes, deadline, out,
                          cancel);
   if (err.code == Errc::kShellNotFound) {
     // Killed while waiting: by Delete (the shell is gone) or by a terminate
     // signal (only the command is).
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     if (!shell->closed) err.code = Errc::kCommandNotFound;
   }
   return err;
@@ -406,12 +414,11 @@ Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
   std::shared_ptr<Command> command;
   Error err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
-  ActiveRequest active(&shell->mu, &shell->active_requests,
-                       &shell->last_activity, [this] { return Now(); });
+  ActiveRequest active(this, shell.get());
   command->Signal(code);
   if (code == SignalCode::kTerminate) {
     // A terminated command is finished and forgotten, as on Windows.
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     shell->commands.erase(std::string(command_id));
   }
   return Error::Ok();
@@ -420,7 +427,7 @@ Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
 void ShellHost::CloseShell(Shell* shell) {
   std::unordered_map<std::string, std::shared_ptr<Command>> commands;
   {
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     shell->closed = true;
     commands.swap(shell->commands);
   }
@@ -434,7 +441,7 @@ void ShellHost::CloseShell(Shell* shell) {
 Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
   std::shared_ptr<Shell> shell;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     auto it = shells_.find(std::string(shell_id));
     if (it == shells_.end() || it->second->owner != user) {
       return {Errc::kShellNotFound, {}};
@@ -453,12 +460,12 @@ size_t ShellHost::ReapIdle() {
   SteadyClock::time_point now = Now();
   std::vector<std::shared_ptr<Shell>> ended;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     for (auto it = shells_.begin(); it != shells_.end();) {
       Shell& s = *it->second;
       bool end = false;
       {
-        std::lock_guard<std::mutex> shell_lock(s.mu);
+        base::MutexLock shell_lock(&s.mu);
         if (s.lifetime.count() > 0 && Elapsed(now, s.created, s.lifetime)) {
           end = true;
         } else if (s.active_requests == 0 && s.idle_timeout.count() > 0 &&
@@ -482,7 +489,7 @@ size_t ShellHost::ReapIdle() {
 void ShellHost::Shutdown() {
   std::unordered_map<std::string, std::shared_ptr<Shell>> shells;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     shut_down_ = true;
     shells.swap(shells_);
     shells_per_user_.clear();
@@ -496,12 +503,12 @@ void ShellHost::Maintain() {
   jobs_->Tick();
   std::vector<std::shared_ptr<Shell>> shells;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     for (auto& [id, shell] : shells_) shells.push_back(shell);
   }
   std::vector<std::shared_ptr<Command>> commands;
   for (auto& shell : shells) {
-    std::lock_guard<std::mutex> lock(shell->mu);
+    base::MutexLock lock(&shell->mu);
     for (auto& [id, command] : shell->commands) commands.push_back(command);
   }
   for (auto& command : commands) command->ReleaseIfDone();
@@ -510,7 +517,7 @@ void ShellHost::Maintain() {
 int ShellHost::ProcessCountForTest(std::string_view shell_id) {
   std::shared_ptr<Shell> shell;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     auto it = shells_.find(std::string(shell_id));
     if (it == shells_.end()) return -1;
     shell = it->second;
@@ -519,16 +526,16 @@ int ShellHost::ProcessCountForTest(std::string_view shell_id) {
 }
 
 size_t ShellHost::shell_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return shells_.size();
 }
 
 std::shared_ptr<Command> ShellHost::FindCommandForTest(
     std::string_view shell_id, std::string_view command_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   auto it = shells_.find(std::string(shell_id));
   if (it == shells_.end()) return nullptr;
-  std::lock_guard<std::mutex> shell_lock(it->second->mu);
+  base::MutexLock shell_lock(&it->second->mu);
   auto c = it->second->commands.find(std::string(command_id));
   return c == it->second->commands.end() ? nullptr : c->second;
 }
@@ -538,14 +545,14 @@ void ShellHost::ReaperLoop() {
   // that rate too.
   const std::chrono::milliseconds interval =
       std::min(options_.reaper_interval, jobs_->tick_interval());
-  std::unique_lock<std::mutex> lock(reaper_mu_);
+  base::UniqueMutexLock lock(&reaper_mu_);
   while (!reaper_stop_) {
-    reaper_cv_.wait_for(lock, interval);
+    reaper_cv_.WaitFor(lock, interval);
     if (reaper_stop_) break;
-    lock.unlock();
+    lock.Unlock();
     Maintain();
     ReapIdle();
-    lock.lock();
+    lock.Lock();
   }
 }
 

@@ -5,24 +5,32 @@
 // engine/shell turns its Errors into faults.
 //
 // Locking: the host's mutex guards the shell table only and is never held
-// while waiting; each shell guards its commands; each command guards its
-// buffers and is where Receive long-polls wait. Order: host, shell,
-// command, then the job's locks (job.h).
+// while waiting; each shell's mutex guards its commands, its activity and
+// whether it is closed; each command guards its buffers and is where
+// Receive long-polls wait. Order: host, shell, command, then the job's locks
+// (job.h): ReapIdle takes a shell's mutex under the host's, RunCommand kills
+// a command under its shell's, a command calls its group under its own, and
+// Create makes a job (JobHost's mutex, a leaf) under the host's. The
+// analysis checks the first step (Shell::mu is ACQUIRED_AFTER(mu_) in
+// shell_host.cc, reported with -Wthread-safety-beta); the others are
+// private mutexes of other classes, taken in other functions, so they are
+// this comment and those of command.h and job.h. The reaper's mutex guards
+// only its stop flag and is held with no other.
 #ifndef WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
 #define WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "providers/identity.h"
 #include "providers/shell/command.h"
 #include "providers/shell/io_loop.h"
@@ -61,33 +69,37 @@ class ShellHost {
   ShellHost(const ShellHost&) = delete;
   ShellHost& operator=(const ShellHost&) = delete;
 
-  Error Create(const Identity& identity, const ShellSpec& spec, ShellInfo* out);
-  Error Info(std::string_view user, std::string_view shell_id, ShellInfo* out);
+  Error Create(const Identity& identity, const ShellSpec& spec, ShellInfo* out)
+      EXCLUDES(mu_);
+  Error Info(std::string_view user, std::string_view shell_id, ShellInfo* out)
+      EXCLUDES(mu_);
   Error RunCommand(std::string_view user, std::string_view shell_id,
-                   const CommandSpec& command, std::string* command_id);
+                   const CommandSpec& command, std::string* command_id)
+      EXCLUDES(mu_);
   // Send and Receive wait until `deadline`, or until `cancel` is requested
   // (nobody waits for the answer any more): kTimedOut, nothing taken.
   Error Send(std::string_view user, std::string_view shell_id,
              std::string_view command_id, std::string_view data, bool end,
-             SteadyClock::time_point deadline, std::stop_token cancel = {});
+             SteadyClock::time_point deadline, std::stop_token cancel = {})
+      EXCLUDES(mu_);
   Error Receive(std::string_view user, std::string_view shell_id,
                 std::string_view command_id, bool want_stdout, bool want_stderr,
                 size_t max_bytes, SteadyClock::time_point deadline,
-                ReceiveResult* out, std::stop_token cancel = {});
+                ReceiveResult* out, std::stop_token cancel = {}) EXCLUDES(mu_);
   Error Signal(std::string_view user, std::string_view shell_id,
-               std::string_view command_id, SignalCode code);
-  Error Delete(std::string_view user, std::string_view shell_id);
+               std::string_view command_id, SignalCode code) EXCLUDES(mu_);
+  Error Delete(std::string_view user, std::string_view shell_id) EXCLUDES(mu_);
 
   // Ends shells idle longer than their IdleTimeOut (no request in progress)
   // or older than their Lifetime. Returns how many were ended.
-  size_t ReapIdle();
+  size_t ReapIdle() EXCLUDES(mu_);
   // The jobs' upkeep: session snapshots, emptied cgroups removed, exited
   // leaders reaped once nothing of their command is left.
-  void Maintain();
+  void Maintain() EXCLUDES(mu_);
   // Ends every shell and wakes every waiter; later calls fail.
-  void Shutdown();
+  void Shutdown() EXCLUDES(mu_);
 
-  size_t shell_count() const;
+  size_t shell_count() const EXCLUDES(mu_);
   const HostOptions& options() const { return options_; }
   // The isolation in use, for the start-up log, and why it is unusable
   // ("" when it is usable).
@@ -97,36 +109,43 @@ class ShellHost {
   const std::string& isolation_error() const { return jobs_->error(); }
   Isolation isolation() const { return jobs_->mode(); }
   // Processes of a shell as MaxProcessesPerShell counts them (tests).
-  int ProcessCountForTest(std::string_view shell_id);
+  int ProcessCountForTest(std::string_view shell_id) EXCLUDES(mu_);
   // For tests: the command object (nullptr when unknown).
   std::shared_ptr<Command> FindCommandForTest(std::string_view shell_id,
-                                              std::string_view command_id);
+                                              std::string_view command_id)
+      EXCLUDES(mu_);
 
  private:
   struct Shell;
+  class ActiveRequest;
   SteadyClock::time_point Now() const;
   std::shared_ptr<Shell> Find(std::string_view user,
-                              std::string_view shell_id) const;
+                              std::string_view shell_id) const EXCLUDES(mu_);
   Error ResolveRunAs(const Identity& identity, RunAs* out) const;
   Error FindCommand(std::string_view user, std::string_view shell_id,
                     std::string_view command_id, std::shared_ptr<Shell>* shell,
-                    std::shared_ptr<Command>* command) const;
+                    std::shared_ptr<Command>* command) const EXCLUDES(mu_);
+  // Marks the shell closed and ends its commands and processes. Takes the
+  // shell's mutex: call it with no lock held (Shell is incomplete here, so
+  // this is not EXCLUDES(shell->mu)).
   static void CloseShell(Shell* shell);
-  void ReaperLoop();
+  void ReaperLoop() EXCLUDES(mu_, reaper_mu_);
 
   HostOptions options_;
   // Before loop_: commands the loop still holds when it is destroyed end
   // their groups through it.
   std::shared_ptr<JobHost> jobs_;
   IoLoop loop_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<Shell>> shells_;
-  std::map<std::string, int, std::less<>> shells_per_user_;
-  bool shut_down_ = false;
+  mutable base::Mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Shell>> shells_
+      GUARDED_BY(mu_);
+  std::map<std::string, int, std::less<>> shells_per_user_ GUARDED_BY(mu_);
+  bool shut_down_ GUARDED_BY(mu_) = false;
 
-  std::mutex reaper_mu_;
-  std::condition_variable reaper_cv_;
-  bool reaper_stop_ = false;
+  base::Mutex reaper_mu_;
+  base::CondVar reaper_cv_;
+  bool reaper_stop_ GUARDED_BY(reaper_mu_) = false;
+  // Started by the constructor, joined by the destructor.
   std::thread reaper_;
 };
 
