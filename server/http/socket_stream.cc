@@ -1,8 +1,6 @@
 #include "server/http/socket_stream.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -17,24 +15,6 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kWriteCoalesceLimit = 256 * 1024;
 constexpr auto kStopPollSlice = std::chrono::milliseconds(200);
-
-void AddressOf(const sockaddr_storage& addr, std::string* ip, int* port) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET6) {
-    const auto* a6 = reinterpret_cast<const sockaddr_in6*>(&addr);
-    if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
-      inet_ntop(AF_INET, &a6->sin6_addr.s6_addr[12], buf, sizeof buf);
-    } else {
-      inet_ntop(AF_INET6, &a6->sin6_addr, buf, sizeof buf);
-    }
-    *port = ntohs(a6->sin6_port);
-  } else if (addr.ss_family == AF_INET) {
-    const auto* a4 = reinterpret_cast<const sockaddr_in*>(&addr);
-    inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof buf);
-    *port = ntohs(a4->sin_port);
-  }
-  *ip = buf;
-}
 
 // poll() for `events` until `until`; false on timeout or error.
 bool PollUntil(int fd, short events, SocketStream::Clock::time_point until,
@@ -59,11 +39,6 @@ bool PollUntil(int fd, short events, SocketStream::Clock::time_point until,
 SocketStream::SocketStream(int fd, std::chrono::milliseconds write_timeout,
                            const std::atomic<bool>* stopping, SSL* ssl)
     : fd_(fd), ssl_(ssl), write_timeout_(write_timeout), stopping_(stopping) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    AddressOf(addr, &remote_ip_, &remote_port_);
-  }
   // Every wait goes through PollUntil and its deadline.
   int flags = ::fcntl(fd, F_GETFL, 0);
   if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);

@@ -43,8 +43,6 @@ class SocketStream : public Stream {
   // Gives buffer memory back while the connection idles.
   void ReleaseBuffers();
 
-  const std::string& peer() const { return remote_ip_; }
-  int peer_port() const { return remote_port_; }
   int fd() const { return fd_; }
 
  protected:
@@ -62,8 +60,6 @@ class SocketStream : public Stream {
   const std::atomic<bool>* stopping_;
   std::string out_;
   bool failed_ = false;
-  std::string remote_ip_;
-  int remote_port_ = 0;
 };
 
 }  // namespace wsman::server::http

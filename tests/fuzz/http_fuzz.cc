@@ -18,35 +18,9 @@
 #include "server/http/stream.h"
 #include "server/operations/identify.h"
 #include "server/wsman_endpoint.h"
+#include "tests/unit/http_test_stream.h"
 
 namespace {
-
-class MemoryStream : public wsman::server::http::Stream {
- public:
-  MemoryStream(const uint8_t* data, size_t size, size_t piece)
-      : in_(reinterpret_cast<const char*>(data), size), piece_(piece) {}
-  bool Write(std::string_view data) override {
-    written_ += data.size();
-    return true;
-  }
-  bool Flush() override { return true; }
-  bool done() const { return pos_ >= in_.size() && buffered().empty(); }
-
- protected:
-  bool ReadMore(std::string* buffer, Clock::time_point) override {
-    if (pos_ >= in_.size()) return false;
-    size_t n = std::min(piece_, in_.size() - pos_);
-    buffer->append(in_, pos_, n);
-    pos_ += n;
-    return true;
-  }
-
- private:
-  std::string in_;
-  size_t pos_ = 0;
-  size_t piece_;
-  size_t written_ = 0;
-};
 
 struct Harness {
   Harness() {
@@ -84,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Harness* harness = new Harness();
   if (size == 0) return 0;
   size_t piece = 1 + data[0] % 64 * 97;  // 1 .. 6112 bytes a read
-  MemoryStream stream(data + 1, size - 1, piece);
+  wsman::server::http::MemoryStream stream(
+      std::string(reinterpret_cast<const char*>(data) + 1, size - 1), piece);
   using wsman::server::http::AfterRequest;
   // Serve pipelined requests until the input is used up or one closes.
   for (int i = 0; i < 8 && !stream.done(); ++i) {

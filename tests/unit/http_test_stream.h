@@ -1,5 +1,5 @@
-// An in-memory http::Stream for the HTTP unit tests: the input is handed
-// over `piece` bytes a read, what is written is kept.
+// An in-memory http::Stream for the HTTP unit tests and the HTTP fuzzer: the
+// input is handed over `piece` bytes a read, what is written is kept.
 #ifndef WSMAND_TESTS_UNIT_HTTP_TEST_STREAM_H_
 #define WSMAND_TESTS_UNIT_HTTP_TEST_STREAM_H_
 
@@ -21,8 +21,10 @@ class MemoryStream : public Stream {
   bool Flush() override { return true; }
   const std::string& out() const { return out_; }
   size_t read_so_far() const { return pos_; }
-  // Bytes the reader pulled from the input in total.
+  // Every input byte was handed over.
   bool exhausted() const { return pos_ >= in_.size(); }
+  // ... and consumed.
+  bool done() const { return exhausted() && buffered().empty(); }
 
  protected:
   bool ReadMore(std::string* buffer, Clock::time_point) override {
