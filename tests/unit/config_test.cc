@@ -1,4 +1,6 @@
-// Config file loading, validation, listen URLs and the Content-Type rule.
+// Config file loading, validation, listen URLs and the Content-Type rule;
+// the keys Hardening II added (connection, header, operation, attribute and
+// timeout limits, the auth throttle, shell isolation and output budget).
 #include "server/config.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "providers/shell/job.h"
 #include "server/content_type.h"
 #include "server/listen_address.h"
 
@@ -91,6 +94,116 @@ max_nodes = 1000
   EXPECT_EQ(c.auth_max_backoff.count(), 120);
   EXPECT_EQ(c.xml_max_depth, 32);
   EXPECT_EQ(c.xml_max_nodes, 1000u);
+}
+
+TEST_F(ConfigFileTest, HardeningKeysDefaultsAndValues) {
+  Config d;
+  EXPECT_EQ(d.max_connections, 1024);
+  EXPECT_EQ(d.max_connections_per_peer, 128);
+  EXPECT_EQ(d.max_header_bytes, 65536u);
+  EXPECT_EQ(d.max_header_fields, 100);
+  EXPECT_EQ(d.max_operations_per_user, 256);
+  EXPECT_FALSE(d.allow_unencrypted.has_value());  // loopback only
+  EXPECT_EQ(d.xml_max_attributes, 256u);
+  EXPECT_EQ(d.max_timeout.count(), 60000);
+  EXPECT_EQ(d.max_auth_failures_per_address, 20);
+  EXPECT_EQ(d.max_auth_failures_per_user, 10);
+  EXPECT_EQ(d.max_verifications_per_peer, 2);
+  EXPECT_EQ(d.verification_wait.count(), 10);
+  EXPECT_EQ(d.account_recheck_interval.count(), 5);
+  EXPECT_TRUE(d.providers_administrators.empty());
+
+  Config c;
+  auto err = Load(R"(
+[server]
+max_timeout_ms = 5000
+[http]
+max_connections_per_peer = 0
+max_header_bytes = 4096
+max_header_fields = 20
+max_operations_per_user = 7
+[auth]
+allow_unencrypted = false
+max_failures_per_address = 3
+max_failures_per_user = 0
+max_verifications_per_peer = 1
+verification_wait = 2
+account_recheck_interval = 9
+[xml]
+max_attributes = 32
+[providers]
+administrators = ["ops", "%wheel"]
+)",
+                  &c);
+  ASSERT_FALSE(err.has_value()) << err->message;
+  EXPECT_EQ(c.max_timeout.count(), 5000);
+  EXPECT_EQ(c.max_connections_per_peer, 0);
+  EXPECT_EQ(c.max_header_bytes, 4096u);
+  EXPECT_EQ(c.max_header_fields, 20);
+  EXPECT_EQ(c.max_operations_per_user, 7);
+  ASSERT_TRUE(c.allow_unencrypted.has_value());
+  EXPECT_FALSE(*c.allow_unencrypted);
+  EXPECT_EQ(c.max_auth_failures_per_address, 3);
+  EXPECT_EQ(c.max_auth_failures_per_user, 0);
+  EXPECT_EQ(c.max_verifications_per_peer, 1);
+  EXPECT_EQ(c.verification_wait.count(), 2);
+  EXPECT_EQ(c.account_recheck_interval.count(), 9);
+  EXPECT_EQ(c.xml_max_attributes, 32u);
+  EXPECT_EQ(c.providers_administrators,
+            (std::vector<std::string>{"ops", "%wheel"}));
+}
+
+TEST_F(ConfigFileTest, HardeningKeysOutOfRangeNameTheKey) {
+  for (const char* text :
+       {"[http]\nmax_header_bytes = 10\n", "[http]\nmax_header_fields = 1\n",
+        "[http]\nmax_operations_per_user = -1\n",
+        "[auth]\nallow_unencrypted = \"yes\"\n", "[xml]\nmax_attributes = 1\n",
+        "[server]\nmax_timeout_ms = 1\n"}) {
+    Config c;
+    auto err = Load(text, &c);
+    ASSERT_TRUE(err.has_value()) << text;
+    std::string key = std::string(text).substr(
+        std::string(text).find('\n') + 1,
+        std::string(text).find(' ') - std::string(text).find('\n') - 1);
+    EXPECT_NE(err->message.find(key), std::string::npos) << err->message;
+  }
+}
+
+TEST_F(ConfigFileTest, ShellIsolationDefaults) {
+  Config c;
+  EXPECT_EQ(c.shell_isolation, "auto");
+  EXPECT_EQ(c.shell_max_output_per_shell_mb, 16);
+}
+
+TEST_F(ConfigFileTest, ReadsIsolationAndOutputBudget) {
+  Config c;
+  auto err = Load(
+      "[shell]\nisolation = \"session\"\nmax_output_per_shell_mb = 4\n", &c);
+  ASSERT_FALSE(err.has_value()) << err->message;
+  EXPECT_EQ(c.shell_isolation, "session");
+  EXPECT_EQ(c.shell_max_output_per_shell_mb, 4);
+  providers::shell::Isolation iso = providers::shell::Isolation::kAuto;
+  ASSERT_TRUE(providers::shell::ParseIsolation(c.shell_isolation, &iso));
+  EXPECT_EQ(iso, providers::shell::Isolation::kSession);
+}
+
+TEST_F(ConfigFileTest, RefusesUnknownIsolationAndNegativeBudget) {
+  Config c;
+  auto err = Load("[shell]\nisolation = \"jail\"\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("shell.isolation must be"), std::string::npos);
+  err = Load("[shell]\nmax_output_per_shell_mb = -1\n", &c);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("max_output_per_shell_mb"), std::string::npos);
+  providers::shell::Isolation iso;
+  EXPECT_FALSE(providers::shell::ParseIsolation("Cgroup", &iso));
+  for (auto i : {providers::shell::Isolation::kAuto,
+                 providers::shell::Isolation::kCgroup,
+                 providers::shell::Isolation::kSession}) {
+    ASSERT_TRUE(providers::shell::ParseIsolation(
+        providers::shell::IsolationName(i), &iso));
+    EXPECT_EQ(iso, i);
+  }
 }
 
 TEST_F(ConfigFileTest, UnknownKeyNamesFileAndLine) {
