@@ -12,11 +12,12 @@
 #include <deque>
 #include <vector>
 
+#include "base/file_util.h"
+
 namespace wsman::base {
 namespace {
 
 constexpr int kMaxSymlinks = 40;  // Linux's own limit for one lookup
-constexpr size_t kMaxFileBytes = 16u << 20;
 
 std::string ModeText(mode_t mode) {
   char buf[8];
@@ -287,22 +288,7 @@ bool ReadTrustedFile(const std::string& path, std::string* content,
   if (!OpenTrusted(path, TrustedKind::kFile, &fd, error, missing, owners)) {
     return false;
   }
-  content->clear();
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = path + ": read failed: " + std::strerror(errno);
-      return false;
-    }
-    if (n == 0) return true;
-    content->append(buf, static_cast<size_t>(n));
-    if (content->size() > kMaxFileBytes) {
-      *error = path + ": file too large";
-      return false;
-    }
-  }
+  return ReadAll(fd.get(), path, content, error);
 }
 
 }  // namespace wsman::base

@@ -26,6 +26,26 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+bool ReadAll(int fd, const std::string& path, std::string* content,
+             std::string* error) {
+  content->clear();
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = Errno(path, "read failed", errno);
+      return false;
+    }
+    if (n == 0) return true;
+    content->append(buf, static_cast<size_t>(n));
+    if (content->size() > kMaxReadBytes) {
+      *error = path + ": file too large";
+      return false;
+    }
+  }
+}
+
 bool ReadWholeFile(const std::string& path, std::string* content,
                    std::string* error, bool* missing) {
   if (missing != nullptr) *missing = false;
@@ -36,22 +56,7 @@ bool ReadWholeFile(const std::string& path, std::string* content,
     *error = Errno(path, "cannot open", err);
     return false;
   }
-  content->clear();
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = Errno(path, "read failed", errno);
-      return false;
-    }
-    if (n == 0) return true;
-    content->append(buf, static_cast<size_t>(n));
-    if (content->size() > (16u << 20)) {
-      *error = path + ": file too large";
-      return false;
-    }
-  }
+  return ReadAll(fd.get(), path, content, error);
 }
 
 bool WriteFileAtomic(const std::string& path, const std::string& content,

@@ -12,6 +12,13 @@
 
 namespace wsman::base {
 
+// The most ReadAll and ReadWholeFile read (config, accounts, certificates).
+inline constexpr size_t kMaxReadBytes = 16u << 20;
+
+// Reads `fd` to its end into `content`; `path` names it in the error.
+bool ReadAll(int fd, const std::string& path, std::string* content,
+             std::string* error);
+
 // Reads `path`; *missing (when given) tells ENOENT apart.
 bool ReadWholeFile(const std::string& path, std::string* content,
                    std::string* error, bool* missing = nullptr);
