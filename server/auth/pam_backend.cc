@@ -118,6 +118,27 @@ class PamHandle {
   int last_ = PAM_SUCCESS;
 };
 
+// pam_start (or pam_start_confdir for a private directory) with PAM_RHOST
+// set to the peer; the PAM status, with *error set when it failed.
+int StartPam(const std::string& service, const std::string& confdir,
+             const std::string& user, const pam_conv* conv,
+             std::string_view peer, PamHandle* pamh, std::string* error) {
+  int rc = confdir.empty()
+               ? pam_start(service.c_str(), user.c_str(), conv, pamh->out())
+               : pam_start_confdir(service.c_str(), user.c_str(), conv,
+                                   confdir.c_str(), pamh->out());
+  if (rc != PAM_SUCCESS) {
+    *error = pamh->get() ? pam_strerror(pamh->get(), rc) : "pam_start";
+    pamh->Track(rc);
+    return rc;
+  }
+  if (!peer.empty()) {
+    std::string rhost(peer);
+    pam_set_item(pamh->get(), PAM_RHOST, rhost.c_str());
+  }
+  return rc;
+}
+
 }  // namespace
 
 PamBackend::PamBackend(std::string service, std::string confdir)
@@ -141,18 +162,8 @@ PamBackend::Result PamBackend::Verify(std::string_view user,
   };
   {
     PamHandle pamh;
-    int rc = confdir_.empty()
-                 ? pam_start(service_.c_str(), u.c_str(), &conv, pamh.out())
-                 : pam_start_confdir(service_.c_str(), u.c_str(), &conv,
-                                     confdir_.c_str(), pamh.out());
-    if (rc != PAM_SUCCESS) {
-      result.error = pamh.get() ? pam_strerror(pamh.get(), rc) : "pam_start";
-      pamh.Track(rc);
-    } else {
-      if (!peer.empty()) {
-        std::string rhost(peer);
-        pam_set_item(pamh.get(), PAM_RHOST, rhost.c_str());
-      }
+    int rc = StartPam(service_, confdir_, u, &conv, peer, &pamh, &result.error);
+    if (rc == PAM_SUCCESS) {
       pam_set_item(pamh.get(), PAM_FAIL_DELAY,
                    reinterpret_cast<const void*>(&RecordFailDelay));
       rc = pamh.Track(
@@ -194,19 +205,8 @@ PamBackend::Result PamBackend::CheckAccount(std::string_view user,
     &Conversation, &data
   };
   PamHandle pamh;
-  int rc = confdir_.empty()
-               ? pam_start(service_.c_str(), u.c_str(), &conv, pamh.out())
-               : pam_start_confdir(service_.c_str(), u.c_str(), &conv,
-                                   confdir_.c_str(), pamh.out());
-  if (rc != PAM_SUCCESS) {
-    result.error = pamh.get() ? pam_strerror(pamh.get(), rc) : "pam_start";
-    pamh.Track(rc);
-    return result;
-  }
-  if (!peer.empty()) {
-    std::string rhost(peer);
-    pam_set_item(pamh.get(), PAM_RHOST, rhost.c_str());
-  }
+  int rc = StartPam(service_, confdir_, u, &conv, peer, &pamh, &result.error);
+  if (rc != PAM_SUCCESS) return result;
   rc = pamh.Track(pam_acct_mgmt(pamh.get(), PAM_SILENT));
   if (rc != PAM_SUCCESS) {
     result.error = pam_strerror(pamh.get(), rc);
