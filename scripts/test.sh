@@ -4,8 +4,11 @@
 #     real daemon with real clients (curl, pywinrm, Go winrm, ...);
 #  2. the sanitizer build (clang, AddressSanitizer + UndefinedBehaviorSanitizer
 #     + LeakSanitizer): the same unit and integration tests, plus a short
-#     bounded run of every libFuzzer target.
-# Extra arguments go to both ctest runs (e.g. -R Shell).
+#     bounded run of every libFuzzer target;
+#  3. the ThreadSanitizer build (clang): the unit tests and the integration
+#     tests against a daemon that stops at its first data race. The clang
+#     builds also check the thread-safety annotations (-Wthread-safety).
+# Extra arguments go to every ctest run (e.g. -R Shell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -23,3 +26,11 @@ cmake --build build-asan -j "$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 (cd build-asan && ctest --output-on-failure -j 2 --timeout 1800 "$@")
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+echo "== thread sanitizer build (TSan)"
+CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_TSAN=ON >/dev/null
+cmake --build build-tsan -j "$jobs"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4"
+(cd build-tsan && ctest --output-on-failure -j 2 --timeout 1800 "$@")

@@ -4,12 +4,11 @@ a private PAM service in /etc/pam.d (the stock common-auth, so pam_unix's
 file), and Basic requests from a chosen loopback source address."""
 import http.client
 import os
-import re
 import subprocess
 import tempfile
 import time
 
-from conftest import IDENTIFY, WSMAND, basic
+from conftest import IDENTIFY, WSMAND, basic, wait_listening
 
 IS_ROOT = os.geteuid() == 0
 TAG = f"{os.getpid() % 100000}"
@@ -76,19 +75,7 @@ class PamDaemon:
             [binary or WSMAND, "--config", self.config, "--listen",
              "http://127.0.0.1:0", "--log-level", "debug"],
             stdout=self.log_file, stderr=subprocess.STDOUT)
-        self.port = None
-        deadline = time.monotonic() + 20
-        while self.port is None and time.monotonic() < deadline:
-            m = re.search(r"event=listening url=http://127\.0\.0\.1:(\d+)",
-                          self.log())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None:
-                raise RuntimeError("wsmand exited: " + self.log())
-            else:
-                time.sleep(0.02)
-        if self.port is None:
-            raise RuntimeError("wsmand did not start: " + self.log())
+        self.port = wait_listening(self.proc, self.log)
 
     def log(self):
         with open(self.log_path) as f:

@@ -54,6 +54,21 @@ def envelope(action, resource=None, body="", message_id=None, extra=""):
         f'</s:Header><s:Body>{body}</s:Body></s:Envelope>')
 
 
+def wait_listening(proc, log, within=20):
+    """The port wsmand `proc` listens on (its first http:// loopback
+    listener), read from its log (`log()` returns the text so far)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        match = re.search(r"event=listening url=http://127\.0\.0\.1:(\d+)",
+                          log())
+        if match:
+            return int(match.group(1))
+        if proc.poll() is not None:
+            raise RuntimeError("wsmand exited: " + log())
+        time.sleep(0.02)
+    raise RuntimeError("wsmand did not start: " + log())
+
+
 class Daemon:
     """One running wsmand."""
 
@@ -75,19 +90,7 @@ class Daemon:
         self.log_file = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, stdout=self.log_file,
                                      stderr=subprocess.STDOUT, env=env)
-        self.port = None
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and self.port is None:
-            match = re.search(r"event=listening url=http://127\.0\.0\.1:(\d+)",
-                              self.log())
-            if match:
-                self.port = int(match.group(1))
-            elif self.proc.poll() is not None:
-                raise RuntimeError("wsmand exited: " + self.log())
-            else:
-                time.sleep(0.02)
-        if self.port is None:
-            raise RuntimeError("wsmand did not start: " + self.log())
+        self.port = wait_listening(self.proc, self.log)
         self.url = f"http://127.0.0.1:{self.port}/wsman"
 
     def log(self):

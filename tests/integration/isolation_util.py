@@ -4,14 +4,13 @@ daemon with a controlling terminal (as scripts/run.sh gives it), process
 inspection, and a root process group started at a chosen pid."""
 import fcntl
 import os
-import re
 import signal
 import subprocess
 import tempfile
 import termios
 import time
 
-from conftest import WSMAND, Daemon, run_cli
+from conftest import WSMAND, Daemon, run_cli, wait_listening
 from shell_util import ShellEnv
 
 IS_ROOT = os.geteuid() == 0
@@ -67,19 +66,7 @@ class TtyDaemon(Daemon):
             args, stdin=slave, stdout=self.log_file, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=take_terminal)
         self.slave = slave
-        self.port = None
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and self.port is None:
-            match = re.search(r"event=listening url=http://127\.0\.0\.1:(\d+)",
-                              self.log())
-            if match:
-                self.port = int(match.group(1))
-            elif self.proc.poll() is not None:
-                raise RuntimeError("wsmand exited: " + self.log())
-            else:
-                time.sleep(0.02)
-        if self.port is None:
-            raise RuntimeError("wsmand did not start: " + self.log())
+        self.port = wait_listening(self.proc, self.log)
         self.url = f"http://127.0.0.1:{self.port}/wsman"
 
     def terminal_output(self):

@@ -5,7 +5,6 @@ still served. Items 1-5 and 19 of the issue, and the Info findings on
 Expect and `Content-Length :`."""
 import os
 import socket
-import statistics
 import subprocess
 import threading
 import time
@@ -13,16 +12,15 @@ import time
 import pytest
 
 from attacks import (Sampler, chunked_flood, closed_by_server,
-                     compressed_body, connect, cpu_of_request, cpu_seconds,
-                     gzip_bomb, header_flood, many_attributes_identify,
-                     post_raw, read_response, rss_kb, SOAP_HEAD)
-from conftest import (IDENTIFY, USER, PASSWORD, Daemon, basic, envelope,
-                      WSMAND)
-from faults import expect_fault
+                     compressed_body, connect, cpu_of_request, gzip_bomb,
+                     header_flood, many_attributes_identify, post_raw,
+                     read_response, rss_kb, SOAP_HEAD)
+from conftest import IDENTIFY, USER, PASSWORD, Daemon, basic, WSMAND
 
 # The sanitizer build runs every test too, several times slower: CPU and
 # latency bounds get its factor.
-SLOW = 3 if "ASAN_OPTIONS" in os.environ else 1
+SLOW = 3 if ("ASAN_OPTIONS" in os.environ or
+             "TSAN_OPTIONS" in os.environ) else 1
 MB = 1024
 
 

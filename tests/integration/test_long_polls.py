@@ -5,17 +5,15 @@ one user's long-polls are bounded by MaxConcurrentOperationsPerUser while
 other users and Identify are served."""
 import os
 import re
-import socket
-import threading
 import time
 
 import pytest
 
 from attacks import connect, read_response
 from cim_util import TEST_CONFIG, enumerate_, parse_enum
-from conftest import IDENTIFY, basic, envelope
-from shell_util import (A_RECEIVE, CMD_URI, SHELL_NS, ShellEnv,
-                        envelope_with_ns, fault_of)
+from conftest import basic, envelope
+from shell_util import (A_RECEIVE, CMD_URI, ShellEnv, envelope_with_ns,
+                        fault_of)
 
 SLOW = 3 if ("ASAN_OPTIONS" in os.environ or
              "TSAN_OPTIONS" in os.environ) else 1
