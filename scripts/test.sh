@@ -32,5 +32,6 @@ echo "== thread sanitizer build (TSan)"
 CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_TSAN=ON >/dev/null
 cmake --build build-tsan -j "$jobs"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4"
+# tests/tsan.supp: races inside system libraries only (each with its reason).
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$PWD/tests/tsan.supp"
 (cd build-tsan && ctest --output-on-failure -j 2 --timeout 1800 "$@")

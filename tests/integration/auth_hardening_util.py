@@ -95,6 +95,9 @@ class PamDaemon:
                 self.proc.kill()
                 self.proc.wait()
         self.log_file.close()
+        if self.proc.returncode != 0:
+            # A sanitizer report or crash: into the test's captured output.
+            print(self.log())
         subprocess.run(["rm", "-rf", self.workdir])
         return self.proc.returncode
 

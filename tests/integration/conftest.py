@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
@@ -19,6 +18,23 @@ WSMAND = os.environ.get("WSMAND_BIN", os.path.join(
 VECTORS = os.environ.get("WSMAND_VECTORS", os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "shared", "vectors"))
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The sanitizer builds (scripts/test.sh) run every test too: several times
+# slower, so CPU and latency bounds get SLOW; ThreadSanitizer's shadow memory
+# grows with every byte the daemon touches, so memory bounds get MEMORY.
+SANITIZED = "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ
+SLOW = 3 if SANITIZED else 1
+MEMORY = 3 if "TSAN_OPTIONS" in os.environ else 1
+
+
+def sanitizer_env(quarantine_mb=16):
+    """The environment for a daemon whose RSS a test measures: with ASan, a
+    small quarantine, so that RSS means what it means in release."""
+    env = dict(os.environ)
+    if "ASAN_OPTIONS" in env:
+        env["ASAN_OPTIONS"] += f":quarantine_size_mb={quarantine_mb}"
+    return env
+
 
 USER, PASSWORD = "alice", "A1ice-secret"
 USER_B, PASSWORD_B = "bob", "b0b-Secret!"

@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import (PASSWORD, PASSWORD_B, USER, USER_B, Daemon, envelope,
-                      run_cli)
+from conftest import (PASSWORD, PASSWORD_B, SLOW, USER, USER_B, Daemon,
+                      envelope, run_cli)
 from engine_util import (ATTACK_QUERY, MATCHING_QUERY, context_of,
                          enumerate_cpu, fault_subcode, get_with_timeout,
                          like_attack_cost, long_command_line, pull_with,
@@ -24,8 +24,6 @@ from host_util import enum_all, get
 from shell_util import ShellEnv, fault_of
 
 IS_ROOT = os.geteuid() == 0
-# The sanitizer build runs every test too, several times slower.
-SLOW = 3 if "ASAN_OPTIONS" in os.environ else 1
 
 
 def alive(d):

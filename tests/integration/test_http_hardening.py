@@ -15,26 +15,15 @@ from attacks import (Sampler, chunked_flood, closed_by_server,
                      compressed_body, connect, cpu_of_request, gzip_bomb,
                      header_flood, many_attributes_identify, post_raw,
                      read_response, rss_kb, SOAP_HEAD)
-from conftest import IDENTIFY, USER, PASSWORD, Daemon, basic, WSMAND
+from conftest import (IDENTIFY, PASSWORD, SLOW, USER, WSMAND, Daemon,
+                      basic, sanitizer_env)
 
-# The sanitizer build runs every test too, several times slower: CPU and
-# latency bounds get its factor.
-SLOW = 3 if ("ASAN_OPTIONS" in os.environ or
-             "TSAN_OPTIONS" in os.environ) else 1
 MB = 1024
-
-
-def daemon_env():
-    env = dict(os.environ)
-    if "ASAN_OPTIONS" in env:
-        # A small quarantine, so RSS means what it means in release.
-        env["ASAN_OPTIONS"] += ":quarantine_size_mb=16"
-    return env
 
 
 @pytest.fixture(scope="module")
 def d(tmp_path_factory):
-    daemon = Daemon(str(tmp_path_factory.mktemp("hardening")), env=daemon_env())
+    daemon = Daemon(str(tmp_path_factory.mktemp("hardening")), env=sanitizer_env())
     yield daemon
     assert daemon.stop() == 0
 
@@ -352,7 +341,7 @@ def p99(values):
 def test_idle_connections_from_one_address_do_not_lock_others_out(
         tmp_path):
     d = Daemon(str(tmp_path), config_text="[http]\nheader_timeout = 3\n",
-               env=daemon_env())
+               env=sanitizer_env())
     try:
         timed_logins(d, 3)  # warm: the password check is cached after this
         # One address gets its share (128) and no more: each connection over
@@ -389,7 +378,7 @@ def test_idle_connections_from_one_address_do_not_lock_others_out(
 def test_idle_and_unauthenticated_connections_go_first_when_full(tmp_path):
     d = Daemon(str(tmp_path), config_text=(
         "[http]\nmax_connections = 20\nmax_connections_per_peer = 0\n"),
-        env=daemon_env())
+        env=sanitizer_env())
     try:
         # A client with an authenticated keep-alive connection...
         kept = connect(d.port)
@@ -447,7 +436,7 @@ def start_in_netns(ns, workdir, config_text):
     proc = subprocess.Popen(
         ["ip", "netns", "exec", ns, WSMAND, "--config", config, "--listen",
          "http://0.0.0.0:5985", "--accounts", accounts], stdout=log,
-        stderr=subprocess.STDOUT, env=daemon_env())
+        stderr=subprocess.STDOUT, env=sanitizer_env())
     for _ in range(200):
         if "event=started" in open(log.name).read():
             break

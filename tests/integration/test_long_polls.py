@@ -3,7 +3,6 @@ end at once when their client disconnects, so they free their worker and
 the user's operation slot instead of holding them for the OperationTimeout;
 one user's long-polls are bounded by MaxConcurrentOperationsPerUser while
 other users and Identify are served."""
-import os
 import re
 import time
 
@@ -11,12 +10,10 @@ import pytest
 
 from attacks import connect, read_response
 from cim_util import TEST_CONFIG, enumerate_, parse_enum
-from conftest import basic, envelope
+from conftest import SLOW, basic, envelope
 from shell_util import (A_RECEIVE, CMD_URI, ShellEnv, envelope_with_ns,
                         fault_of)
 
-SLOW = 3 if ("ASAN_OPTIONS" in os.environ or
-             "TSAN_OPTIONS" in os.environ) else 1
 PULL = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull"
 SLOW_URI = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/WSMAN_TestSlow"
 
