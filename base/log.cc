@@ -74,8 +74,7 @@ void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }
 
 bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
-void Write(Level level, std::string_view event,
-           std::initializer_list<Field> fields) {
+void Write(Level level, std::string_view event, std::span<const Field> fields) {
   using std::chrono::system_clock;
   auto now = system_clock::now();
   std::time_t secs = system_clock::to_time_t(now);

@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,8 +24,11 @@ using Field = std::pair<std::string_view, std::string_view>;
 
 // Writes `event` with its fields, e.g.
 //   log::Write(log::Level::kInfo, "access", {{"peer", peer}, {"user", u}});
-void Write(Level level, std::string_view event,
-           std::initializer_list<Field> fields = {});
+void Write(Level level, std::string_view event, std::span<const Field> fields);
+inline void Write(Level level, std::string_view event,
+                  std::initializer_list<Field> fields = {}) {
+  Write(level, event, std::span<const Field>(fields.begin(), fields.size()));
+}
 
 inline void Debug(std::string_view e, std::initializer_list<Field> f = {}) {
   if (Enabled(Level::kDebug)) Write(Level::kDebug, e, f);

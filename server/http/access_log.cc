@@ -1,5 +1,7 @@
 #include "server/http/access_log.h"
 
+#include <vector>
+
 #include "base/log.h"
 
 namespace wsman::server::http {
@@ -14,26 +16,12 @@ void AccessRecord::Log() const {
   std::string status_text = std::to_string(status);
   std::string duration =
       std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) + "ms";
-  if (detail.empty()) {
-    log::Write(level, "access",
-               {{"peer", peer},
-                {"user", user},
-                {"action", action},
-                {"resource", resource},
-                {"status", status_text},
-                {"outcome", outcome},
-                {"duration", duration}});
-  } else {
-    log::Write(level, "access",
-               {{"peer", peer},
-                {"user", user},
-                {"action", action},
-                {"resource", resource},
-                {"status", status_text},
-                {"outcome", outcome},
-                {"detail", detail},
-                {"duration", duration}});
-  }
+  std::vector<log::Field> fields = {
+      {"peer", peer},         {"user", user},          {"action", action},
+      {"resource", resource}, {"status", status_text}, {"outcome", outcome}};
+  if (!detail.empty()) fields.emplace_back("detail", detail);
+  fields.emplace_back("duration", duration);
+  log::Write(level, "access", fields);
 }
 
 }  // namespace wsman::server::http
