@@ -20,6 +20,7 @@
 #include <cstring>
 #include <set>
 
+#include "base/file_util.h"
 #include "base/unique_fd.h"
 
 namespace wsman::providers::host {
@@ -90,17 +91,8 @@ std::optional<std::string> ReadLinkAt(int dir_fd, const char* name) {
 
 std::optional<std::string> ReadFd(base::UniqueFd fd) {
   if (!fd) return std::nullopt;
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  std::string out, error;
+  if (!base::ReadAll(fd.get(), "", &out, &error)) return std::nullopt;
   return out;
 }
 
