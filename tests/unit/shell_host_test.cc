@@ -11,17 +11,15 @@
 #include <gtest/gtest.h>
 
 #include "providers/shell/shell_host.h"
+#include "tests/unit/shell_test_util.h"
 
 namespace wsman::providers::shell {
 namespace {
 
 using namespace std::chrono_literals;
-
-Identity User(const std::string& name) {
-  Identity id;
-  id.user = name;
-  return id;
-}
+using test_util::In;
+using test_util::ProcessGone;
+using test_util::User;
 
 HostOptions TestOptions() {
   HostOptions options;
@@ -29,12 +27,6 @@ HostOptions TestOptions() {
   options.start_reaper = false;
   return options;
 }
-
-SteadyClock::time_point In(std::chrono::milliseconds d) {
-  return SteadyClock::now() + d;
-}
-
-bool ProcessGone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 bool WaitGone(pid_t pid) {
   for (int i = 0; i < 200 && !ProcessGone(pid); ++i) {

@@ -24,23 +24,15 @@
 #include "providers/shell/cgroup.h"
 #include "providers/shell/proc_scan.h"
 #include "providers/shell/shell_host.h"
+#include "tests/unit/shell_test_util.h"
 
 namespace wsman::providers::shell {
 namespace {
 
 using namespace std::chrono_literals;
-
-Identity User(const std::string& name) {
-  Identity id;
-  id.user = name;
-  return id;
-}
-
-SteadyClock::time_point In(std::chrono::milliseconds d) {
-  return SteadyClock::now() + d;
-}
-
-bool Gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+using test_util::In;
+using test_util::ProcessGone;
+using test_util::User;
 
 char StateOf(pid_t pid) {
   ProcStat st;
@@ -48,7 +40,7 @@ char StateOf(pid_t pid) {
 }
 
 // Dead: gone, or a zombie its new parent (init) has not reaped yet.
-bool Ended(pid_t pid) { return Gone(pid) || StateOf(pid) == 'Z'; }
+bool Ended(pid_t pid) { return ProcessGone(pid) || StateOf(pid) == 'Z'; }
 
 // Waits until every one of `pids` (none of them our children) has died.
 bool WaitGone(const std::vector<pid_t>& pids,
@@ -224,7 +216,7 @@ TEST_P(JobModeTest, TerminateOfAFinishedCommandEndsItsProcesses) {
   ASSERT_TRUE(host.Signal("alice", sid, cid, SignalCode::kTerminate).ok());
   EXPECT_TRUE(WaitGone(pids));
   // Only that command's: the shell's other command still runs.
-  EXPECT_FALSE(Gone(other_pid));
+  EXPECT_FALSE(ProcessGone(other_pid));
   EXPECT_TRUE(watch_.violations.empty()) << watch_.violations[0];
 }
 
@@ -294,11 +286,11 @@ TEST_P(JobModeTest, LeaderIsHeldUntilNothingOfItsCommandIsLeft) {
   EXPECT_EQ(StateOf(leader[0]), 'Z');
   // Once the sleep has ended the upkeep reaps it.
   auto until = SteadyClock::now() + 10s;
-  while (!Gone(leader[0]) && SteadyClock::now() < until) {
+  while (!ProcessGone(leader[0]) && SteadyClock::now() < until) {
     host.Maintain();
     std::this_thread::sleep_for(50ms);
   }
-  EXPECT_TRUE(Gone(leader[0]));
+  EXPECT_TRUE(ProcessGone(leader[0]));
 }
 
 TEST_P(JobModeTest, NothingIsSignalledByNumberUnlessItIsOurChild) {
