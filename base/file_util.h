@@ -32,11 +32,6 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
 
 std::string DirectoryOf(const std::string& path);
 
-// The lines of `content` without their '\n' (a last line without one
-// counts), and back: every line followed by '\n'.
-std::vector<std::string> SplitLines(const std::string& content);
-std::string JoinLines(const std::vector<std::string>& lines);
-
 // Holds an exclusive flock on a directory while alive.
 class DirectoryLock {
  public:

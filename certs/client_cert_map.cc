@@ -8,6 +8,7 @@
 #include "base/file_trust.h"
 #include "base/file_util.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "certs/openssl_util.h"
 
 namespace wsman::certs {
@@ -19,18 +20,6 @@ using base::ReadTrustedFile;
 using base::SplitLines;
 using base::WriteFileAtomic;
 namespace {
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -116,7 +105,8 @@ bool EditMapFile(const std::string& path, bool create, Edit edit,
   }
   ClientCertMap map;
   if (!ClientCertMap::Parse(content, path, &map, error)) return false;
-  std::vector<std::string> lines = SplitLines(content);
+  std::vector<std::string_view> views = SplitLines(content);
+  std::vector<std::string> lines(views.begin(), views.end());
   if (!edit(map, &lines)) return true;  // nothing to write
   return WriteFileAtomic(path, JoinLines(lines), 0600, error);
 }
@@ -145,16 +135,18 @@ bool SubjectPatternMatches(std::string_view pattern, std::string_view value) {
   if (pattern.starts_with('*')) {
     std::string_view suffix = pattern.substr(1);
     return value.size() >= suffix.size() &&
-           EqualsIgnoreCase(value.substr(value.size() - suffix.size()), suffix);
+           base::EqualsIgnoreCase(value.substr(value.size() - suffix.size()),
+                                  suffix);
   }
-  return EqualsIgnoreCase(pattern, value);
+  return base::EqualsIgnoreCase(pattern, value);
 }
 
 bool CertMapping::SameKey(const CertMapping& other) const {
   if (!thumbprint.empty() || !other.thumbprint.empty()) {
     return thumbprint == other.thumbprint;
   }
-  return issuer == other.issuer && EqualsIgnoreCase(subject, other.subject);
+  return issuer == other.issuer &&
+         base::EqualsIgnoreCase(subject, other.subject);
 }
 
 std::string CertMapping::ToLine() const {
@@ -221,12 +213,7 @@ bool ClientCertMap::Parse(std::string_view content, std::string_view file_name,
                           ClientCertMap* out, std::string* error) {
   out->entries_.clear();
   int line_no = 0;
-  size_t start = 0;
-  while (start < content.size()) {
-    size_t nl = content.find('\n', start);
-    if (nl == std::string_view::npos) nl = content.size();
-    std::string_view line = content.substr(start, nl - start);
-    start = nl + 1;
+  for (std::string_view line : SplitLines(content)) {
     ++line_no;
     auto fail = [&](const std::string& what) {
       *error =
@@ -366,7 +353,7 @@ bool DeleteCertMappings(const std::string& path, std::string_view user,
         for (const CertMapping& m : map.entries()) {
           if (m.user != user) continue;
           if (!print.empty() && m.thumbprint != print) continue;
-          if (!subject.empty() && !EqualsIgnoreCase(m.subject, subject)) {
+          if (!subject.empty() && !base::EqualsIgnoreCase(m.subject, subject)) {
             continue;
           }
           drop[m.line - 1] = true;

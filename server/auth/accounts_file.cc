@@ -17,6 +17,7 @@
 
 #include "base/file_trust.h"
 #include "base/file_util.h"
+#include "base/strings.h"
 #include "server/auth/basic_credentials.h"
 
 namespace wsman::auth {
@@ -88,7 +89,8 @@ Status EditFile(const std::string& path, bool create_if_missing, Edit edit) {
   std::string text = content.ok() ? std::move(content).value() : "";
   StatusOr<AccountsFile> parsed = AccountsFile::Parse(text, path);
   if (!parsed.ok()) return parsed.status();
-  std::vector<std::string> lines = base::SplitLines(text);
+  std::vector<std::string_view> views = base::SplitLines(text);
+  std::vector<std::string> lines(views.begin(), views.end());
   bool changed = false;
   Status s = edit(parsed.value(), lines, changed);
   if (!s.ok() || !changed) return s;
@@ -121,12 +123,7 @@ StatusOr<AccountsFile> AccountsFile::Parse(std::string_view content,
     return Status::Error(std::move(m));
   };
   int line_no = 0;
-  size_t start = 0;
-  while (start < content.size()) {
-    size_t nl = content.find('\n', start);
-    if (nl == std::string_view::npos) nl = content.size();
-    std::string_view line = content.substr(start, nl - start);
-    start = nl + 1;
+  for (std::string_view line : base::SplitLines(content)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     size_t first = line.find_first_not_of(" \t");
