@@ -1,37 +1,14 @@
 #include "certs/cert_auth.h"
 
+#include "base/strings.h"
+
 namespace wsman::certs {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 CertLogin TryCertificateLogin(std::string_view authorization,
                               const ClientCertInfo* cert,
                               ClientCertMapSource* map) {
   CertLogin login;
-  authorization = Trim(authorization);
-  bool mutual = EqualsIgnoreCase(authorization, kMutualProfile);
+  authorization = base::Trim(authorization, base::kSpaceTab);
+  bool mutual = base::EqualsIgnoreCase(authorization, kMutualProfile);
   if (!mutual) {
     bool implicit = authorization.empty() && cert != nullptr && cert->present &&
                     cert->verified && map != nullptr;

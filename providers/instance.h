@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/strings.h"
 #include "providers/value.h"
 
 namespace wsman::providers {
@@ -59,9 +60,14 @@ class Instance {
   std::vector<Property> properties_;
 };
 
-// Case-insensitive ASCII comparison of CIM names.
-bool NameEquals(std::string_view a, std::string_view b);
-std::string LowerAscii(std::string_view s);
+// CIM names (classes, properties, keys, namespaces) compare without ASCII
+// case (DSP0004).
+inline bool NameEquals(std::string_view a, std::string_view b) {
+  return base::EqualsIgnoreCase(a, b);
+}
+inline std::string LowerAscii(std::string_view s) {
+  return base::AsciiLowered(s);
+}
 
 }  // namespace wsman::providers
 

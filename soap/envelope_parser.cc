@@ -55,6 +55,7 @@
 #include <string>
 #include <utility>
 
+#include "base/strings.h"
 #include "soap/charset.h"
 #include "soap/duration.h"
 #include "soap/namespaces.h"
@@ -374,17 +375,6 @@ bool IsAnonymous(std::string_view address) {
          address.substr(0, ns::kAnonymous.size()) == ns::kAnonymous;
 }
 
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool StartsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(0, p.size()) == p;
 }
@@ -529,7 +519,7 @@ Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
                    "A selector name is longer than the service supports.");
     }
     for (const Selector& prior : *out) {
-      if (EqualsIgnoreAsciiCase(prior.name, sel.name)) {
+      if (base::EqualsIgnoreCase(prior.name, sel.name)) {
         return Fault(FaultCode::kInvalidSelectors,
                      fault_detail::kDuplicateSelectors,
                      "The selector " + sel.name + " appears more than once.");

@@ -2,26 +2,13 @@
 
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace wsman::soap {
-namespace {
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 // MS-WSMV 3.1.4.1.2: selector names are case-insensitive.
 const Selector* Request::FindSelector(std::string_view name) const {
   for (const Selector& s : selectors) {
-    if (EqualsIgnoreAsciiCase(s.name, name)) return &s;
+    if (base::EqualsIgnoreCase(s.name, name)) return &s;
   }
   return nullptr;
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "base/strings.h"
+
 namespace wsman::engine::cim {
 namespace {
 
@@ -17,10 +19,6 @@ struct Token {
   Kind kind = Kind::kEnd;
   std::string text;
 };
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool IsIdentStart(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
@@ -460,8 +458,8 @@ Tri Cmp(T a, T b, WqlExpr::Op op) {
 int CompareNoCase(std::string_view a, std::string_view b) {
   size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
-    unsigned char x = static_cast<unsigned char>(Lower(a[i]));
-    unsigned char y = static_cast<unsigned char>(Lower(b[i]));
+    unsigned char x = static_cast<unsigned char>(base::AsciiLower(a[i]));
+    unsigned char y = static_cast<unsigned char>(base::AsciiLower(b[i]));
     if (x != y) return x < y ? -1 : 1;
   }
   return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);

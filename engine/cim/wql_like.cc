@@ -2,12 +2,10 @@
 
 #include <bitset>
 
+#include "base/strings.h"
+
 namespace wsman::engine::cim {
 namespace {
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // One pattern element: a literal character, or the bytes it accepts.
 struct Element {
@@ -16,7 +14,8 @@ struct Element {
   std::bitset<256> bytes;  // otherwise
 
   bool Accepts(unsigned char b) const {
-    return literal ? Lower(static_cast<char>(b)) == lower : bytes.test(b);
+    return literal ? base::AsciiLower(static_cast<char>(b)) == lower
+                   : bytes.test(b);
   }
 };
 
@@ -43,8 +42,9 @@ Element ParseElement(std::string_view pat, size_t* i) {
     std::bitset<256> members;
     auto add_range = [&](char lo, char hi) {
       for (int b = 0; b < 256; ++b) {
-        char c = Lower(static_cast<char>(b));
-        if (c >= Lower(lo) && c <= Lower(hi)) members.set(b);
+        char c = base::AsciiLower(static_cast<char>(b));
+        if (c >= base::AsciiLower(lo) && c <= base::AsciiLower(hi))
+          members.set(b);
       }
     };
     while (j < pat.size() && (pat[j] != ']' || j == start)) {
@@ -64,7 +64,7 @@ Element ParseElement(std::string_view pat, size_t* i) {
     }
     // No closing ']': a literal '['.
   }
-  e.lower = Lower(pc);
+  e.lower = base::AsciiLower(pc);
   *i = pi + 1;
   return e;
 }
@@ -143,7 +143,7 @@ bool LikePattern::Segment::MatchesAt(std::string_view text, size_t pos) const {
   if (pos > text.size() || text.size() - pos < width) return false;
   for (size_t q = 0; q < width; ++q) {
     unsigned char b = static_cast<unsigned char>(text[pos + q]);
-    bool ok = literal ? Lower(static_cast<char>(b)) == folded[q]
+    bool ok = literal ? base::AsciiLower(static_cast<char>(b)) == folded[q]
                       : ((accepts[b] >> q) & 1) != 0;
     if (!ok) return false;
   }
@@ -158,7 +158,7 @@ size_t LikePattern::Segment::Find(std::string_view text, size_t from,
     // Knuth-Morris-Pratt: k characters of the segment matched so far.
     size_t k = 0;
     for (size_t t = from; t < to; ++t) {
-      char c = Lower(text[t]);
+      char c = base::AsciiLower(text[t]);
       while (k > 0 && folded[k] != c) k = failure[k - 1];
       if (folded[k] == c) ++k;
       if (k == width) return t + 1 - width;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/strings.h"
 #include "engine/shell/base64.h"
 #include "soap/duration.h"
 #include "soap/namespaces.h"
@@ -14,25 +15,14 @@ namespace {
 using soap::Fault;
 using soap::FaultCode;
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // xs:boolean plus the upper-case spellings WinRM clients send.
 bool ParseBool(std::string_view text, bool* out) {
   text = soap::TrimXmlSpace(text);
-  if (EqualsNoCase(text, "true") || text == "1") {
+  if (base::EqualsIgnoreCase(text, "true") || text == "1") {
     *out = true;
     return true;
   }
-  if (EqualsNoCase(text, "false") || text == "0") {
+  if (base::EqualsIgnoreCase(text, "false") || text == "0") {
     *out = false;
     return true;
   }

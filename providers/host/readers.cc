@@ -21,65 +21,17 @@
 #include <set>
 
 #include "base/file_util.h"
+#include "base/strings.h"
 #include "base/unique_fd.h"
 
 namespace wsman::providers::host {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    out.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 uint64_t ToU64(std::string_view s) {
   return std::strtoull(std::string(s).c_str(), nullptr, 10);
 }
 int64_t ToI64(std::string_view s) {
   return std::strtoll(std::string(s).c_str(), nullptr, 10);
-}
-
-// Decodes mountinfo's octal escapes (\040 for a space).
-std::string Unescape(std::string_view s) {
-  auto oct = [](char c) { return c >= '0' && c <= '7'; };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && oct(s[i + 1]) && oct(s[i + 2]) &&
-        oct(s[i + 3])) {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-                               (s[i + 3] - '0'));
-      i += 3;
-      continue;
-    }
-    out += s[i];
-  }
-  return out;
 }
 
 std::optional<std::string> ReadLinkAt(int dir_fd, const char* name) {
@@ -147,7 +99,7 @@ std::optional<std::string> ReadFirstLine(const std::string& path) {
   auto text = ReadFile(path);
   if (!text) return std::nullopt;
   size_t nl = text->find('\n');
-  return std::string(Trim(std::string_view(*text).substr(0, nl)));
+  return std::string(base::Trim(std::string_view(*text).substr(0, nl)));
 }
 
 HostEnv HostEnv::Real() {
@@ -247,13 +199,13 @@ std::map<std::string, std::string> ReadOsRelease(const HostEnv& env) {
   auto text = ReadFile(env.Path("/etc/os-release"));
   if (!text) text = ReadFile(env.Path("/usr/lib/os-release"));
   if (!text) return out;
-  for (std::string_view line : Lines(*text)) {
-    line = Trim(line);
+  for (std::string_view line : base::SplitLines(*text)) {
+    line = base::Trim(line);
     if (line.empty() || line[0] == '#') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string key(Trim(line.substr(0, eq)));
-    std::string_view v = Trim(line.substr(eq + 1));
+    std::string key(base::Trim(line.substr(0, eq)));
+    std::string_view v = base::Trim(line.substr(eq + 1));
     std::string value;
     if (!v.empty() && (v[0] == '"' || v[0] == '\'')) {
       char q = v[0];
@@ -273,10 +225,10 @@ std::map<std::string, uint64_t> ReadMemInfo(const HostEnv& env) {
   std::map<std::string, uint64_t> out;
   auto text = ReadFile(env.Path("/proc/meminfo"));
   if (!text) return out;
-  for (std::string_view line : Lines(*text)) {
+  for (std::string_view line : base::SplitLines(*text)) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    auto f = Fields(line.substr(colon + 1));
+    auto f = base::SplitFields(line.substr(colon + 1));
     if (f.empty()) continue;
     out[std::string(line.substr(0, colon))] = ToU64(f[0]);
   }
@@ -286,7 +238,7 @@ std::map<std::string, uint64_t> ReadMemInfo(const HostEnv& env) {
 std::optional<double> ReadUptime(const HostEnv& env) {
   auto line = ReadFirstLine(env.Path("/proc/uptime"));
   if (!line) return std::nullopt;
-  auto f = Fields(*line);
+  auto f = base::SplitFields(*line);
   if (f.empty()) return std::nullopt;
   return std::strtod(std::string(f[0]).c_str(), nullptr);
 }
@@ -294,8 +246,8 @@ std::optional<double> ReadUptime(const HostEnv& env) {
 std::optional<time_t> ReadBootTime(const HostEnv& env) {
   auto text = ReadFile(env.Path("/proc/stat"));
   if (!text) return std::nullopt;
-  for (std::string_view line : Lines(*text)) {
-    auto f = Fields(line);
+  for (std::string_view line : base::SplitLines(*text)) {
+    auto f = base::SplitFields(line);
     if (f.size() >= 2 && f[0] == "btime") {
       return static_cast<time_t>(ToI64(f[1]));
     }
@@ -306,7 +258,7 @@ std::optional<time_t> ReadBootTime(const HostEnv& env) {
 std::optional<LoadAvg> ReadLoadAvg(const HostEnv& env) {
   auto line = ReadFirstLine(env.Path("/proc/loadavg"));
   if (!line) return std::nullopt;
-  auto f = Fields(*line);
+  auto f = base::SplitFields(*line);
   if (f.size() < 4) return std::nullopt;
   LoadAvg l;
   l.one = std::strtod(std::string(f[0]).c_str(), nullptr);
@@ -377,15 +329,15 @@ std::vector<CpuSocket> ReadCpuInfo(const HostEnv& env) {
     }
     block.clear();
   };
-  for (std::string_view line : Lines(*text)) {
-    if (Trim(line).empty()) {
+  for (std::string_view line : base::SplitLines(*text)) {
+    if (base::Trim(line).empty()) {
       flush();
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    block[std::string(Trim(line.substr(0, colon)))] =
-        std::string(Trim(line.substr(colon + 1)));
+    block[std::string(base::Trim(line.substr(0, colon)))] =
+        std::string(base::Trim(line.substr(colon + 1)));
   }
   flush();
   for (auto& [id, s] : by_id) {
@@ -438,7 +390,7 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid,
     return std::nullopt;
   }
   p.name = stat->substr(open + 1, close - open - 1);
-  auto f = Fields(std::string_view(*stat).substr(close + 1));
+  auto f = base::SplitFields(std::string_view(*stat).substr(close + 1));
   // f[0] = state (field 3), so field N is f[N - 3].
   if (f.size() < 22) return std::nullopt;
   p.state = f[0].empty() ? '?' : f[0][0];
@@ -453,14 +405,14 @@ std::optional<ProcessInfo> ReadProcess(const HostEnv& env, pid_t pid,
   p.vsize = ToU64(f[20]);
   p.rss_pages = ToU64(f[21]);
   if (auto status = ReadFileAt(dir.get(), "status")) {
-    for (std::string_view line : Lines(*status)) {
+    for (std::string_view line : base::SplitLines(*status)) {
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
       std::string_view key = line.substr(0, colon);
       std::string_view rest = line.substr(colon + 1);
-      auto v = Fields(rest);
+      auto v = base::SplitFields(rest);
       if (key == "Name") {
-        p.name = std::string(Trim(rest));
+        p.name = std::string(base::Trim(rest));
       } else if (key == "Uid" && !v.empty()) {
         ThreeIds(v, &p.uid, &p.euid, &p.suid);
       } else if (key == "Gid" && !v.empty()) {
@@ -526,8 +478,8 @@ std::vector<Mount> ReadMounts(const HostEnv& env) {
   std::vector<Mount> out;
   auto text = ReadFile(env.Path("/proc/self/mountinfo"));
   if (!text) return out;
-  for (std::string_view line : Lines(*text)) {
-    auto f = Fields(line);
+  for (std::string_view line : base::SplitLines(*text)) {
+    auto f = base::SplitFields(line);
     // id parent major:minor root mountpoint options [optional...] - fstype
     // source superoptions
     size_t dash = 0;
@@ -545,10 +497,11 @@ std::vector<Mount> ReadMounts(const HostEnv& env) {
       m.major = static_cast<unsigned>(ToU64(mm.substr(0, colon)));
       m.minor = static_cast<unsigned>(ToU64(mm.substr(colon + 1)));
     }
-    m.mount_point = Unescape(f[4]);
+    m.mount_point = base::UnescapeOctal(f[4]);
     m.options = std::string(f[5]);
     m.fs_type = std::string(f[dash + 1]);
-    m.source = dash + 2 < f.size() ? Unescape(f[dash + 2]) : std::string();
+    m.source =
+        dash + 2 < f.size() ? base::UnescapeOctal(f[dash + 2]) : std::string();
     if (dash + 3 < f.size()) m.super_options = std::string(f[dash + 3]);
     auto same = std::find_if(out.begin(), out.end(), [&](const Mount& o) {
       return o.mount_point == m.mount_point;

@@ -8,6 +8,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/strings.h"
 #include "providers/host/sd_bus_util.h"
 #include "providers/log.h"
 
@@ -370,9 +371,8 @@ std::optional<std::vector<ServiceUnit>> ServiceManager::List(std::string* why) {
   // By name, as Windows lists services (without the suffix, which would
   // put "a-b.service" before "a.service"; ignoring case).
   auto key = [](const ServiceUnit& u) {
-    std::string k = u.unit.substr(0, u.unit.size() - kSuffix.size());
-    for (char& c : k) c = static_cast<char>(std::tolower(c));
-    return k;
+    return base::AsciiLowered(
+        std::string_view(u.unit).substr(0, u.unit.size() - kSuffix.size()));
   };
   std::sort(out.begin(), out.end(),
             [&](const ServiceUnit& a, const ServiceUnit& b) {

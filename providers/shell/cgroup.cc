@@ -12,23 +12,19 @@
 #include <cstring>
 #include <thread>
 
+#include "base/file_util.h"
+#include "base/strings.h"
+
 namespace wsman::providers::shell::cgroup {
 namespace {
 
 using namespace std::chrono_literals;
 
-bool ReadAll(const std::string& path, std::string* out) {
+bool ReadText(const std::string& path, std::string* out) {
   base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return false;
-  out->clear();
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) return true;
-    out->append(buf, static_cast<size_t>(n));
-  }
+  std::string error;
+  return base::ReadAll(fd.get(), path, out, &error);
 }
 
 bool WriteText(const std::string& path, std::string_view text) {
@@ -41,39 +37,8 @@ bool WriteText(const std::string& path, std::string_view text) {
   return n == static_cast<ssize_t>(text.size());
 }
 
-bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string Unescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && IsOctal(s[i + 1]) &&
-        IsOctal(s[i + 2]) && IsOctal(s[i + 3])) {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 +
-                                      (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::vector<std::string_view> Split(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t i = 0;
-  while (i < line.size()) {
-    size_t j = line.find(' ', i);
-    if (j == std::string_view::npos) j = line.size();
-    if (j > i) fields.push_back(line.substr(i, j - i));
-    i = j + 1;
-  }
-  return fields;
-}
-
 bool HasWord(std::string_view text, std::string_view word) {
-  for (std::string_view w : Split(text)) {
-    while (!w.empty() && (w.back() == '\n')) w.remove_suffix(1);
+  for (std::string_view w : base::SplitFields(text, base::kWhitespace)) {
     if (w == word) return true;
   }
   return false;
@@ -132,12 +97,12 @@ bool FindCgroup2Mount(std::string_view mountinfo, std::string* mount_point,
     std::string_view line = mountinfo.substr(0, nl);
     mountinfo = nl == std::string_view::npos ? std::string_view{}
                                              : mountinfo.substr(nl + 1);
-    std::vector<std::string_view> f = Split(line);
+    std::vector<std::string_view> f = base::SplitFields(line);
     auto dash = std::find(f.begin(), f.end(), std::string_view("-"));
     if (f.size() < 6 || dash == f.end() || dash + 1 == f.end()) continue;
     if (*(dash + 1) != "cgroup2") continue;
-    *mount_root = Unescape(f[3]);
-    *mount_point = Unescape(f[4]);
+    *mount_root = base::UnescapeOctal(f[3]);
+    *mount_point = base::UnescapeOctal(f[4]);
     return true;
   }
   return false;
@@ -203,12 +168,12 @@ uint64_t PidNamespaceId(const std::string& proc_root) {
 bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
   std::string text;
   std::string mount_point, mount_root, own;
-  if (!ReadAll(sources.mountinfo, &text) ||
+  if (!ReadText(sources.mountinfo, &text) ||
       !FindCgroup2Mount(text, &mount_point, &mount_root)) {
     *why = "no cgroup2 file system is mounted";
     return false;
   }
-  if (!ReadAll(sources.self_cgroup, &text) || !ParseOwnCgroup(text, &own)) {
+  if (!ReadText(sources.self_cgroup, &text) || !ParseOwnCgroup(text, &own)) {
     *why = "this process has no cgroup v2 path in " + sources.self_cgroup;
     return false;
   }
@@ -259,11 +224,11 @@ bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
     return false;
   }
   std::string controllers;
-  ReadAll(ours + "/cgroup.controllers", &controllers);
+  ReadText(ours + "/cgroup.controllers", &controllers);
   bool pids_offered = HasWord(controllers, "pids");
   if (alone && pids_offered) {
     std::string subtree;
-    ReadAll(ours + "/cgroup.subtree_control", &subtree);
+    ReadText(ours + "/cgroup.subtree_control", &subtree);
     if (!HasWord(subtree, "pids")) {
       // Leave the inner node: a cgroup that hands controllers to children
       // holds no process itself.
@@ -281,7 +246,7 @@ bool OpenHome(const Sources& sources, int seq, Home* out, std::string* why) {
   } else if (!alone) {
     // Shared: use only what the cgroup already hands to its children.
     std::string subtree;
-    ReadAll(ours + "/cgroup.subtree_control", &subtree);
+    ReadText(ours + "/cgroup.subtree_control", &subtree);
     pids_offered = HasWord(subtree, "pids");
   }
   out->dir = ours + "/" + HostDirName({pid_ns, self, me.start_time, seq});
@@ -320,7 +285,7 @@ base::UniqueFd OpenProcsForJoin(const std::string& dir) {
 std::vector<pid_t> Procs(const std::string& dir) {
   std::vector<pid_t> pids;
   std::string text;
-  if (!ReadAll(dir + "/cgroup.procs", &text)) return pids;
+  if (!ReadText(dir + "/cgroup.procs", &text)) return pids;
   std::string_view rest = text;
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
@@ -337,7 +302,7 @@ std::vector<pid_t> Procs(const std::string& dir) {
 
 bool Populated(const std::string& dir) {
   std::string text;
-  if (!ReadAll(dir + "/cgroup.events", &text)) return false;
+  if (!ReadText(dir + "/cgroup.events", &text)) return false;
   return text.find("populated 1") != std::string::npos;
 }
 

@@ -5,18 +5,14 @@
 #include <array>
 #include <cstdint>
 
+#include "base/strings.h"
+
 namespace wsman::auth {
 namespace {
 
 constexpr std::string_view kScheme = "basic";
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 constexpr std::array<int8_t, 256> MakeTable() {
   std::array<int8_t, 256> t{};
@@ -39,12 +35,10 @@ constexpr size_t kMaxToken =
 }  // namespace
 
 bool HasBasicScheme(std::string_view header) {
-  header = Trim(header);
-  if (header.size() < kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    char c = header[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kScheme[i]) return false;
+  header = base::Trim(header, base::kSpaceTab);
+  if (header.size() < kScheme.size() ||
+      !base::EqualsIgnoreCase(header.substr(0, kScheme.size()), kScheme)) {
+    return false;
   }
   return header.size() == kScheme.size() || IsSpace(header[kScheme.size()]);
 }
@@ -86,7 +80,9 @@ std::optional<std::string> DecodeBase64Strict(std::string_view in) {
 
 std::optional<Credentials> ParseBasicAuthorization(std::string_view header) {
   if (!HasBasicScheme(header)) return std::nullopt;
-  std::string_view token = Trim(Trim(header).substr(kScheme.size()));
+  std::string_view token =
+      base::Trim(base::Trim(header, base::kSpaceTab).substr(kScheme.size()),
+                 base::kSpaceTab);
   if (token.empty() || token.size() > kMaxToken) return std::nullopt;
   std::optional<std::string> decoded = DecodeBase64Strict(token);
   if (!decoded) return std::nullopt;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace wsman::server::http {
 namespace {
 
@@ -46,23 +48,13 @@ bool IsFieldValueChar(unsigned char c) {
   return c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
 }
 
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // Calls `fn` with every element of a comma-separated list (RFC 9110 §5.6.1),
 // trimmed; empty elements are skipped as the RFC allows.
 template <typename F>
 void ForEachListElement(std::string_view value, F fn) {
   while (true) {
     size_t comma = value.find(',');
-    std::string_view item = TrimOws(value.substr(0, comma));
+    std::string_view item = base::Trim(value.substr(0, comma), base::kSpaceTab);
     if (!item.empty()) fn(item);
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
@@ -160,9 +152,9 @@ HttpError DeriveSemantics(Request* out) {
   bool close = false, keep_alive_token = false;
   HttpError expect_error;
   for (const auto& [name, value] : out->headers) {
-    if (EqualsIgnoreCase(name, "Host")) {
+    if (base::EqualsIgnoreCase(name, "Host")) {
       ++hosts;
-    } else if (EqualsIgnoreCase(name, "Content-Length")) {
+    } else if (base::EqualsIgnoreCase(name, "Content-Length")) {
       ForEachListElement(value, [&](std::string_view item) {
         uint64_t v = 0;
         if (!ParseLength(item, &v)) {
@@ -173,19 +165,20 @@ HttpError DeriveSemantics(Request* out) {
         length = v;
         has_length = true;
       });
-      if (TrimOws(value).empty()) bad_length = true;
-    } else if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
+      if (base::Trim(value, base::kSpaceTab).empty()) bad_length = true;
+    } else if (base::EqualsIgnoreCase(name, "Transfer-Encoding")) {
       has_te = true;
       ForEachListElement(
           value, [&](std::string_view item) { codings.push_back(item); });
-    } else if (EqualsIgnoreCase(name, "Connection")) {
+    } else if (base::EqualsIgnoreCase(name, "Connection")) {
       ForEachListElement(value, [&](std::string_view item) {
-        if (EqualsIgnoreCase(item, "close")) close = true;
-        if (EqualsIgnoreCase(item, "keep-alive")) keep_alive_token = true;
+        if (base::EqualsIgnoreCase(item, "close")) close = true;
+        if (base::EqualsIgnoreCase(item, "keep-alive")) keep_alive_token = true;
       });
-    } else if (EqualsIgnoreCase(name, "Expect")) {
+    } else if (base::EqualsIgnoreCase(name, "Expect")) {
       // Only 100-continue is defined (RFC 9110 §10.1.1); anything else 417.
-      if (EqualsIgnoreCase(TrimOws(value), "100-continue")) {
+      if (base::EqualsIgnoreCase(base::Trim(value, base::kSpaceTab),
+                                 "100-continue")) {
         out->expect_continue = true;
       } else {
         expect_error = {417, "unsupported expectation"};
@@ -203,7 +196,7 @@ HttpError DeriveSemantics(Request* out) {
     // (RFC 9112 §6.3): refused, as is Transfer-Encoding in HTTP/1.0.
     if (has_length) return Bad("both Content-Length and Transfer-Encoding");
     if (out->version_minor == 0) return Bad("Transfer-Encoding in HTTP/1.0");
-    if (codings.empty() || !EqualsIgnoreCase(codings.back(), "chunked")) {
+    if (codings.empty() || !base::EqualsIgnoreCase(codings.back(), "chunked")) {
       return Bad("chunked is not the final transfer coding");
     }
     if (codings.size() != 1) return {501, "transfer coding not implemented"};
@@ -282,7 +275,8 @@ HttpError ParseHead(std::string_view head, const HeadLimits& limits,
     if (colon == std::string_view::npos) return Bad("field without a colon");
     std::string_view name = line.substr(0, colon);
     if (!IsToken(name)) return Bad("malformed field name");
-    std::string_view value = TrimOws(line.substr(colon + 1));
+    std::string_view value =
+        base::Trim(line.substr(colon + 1), base::kSpaceTab);
     for (unsigned char c : value) {
       if (!IsFieldValueChar(c)) return Bad("control character in a field");
     }

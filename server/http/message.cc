@@ -1,28 +1,20 @@
 #include "server/http/message.h"
 
+#include "base/strings.h"
+
 namespace wsman::server::http {
 namespace {
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 const std::string* FindIn(
     const std::vector<std::pair<std::string, std::string>>& fields,
     std::string_view name) {
   for (const auto& [field, value] : fields) {
-    if (EqualsIgnoreCase(field, name)) return &value;
+    if (base::EqualsIgnoreCase(field, name)) return &value;
   }
   return nullptr;
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 const std::string* Request::Find(std::string_view name) const {
   return FindIn(headers, name);

@@ -61,9 +61,6 @@ std::string_view ReasonPhrase(int status);
 // request was HTTP/1.0 with Connection: keep-alive, which must be echoed.
 std::string Serialize(const Response& response, bool keep_alive_10 = false);
 
-// ASCII case-insensitive equality (field names, tokens).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 }  // namespace wsman::server::http
 
 #endif  // WSMAND_SERVER_HTTP_MESSAGE_H_

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "server/http/access_log.h"
 #include "server/http/body_reader.h"
 
@@ -58,7 +59,7 @@ AfterRequest Refuse(Stream& stream, const ConnectionInfo& connection,
 // naming what is accepted in Accept-Encoding.
 bool HasContentCoding(const Request& head) {
   for (const auto& [name, value] : head.headers) {
-    if (!EqualsIgnoreCase(name, "Content-Encoding")) continue;
+    if (!base::EqualsIgnoreCase(name, "Content-Encoding")) continue;
     std::string_view rest = value;
     while (!rest.empty()) {
       size_t comma = rest.find(',');
@@ -69,7 +70,8 @@ bool HasContentCoding(const Request& head) {
       while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
         item.remove_suffix(1);
       }
-      if (!item.empty() && !EqualsIgnoreCase(item, "identity")) return true;
+      if (!item.empty() && !base::EqualsIgnoreCase(item, "identity"))
+        return true;
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
