@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "base/utf8.h"
 #include "providers/instance.h"
 
 namespace wsman::providers {
@@ -531,34 +532,19 @@ bool Value::operator==(const Value& o) const {
 // ------------------------------------------------------------ text forms
 
 std::optional<char16_t> Char16FromUtf8(std::string_view t) {
-  const auto* s = reinterpret_cast<const unsigned char*>(t.data());
-  if (t.size() == 1 && s[0] < 0x80) return static_cast<char16_t>(s[0]);
-  if (t.size() == 2 && (s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
-    char16_t c = static_cast<char16_t>(((s[0] & 0x1F) << 6) | (s[1] & 0x3F));
-    return c >= 0x80 ? std::optional<char16_t>(c) : std::nullopt;
+  // One code point of the Basic Multilingual Plane, nothing else.
+  size_t i = 0;
+  uint32_t cp = 0;
+  if (t.empty() || !base::NextUtf8(t, &i, &cp) || i != t.size() ||
+      cp > 0xFFFF) {
+    return std::nullopt;
   }
-  if (t.size() == 3 && (s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 &&
-      (s[2] & 0xC0) == 0x80) {
-    char16_t c = static_cast<char16_t>(((s[0] & 0x0F) << 12) |
-                                       ((s[1] & 0x3F) << 6) | (s[2] & 0x3F));
-    if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
-    return c;
-  }
-  return std::nullopt;
+  return static_cast<char16_t>(cp);
 }
 
 std::string Char16ToUtf8(char16_t c) {
   std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  base::AppendUtf8(c, &out);
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/utf8.h"
+
 namespace wsman::soap {
 namespace {
 
@@ -21,69 +23,6 @@ constexpr std::string_view kBomUtf8 = "\xEF\xBB\xBF";
 constexpr std::string_view kBomUtf16LE = "\xFF\xFE";
 constexpr std::string_view kBomUtf16BE = "\xFE\xFF";
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Decodes one UTF-8 sequence at s[*i]. Strict (RFC 3629): no overlong forms,
-// no surrogates, nothing above U+10FFFF, no truncated sequences. Returns
-// false on an invalid sequence; otherwise stores the code point and advances.
-bool NextUtf8(std::string_view s, size_t* i, uint32_t* cp) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t k = *i;
-  unsigned char b0 = p[k];
-  if (b0 < 0x80) {
-    *cp = b0;
-    *i = k + 1;
-    return true;
-  }
-  int len;
-  uint32_t c;
-  unsigned char lo = 0x80, hi = 0xBF;  // bounds for the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    c = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    c = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    c = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // > U+10FFFF
-  } else {
-    return false;  // continuation byte, C0/C1 overlong lead, or F5..FF
-  }
-  if (k + len > n) return false;
-  for (int j = 1; j < len; ++j) {
-    unsigned char b = p[k + j];
-    unsigned char min = j == 1 ? lo : 0x80;
-    unsigned char max = j == 1 ? hi : 0xBF;
-    if (b < min || b > max) return false;
-    c = (c << 6) | (b & 0x3F);
-  }
-  *cp = c;
-  *i = k + len;
-  return true;
-}
-
 Result<std::string> DecodeUtf16(std::string_view s, bool big_endian) {
   if (s.size() % 2 != 0) return CharsetFault("UTF-16 (odd length)");
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -101,12 +40,12 @@ Result<std::string> DecodeUtf16(std::string_view s, bool big_endian) {
       if (v < 0xDC00 || v > 0xDFFF) {
         return CharsetFault("UTF-16 (lone surrogate)");
       }
-      AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00), &out);
+      base::AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00), &out);
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return CharsetFault("UTF-16 (lone surrogate)");
     } else {
-      AppendUtf8(u, &out);
+      base::AppendUtf8(u, &out);
     }
   }
   return out;
@@ -180,7 +119,7 @@ bool IsValidUtf8(std::string_view s) {
       ++i;  // fast path for ASCII runs
       continue;
     }
-    if (!NextUtf8(s, &i, &cp)) return false;
+    if (!base::NextUtf8(s, &i, &cp)) return false;
   }
   return true;
 }
@@ -194,7 +133,7 @@ std::string EncodeFromUtf8(std::string_view utf8, Charset charset) {
   size_t i = 0;
   uint32_t cp;
   while (i < utf8.size()) {
-    if (!NextUtf8(utf8, &i, &cp)) {
+    if (!base::NextUtf8(utf8, &i, &cp)) {
       // The input is documented as valid; should it not be, emit U+FFFD for
       // the offending byte rather than corrupting the output.
       cp = 0xFFFD;
