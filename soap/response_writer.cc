@@ -1,41 +1,31 @@
 #include "soap/response_writer.h"
 
 #include <openssl/rand.h>
-#include <sys/random.h>
 
 #include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 
+#include "base/uuid.h"
 #include "soap/namespaces.h"
 
 namespace wsman::soap {
 namespace {
 
-constexpr size_t kMessageIdLen = 41;  // "uuid:" + 36
+constexpr size_t kMessageIdLen = 5 + base::kUuidChars;  // "uuid:" + UUID
 
 // Fills `out` with "uuid:" and a random (version 4) UUID in upper case.
 void FormatMessageId(char (&out)[kMessageIdLen]) {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    // OpenSSL's generator failed (should not happen once seeded); fall back
-    // to the kernel's.
-    size_t got = 0;
-    while (got < b.size()) {
-      const ssize_t n = getrandom(b.data() + got, b.size() - got, 0);
-      if (n > 0) got += static_cast<size_t>(n);
-    }
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::memcpy(out, "uuid:", 5);
-  size_t pos = 5;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
-    out[pos++] = kHex[b[i] >> 4];
-    out[pos++] = kHex[b[i] & 0x0F];
+  std::array<uint8_t, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) == 1) {
+    base::FormatUuidV4(b, out + 5);
+  } else {
+    // OpenSSL's generator failed (should not happen once seeded): the
+    // kernel's.
+    std::string id = base::NewUuid();
+    std::memcpy(out + 5, id.data(), base::kUuidChars);
   }
 }
 

@@ -3,12 +3,13 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <vector>
+
+#include "base/uuid.h"
 
 namespace wsman::providers::shell {
 
@@ -119,24 +120,6 @@ std::vector<gid_t> GroupsOf(const std::string& user, gid_t gid) {
 
 }  // namespace
 
-std::string NewUuid() {
-  unsigned char b[16];
-  size_t got = 0;
-  while (got < sizeof b) {
-    ssize_t n = ::getrandom(b + got, sizeof b - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X"
-                "%02X%02X",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-                b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
-
 HostOptions DefaultHostOptions() {
   HostOptions options;
   options.run_as_authenticated = ::geteuid() == 0;
@@ -218,7 +201,7 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
   Error err = ResolveRunAs(identity, &run_as);
   if (!err.ok()) return err;
   auto shell = std::make_shared<Shell>(Now());
-  shell->id = NewUuid();
+  shell->id = base::NewUuid();
   shell->owner = identity.user;
   shell->client_ip = spec.client_ip;
   shell->run_as = std::move(run_as);
@@ -343,7 +326,7 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   }
   request.command = command;
   request.memory_limit_mb = options_.quotas.max_memory_per_shell_mb;
-  auto cmd = std::make_shared<Command>(NewUuid(), &loop_,
+  auto cmd = std::make_shared<Command>(base::NewUuid(), &loop_,
                                        options_.command_limits, shell->output);
   std::shared_ptr<CommandGroup> group;
   Error err = shell->job->NewGroup(cmd->id(), &group);

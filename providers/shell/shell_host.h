@@ -149,9 +149,6 @@ class ShellHost {
   std::thread reaper_;
 };
 
-// A fresh upper-case UUID (version 4), as Windows writes ShellId/CommandId.
-std::string NewUuid();
-
 }  // namespace wsman::providers::shell
 
 #endif  // WSMAND_PROVIDERS_SHELL_SHELL_HOST_H_
