@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from winrm.protocol import Protocol
 
-from conftest import MEMORY, sanitizer_env
+from conftest import MEMORY, SLOW, sanitizer_env
 from isolation_util import (IS_ROOT, PidHandle, IsoEnv, child_alive,
                             create_users, delete_users, ended, group_leader_at,
                             kill_child, rss_kib, state_of, wait_ended)
@@ -39,8 +39,11 @@ OLD_BINARY = os.environ.get("ISO_OLD_BINARY") == "1"
 MODES = ["cgroup", "session"]
 # The audit's escape attempts (L2): in the background, in a session of its
 # own, immune to hangups; the leader exits 0.2 s later.
+# The command outlives its escapers by a few session-mode snapshots (100 ms
+# apart; docs/shell.md: a setsid child of a command that exits sooner can
+# escape that mode), more under a sanitizer's slowness.
 ESCAPERS = ("sleep 500 & echo $!; setsid sleep 501 & echo $!; "
-            "nohup sleep 502 >/dev/null 2>&1 & echo $!; sleep 0.2")
+            f"nohup sleep 502 >/dev/null 2>&1 & echo $!; sleep {0.2 * SLOW}")
 
 
 def config(mode=None, extra=""):
