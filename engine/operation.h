@@ -32,12 +32,21 @@ struct OperationContext {
 using Operation =
     std::function<soap::Status(const OperationContext&, std::string* out)>;
 
-// One entry of a dispatch table contributed by an engine: an action, and
-// optionally the resource URI it is limited to ("" = any resource).
+// Which resource URIs a route serves when they are known only at run time
+// (the CIM engine's classes come from the provider registry).
+using ResourceMatcher = std::function<bool(std::string_view resource_uri)>;
+
+// One entry of the dispatch table, contributed by an engine. Exactly one of
+// three shapes:
+//  - action and resource_uri: that action addressed to exactly that URI;
+//  - action only (resource_uri ""): that action whatever the resource;
+//  - serves set (action and resource_uri ""): every action addressed to a
+//    URI the matcher accepts, e.g. method invocations <resourceURI>/<Method>.
 struct Route {
   std::string action;
   std::string resource_uri;
   Operation operation;
+  ResourceMatcher serves = {};
 };
 
 }  // namespace wsman::engine

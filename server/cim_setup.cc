@@ -65,12 +65,9 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
   return std::make_shared<engine::cim::CimEngine>(registry, settings);
 }
 
-void InstallCimEngine(Dispatcher* dispatcher,
+void InstallCimEngine(engine::Dispatcher* dispatcher,
                       std::shared_ptr<engine::cim::CimEngine> engine) {
-  dispatcher->SetFallback(
-      [engine](const OperationContext& context, std::string* out) {
-        return engine->Handle(context, out);
-      });
+  dispatcher->Add(engine::cim::CimRoutes(std::move(engine)));
 }
 
 }  // namespace wsman::server

@@ -7,16 +7,16 @@
 #include <memory>
 
 #include "engine/cim/cim_engine.h"
+#include "engine/dispatch.h"
 #include "server/config.h"
-#include "server/dispatch.h"
 
 namespace wsman::server {
 
 // nullptr (after an error log line) when the providers cannot be set up.
 std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config);
 
-// Installs `engine` as the dispatcher's fallback.
-void InstallCimEngine(Dispatcher* dispatcher,
+// Adds the engine's routes (engine::cim::CimRoutes) to the dispatch table.
+void InstallCimEngine(engine::Dispatcher* dispatcher,
                       std::shared_ptr<engine::cim::CimEngine> engine);
 
 }  // namespace wsman::server

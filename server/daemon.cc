@@ -12,14 +12,14 @@
 #include "base/log.h"
 #include "certs/client_cert_map.h"
 #include "certs/tls_context.h"
+#include "engine/dispatch.h"
+#include "engine/identify.h"
 #include "engine/shell/shell_routes.h"
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
-#include "server/dispatch.h"
 #include "server/http/http_server.h"
 #include "server/listen_address.h"
-#include "server/operations/identify.h"
 #include "server/version.h"
 #include "server/wsman_endpoint.h"
 
@@ -220,7 +220,7 @@ int RunDaemon(Config config, const std::string& config_path,
     }
   }
 
-  IdentifyInfo identify;
+  engine::IdentifyInfo identify;
   identify.os_version = KernelRelease();
   if (any_http_basic) {
     identify.security_profiles.push_back(
@@ -234,8 +234,8 @@ int RunDaemon(Config config, const std::string& config_path,
     identify.security_profiles.push_back(
         "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual");
   }
-  Dispatcher dispatcher;
-  dispatcher.RegisterIdentify(MakeIdentifyOperation(identify));
+  engine::Dispatcher dispatcher;
+  dispatcher.RegisterIdentify(engine::MakeIdentifyOperation(identify));
   auto shell_host = std::make_shared<providers::shell::ShellHost>(
       ShellHostOptionsFrom(config));
   if (!shell_host->isolation_error().empty()) {

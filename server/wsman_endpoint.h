@@ -15,13 +15,16 @@
 
 #include "base/snapshot.h"
 #include "certs/client_cert_map.h"
+#include "engine/dispatch.h"
 #include "server/auth/authenticator.h"
-#include "server/dispatch.h"
 #include "server/http/handler.h"
 #include "server/operation_quota.h"
 #include "soap/envelope_parser.h"
 
 namespace wsman::server {
+
+using engine::Dispatcher;
+using engine::OperationContext;
 
 struct EndpointSettings {
   std::string machine_name;

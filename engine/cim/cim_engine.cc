@@ -4,7 +4,9 @@
 
 #include "engine/cim/class_schema.h"
 #include "engine/cim/mi_faults.h"
+#include "engine/dispatch.h"
 #include "providers/log.h"
+#include "soap/actions.h"
 #include "soap/duration.h"
 #include "soap/namespaces.h"
 #include "soap/response_writer.h"
@@ -20,34 +22,21 @@ using providers::MiResult;
 using Clock = std::chrono::steady_clock;
 namespace fd = soap::fault_detail;
 
-constexpr std::string_view kGet =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get";
-constexpr std::string_view kPut =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Put";
-constexpr std::string_view kCreate =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Create";
-constexpr std::string_view kDelete =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete";
-constexpr std::string_view kEnumerate =
-    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate";
-constexpr std::string_view kPull =
-    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull";
-constexpr std::string_view kRelease =
-    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release";
-constexpr std::string_view kRenew =
-    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Renew";
-constexpr std::string_view kGetStatus =
-    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/GetStatus";
+using soap::action::kCreate;
+using soap::action::kDelete;
+using soap::action::kEnumerate;
+using soap::action::kGet;
+using soap::action::kGetStatus;
+using soap::action::kPull;
+using soap::action::kPut;
+using soap::action::kRelease;
+using soap::action::kRenew;
 
 // Bytes kept free for what follows the items: </n:Items> is already
 // counted by the writer; <n:EndOfSequence/> and a little slack are not.
 constexpr size_t kTailReserve = 64;
 // How long a response waits for more items once it has one.
 constexpr std::chrono::milliseconds kBatchWindow{50};
-
-std::string Response(std::string_view action) {
-  return std::string(action) + "Response";
-}
 
 std::string FormatDuration(std::chrono::milliseconds ms) {
   char buf[48];
@@ -146,18 +135,19 @@ CimEngine::~CimEngine() { Shutdown(); }
 
 void CimEngine::Shutdown() { enumerations_.Shutdown(); }
 
-std::optional<soap::Status> CimEngine::Handle(const OperationContext& c,
-                                              std::string* out) {
+bool CimEngine::Serves(std::string_view resource_uri) const {
+  return providers::Registry::IsAllClassesUri(resource_uri) ||
+         IsClassSchemaUri(resource_uri) ||
+         registry_->HasClass(registry_->ClassFromResourceUri(resource_uri));
+}
+
+soap::Status CimEngine::Handle(const OperationContext& c, std::string* out) {
   const soap::Request& r = c.request;
-  if (r.action == kPull || r.action == kRelease || r.action == kRenew ||
-      r.action == kGetStatus) {
-    return ContextOperation(c, out);
-  }
   Target t;
   t.uri = r.resource_uri;
   t.ns = RequestNamespace(r, *registry_);
   if (providers::Registry::IsAllClassesUri(r.resource_uri)) {
-    if (r.action != kEnumerate) return std::nullopt;
+    if (r.action != kEnumerate) return Unanswered(r);
     if (!c.identity) {
       return soap::Status(soap::Fault(soap::FaultCode::kAccessDenied));
     }
@@ -167,10 +157,10 @@ std::optional<soap::Status> CimEngine::Handle(const OperationContext& c,
     return AnswerClassSchemaGet(c, *registry_, t.ns, out);
   }
   t.class_name = registry_->ClassFromResourceUri(r.resource_uri);
-  if (t.class_name.empty()) return std::nullopt;
+  if (t.class_name.empty()) return Unanswered(r);
   t.reg = registry_->Find(t.ns, t.class_name);
   if (!t.reg) {
-    if (!registry_->HasClass(t.class_name)) return std::nullopt;
+    if (!registry_->HasClass(t.class_name)) return Unanswered(r);
     if (!registry_->HasNamespace(t.ns)) {
       return soap::Status(
           FaultFromMiResult(MiResult::kInvalidNamespace,
@@ -220,7 +210,7 @@ soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
                              "The provider found no such instance.");
   }
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(kGet), c.request.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kGet), c.request.message_id,
                   {{"x", soap::ns::kTransfer}});
   w.StartBody();
   WriteOptions o;
@@ -269,7 +259,7 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
   if (!mi.ok()) return std::move(mi).fault();
   std::optional<providers::Posted> item = (*mi)->TryTake();
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(kPut), c.request.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kPut), c.request.message_id,
                   {{"x", soap::ns::kTransfer}});
   w.StartBody();
   if (item) {
@@ -312,7 +302,7 @@ soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
   std::optional<providers::Posted> item = (*mi)->TryTake();
   const Instance& created = item ? item->instance : *instance;
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(kCreate), c.request.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kCreate), c.request.message_id,
                   {{"x", soap::ns::kTransfer}});
   w.StartBody();
   w.xml().Open("x:ResourceCreated");
@@ -336,7 +326,7 @@ soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
                     });
   if (!mi.ok()) return std::move(mi).fault();
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(kDelete), c.request.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kDelete), c.request.message_id,
                   {{"x", soap::ns::kTransfer}});
   w.StartBody();
   w.Finish();
@@ -385,7 +375,8 @@ soap::Status CimEngine::Invoke(const OperationContext& c, const Target& t,
   if (!mi.ok()) return std::move(mi).fault();
   std::optional<providers::Posted> item = (*mi)->TryTake();
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(c.request.action), c.request.message_id);
+  w.StartEnvelope(soap::action::ResponseAction(c.request.action),
+                  c.request.message_id);
   w.StartBody();
   Instance output = item ? std::move(item->instance)
                          : Instance("__" + name + "_OUTPUT", t.ns);
@@ -813,7 +804,7 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
   }
 
   soap::ResponseWriter w(out);
-  w.StartEnvelope(Response(kEnumerate), r.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kEnumerate), r.message_id,
                   {{"n", soap::ns::kEnumeration}});
   w.StartBody();
   soap::XmlWriter& xml = w.xml();
@@ -849,8 +840,8 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
   return soap::Ok{};
 }
 
-std::optional<soap::Status> CimEngine::ContextOperation(
-    const OperationContext& c, std::string* out) {
+soap::Status CimEngine::ContextOperation(const OperationContext& c,
+                                         std::string* out) {
   const soap::Request& r = c.request;
   std::string_view local = r.action == kPull      ? "Pull"
                            : r.action == kRelease ? "Release"
@@ -872,7 +863,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
     if (!r.resource_uri.empty() &&
         registry_->ClassFromResourceUri(r.resource_uri).empty() &&
         !providers::Registry::IsAllClassesUri(r.resource_uri)) {
-      return std::nullopt;
+      return Unanswered(r);
     }
     if (!body || !soap::IsElement(body, soap::ns::kEnumeration, local)) {
       return soap::Status(
@@ -888,7 +879,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   soap::ResponseWriter w(out);
   if (r.action == kRelease) {
     enumerations_.Close(ec->id);
-    w.StartEnvelope(Response(kRelease), r.message_id,
+    w.StartEnvelope(soap::action::ResponseAction(kRelease), r.message_id,
                     {{"n", soap::ns::kEnumeration}});
     w.StartBody();
     w.Finish();
@@ -915,7 +906,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
               ec->expires_at - Clock::now());
         }();
     if (now_lifetime.count() < 0) now_lifetime = std::chrono::milliseconds(0);
-    w.StartEnvelope(Response(r.action), r.message_id,
+    w.StartEnvelope(soap::action::ResponseAction(r.action), r.message_id,
                     {{"n", soap::ns::kEnumeration}});
     w.StartBody();
     w.xml().Open(r.action == kRenew ? "n:RenewResponse"
@@ -961,7 +952,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
     ~PullGuard() { m.EndPull(c); }
   } pull_guard{enumerations_, *ec};
   base::UniqueMutexLock pull_lock(&ec->pull_mu);
-  w.StartEnvelope(Response(kPull), r.message_id,
+  w.StartEnvelope(soap::action::ResponseAction(kPull), r.message_id,
                   {{"n", soap::ns::kEnumeration}});
   w.StartBody();
   soap::XmlWriter& xml = w.xml();
@@ -1000,7 +991,7 @@ std::optional<soap::Status> CimEngine::ContextOperation(
     std::string items = std::move(b.items);
     out->clear();
     soap::ResponseWriter last(out);
-    last.StartEnvelope(Response(kPull), r.message_id,
+    last.StartEnvelope(soap::action::ResponseAction(kPull), r.message_id,
                        {{"n", soap::ns::kEnumeration}});
     last.StartBody();
     last.xml().Open("n:PullResponse");
@@ -1019,6 +1010,26 @@ std::optional<soap::Status> CimEngine::ContextOperation(
   xml.Close();  // n:PullResponse
   w.Finish();
   return soap::Status(soap::Ok{});
+}
+
+std::vector<Route> CimRoutes(std::shared_ptr<CimEngine> engine) {
+  auto handle = [engine](const OperationContext& c, std::string* out) {
+    return engine->Handle(c, out);
+  };
+  auto context_operation = [engine](const OperationContext& c,
+                                    std::string* out) {
+    return engine->ContextOperation(c, out);
+  };
+  std::vector<Route> routes;
+  // The context operations name their enumeration in the body, whatever the
+  // resource URI (DSP0226 8.2-8.5).
+  for (std::string_view a : {kPull, kRelease, kRenew, kGetStatus}) {
+    routes.push_back({std::string(a), "", context_operation});
+  }
+  routes.push_back({"", "", handle, [engine](std::string_view uri) {
+                      return engine->Serves(uri);
+                    }});
+  return routes;
 }
 
 }  // namespace wsman::engine::cim

@@ -1,9 +1,11 @@
 // The CIM operation engine: WS-Transfer Get/Put/Create/Delete, method
 // invocation, and WS-Enumeration Enumerate/Pull/Release/Renew/GetStatus
-// over the providers in a Registry. It is installed as the dispatcher's
-// fallback: it knows its resource URIs only at run time, and declines
-// (nullopt) any request whose resource URI names no registered class, so
-// that dispatch answers DestinationUnreachable/InvalidResourceURI.
+// over the providers in a Registry. CimRoutes() puts it in the dispatch
+// table: the context operations (Pull/Release/Renew/GetStatus) by action,
+// everything else through a resource matcher over the registry, since its
+// resource URIs are known only at run time. A request that turns out not
+// to be CIM's is answered as dispatch answers what nobody serves
+// (engine::Unanswered).
 #ifndef WSMAND_ENGINE_CIM_CIM_ENGINE_H_
 #define WSMAND_ENGINE_CIM_CIM_ENGINE_H_
 
@@ -11,6 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/cim/cim_xml.h"
 #include "engine/cim/enumeration.h"
@@ -45,9 +49,14 @@ class CimEngine {
             CimEngineSettings settings);
   ~CimEngine();
 
-  // The dispatcher fallback: answers CIM requests, declines the rest.
-  std::optional<soap::Status> Handle(const OperationContext& context,
-                                     std::string* out);
+  // True when `resource_uri` names a registered class, the class-schema
+  // URIs or the all-classes URI "*".
+  bool Serves(std::string_view resource_uri) const;
+  // Answers a request whose resource URI Serves() accepted.
+  soap::Status Handle(const OperationContext& context, std::string* out);
+  // Pull, Release, Renew and GetStatus.
+  soap::Status ContextOperation(const OperationContext& context,
+                                std::string* out);
 
   EnumerationManager& enumerations() { return enumerations_; }
   const providers::Registry& registry() const { return *registry_; }
@@ -68,8 +77,6 @@ class CimEngine {
                       std::string_view method, std::string* out);
   soap::Status Enumerate(const OperationContext& c, const Target& t,
                          std::string* out);
-  std::optional<soap::Status> ContextOperation(const OperationContext& c,
-                                               std::string* out);
   // The request's w:OperationTimeout (or the configured default), clamped
   // to max_operation_timeout.
   std::chrono::milliseconds OperationTimeout(
@@ -84,6 +91,9 @@ class CimEngine {
   ClassResolver resolver_;
   EnumerationManager enumerations_;
 };
+
+// The engine's entries for the dispatch table.
+std::vector<Route> CimRoutes(std::shared_ptr<CimEngine> engine);
 
 }  // namespace wsman::engine::cim
 

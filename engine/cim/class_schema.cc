@@ -2,6 +2,7 @@
 
 #include "engine/cim/mi_faults.h"
 #include "providers/instance.h"
+#include "soap/actions.h"
 #include "soap/namespaces.h"
 #include "soap/response_writer.h"
 #include "soap/xml_doc.h"
@@ -118,10 +119,8 @@ soap::Status AnswerClassSchemaGet(const OperationContext& c,
                                  std::string(ns) + ".");
   }
   soap::ResponseWriter w(out);
-  w.StartEnvelope(
-      "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
-      "GetResponse",
-      c.request.message_id, {{"x", soap::ns::kTransfer}});
+  w.StartEnvelope(soap::action::kGetResponse, c.request.message_id,
+                  {{"x", soap::ns::kTransfer}});
   w.StartBody();
   WriteClassSchema(w.xml(), *reg->decl);
   w.Finish();

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/shell/winrs_messages.h"
+#include "soap/actions.h"
 #include "soap/namespaces.h"
 
 namespace wsman::engine::shell {
@@ -11,18 +12,12 @@ namespace {
 using providers::shell::ShellHost;
 using providers::shell::SteadyClock;
 
-constexpr std::string_view kCreate =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Create";
-constexpr std::string_view kDelete =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete";
-constexpr std::string_view kCommand =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Command";
-constexpr std::string_view kSend =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Send";
-constexpr std::string_view kReceive =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Receive";
-constexpr std::string_view kSignal =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Signal";
+using soap::action::kCreate;
+using soap::action::kDelete;
+constexpr std::string_view kCommand = soap::action::kShellCommand;
+constexpr std::string_view kSend = soap::action::kShellSend;
+constexpr std::string_view kReceive = soap::action::kShellReceive;
+constexpr std::string_view kSignal = soap::action::kShellSignal;
 
 soap::Fault NotAuthenticated() {
   return soap::Fault(soap::FaultCode::kAccessDenied, {},

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "providers/shell/shell_types.h"
+#include "soap/actions.h"
 #include "soap/request.h"
 #include "soap/result.h"
 
@@ -28,18 +29,16 @@ inline constexpr std::string_view kCommandStateRunning =
     "Running";
 
 namespace action {
-inline constexpr std::string_view kCreateResponse =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/CreateResponse";
-inline constexpr std::string_view kDeleteResponse =
-    "http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse";
+using soap::action::kCreateResponse;
+using soap::action::kDeleteResponse;
 inline constexpr std::string_view kCommandResponse =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandResponse";
+    soap::action::kShellCommandResponse;
 inline constexpr std::string_view kSendResponse =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/SendResponse";
+    soap::action::kShellSendResponse;
 inline constexpr std::string_view kReceiveResponse =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/ReceiveResponse";
+    soap::action::kShellReceiveResponse;
 inline constexpr std::string_view kSignalResponse =
-    "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/SignalResponse";
+    soap::action::kShellSignalResponse;
 }  // namespace action
 
 // Create: the rsp:Shell body and the Create OptionSet.

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "server/auth/authenticator.h"
-#include "server/dispatch.h"
+#include "engine/dispatch.h"
 #include "server/http/serve_request.h"
 #include "server/http/stream.h"
-#include "server/operations/identify.h"
+#include "engine/identify.h"
 #include "server/wsman_endpoint.h"
 #include "tests/unit/http_test_stream.h"
 
@@ -24,9 +24,9 @@ namespace {
 
 struct Harness {
   Harness() {
-    wsman::server::IdentifyInfo info;
+    wsman::engine::IdentifyInfo info;
     info.os_version = "6.1";
-    dispatcher.RegisterIdentify(wsman::server::MakeIdentifyOperation(info));
+    dispatcher.RegisterIdentify(wsman::engine::MakeIdentifyOperation(info));
     wsman::auth::Authenticator::Options options;
     options.use_pam = false;  // nobody authenticates: exercises the 401 path
     auto created = wsman::auth::Authenticator::Create(options);
@@ -44,7 +44,7 @@ struct Harness {
     connection.peer = "127.0.0.1";
     connection.allow_unencrypted = true;
   }
-  wsman::server::Dispatcher dispatcher;
+  wsman::engine::Dispatcher dispatcher;
   std::shared_ptr<wsman::auth::Authenticator> authenticator;
   std::unique_ptr<wsman::server::WsmanEndpoint> endpoint;
   wsman::server::http::ServeLimits limits;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/cim/cim_engine.h"
+#include "engine/dispatch.h"
 #include "providers/testing/test_providers.h"
 #include "soap/envelope_parser.h"
 
@@ -61,7 +62,8 @@ class EngineEnumeration : public ::testing::Test {
     settings.enumeration.max_contexts_per_user = 3;
     settings.enumeration.queue_capacity = 16;
     settings.enumeration.reap_interval = 50ms;
-    engine_ = std::make_unique<CimEngine>(registry, settings);
+    engine_ = std::make_shared<CimEngine>(registry, settings);
+    dispatcher_.Add(CimRoutes(engine_));
     alice_.user = "alice";
     bob_.user = "bob";
   }
@@ -73,9 +75,8 @@ class EngineEnumeration : public ::testing::Test {
     if (!env.ok()) return std::move(env).fault();
     OperationContext ctx{env->request(), &who, "peer", "machine", max_envelope};
     std::string out;
-    auto status = engine_->Handle(ctx, &out);
-    EXPECT_TRUE(status.has_value());
-    if (!status->ok()) return status->fault();
+    soap::Status status = dispatcher_.Dispatch(ctx, &out);
+    if (!status.ok()) return std::move(status).fault();
     return out;
   }
 
@@ -107,7 +108,8 @@ class EngineEnumeration : public ::testing::Test {
         who, max_envelope);
   }
 
-  std::unique_ptr<CimEngine> engine_;
+  std::shared_ptr<CimEngine> engine_;
+  Dispatcher dispatcher_;
   providers::Identity alice_, bob_;
 };
 
@@ -263,7 +265,9 @@ class EngineTimeouts : public EngineEnumeration {
     // Far below the slow providers' delays: a clamped wait ends first.
     settings.max_operation_timeout = 150ms;
     settings.enumeration.max_expiry = 30s;
-    engine_ = std::make_unique<CimEngine>(registry, settings);
+    engine_ = std::make_shared<CimEngine>(registry, settings);
+    dispatcher_ = Dispatcher();
+    dispatcher_.Add(CimRoutes(engine_));
   }
   const std::string kSlow =
       "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/WSMAN_TestSlow";
@@ -375,7 +379,9 @@ TEST_F(EngineEnumeration, ContextsExpiringAtOnceRaceTheReaper) {
   CimEngineSettings settings;
   settings.enumeration.max_contexts_per_user = 1000000;
   settings.enumeration.reap_interval = 1ms;
-  engine_ = std::make_unique<CimEngine>(registry, settings);
+  engine_ = std::make_shared<CimEngine>(registry, settings);
+  dispatcher_ = Dispatcher();
+  dispatcher_.Add(CimRoutes(engine_));
   std::atomic<bool> stop{false};
   std::thread reaper([&] {
     while (!stop) engine_->enumerations().ReapExpired();

@@ -1,9 +1,9 @@
-#include "server/operations/identify.h"
+#include "engine/identify.h"
 
 #include "soap/namespaces.h"
 #include "soap/response_writer.h"
 
-namespace wsman::server {
+namespace wsman::engine {
 
 Operation MakeIdentifyOperation(IdentifyInfo info) {
   std::string product_version =
@@ -32,4 +32,4 @@ Operation MakeIdentifyOperation(IdentifyInfo info) {
   };
 }
 
-}  // namespace wsman::server
+}  // namespace wsman::engine

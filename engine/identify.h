@@ -1,15 +1,15 @@
 // wsmid:Identify: what the service is (protocol version, vendor, version in
 // Windows' "OS: ... SP: ... Stack: 3.0" form) and which security profiles
-// are enabled.
-#ifndef WSMAND_SERVER_OPERATIONS_IDENTIFY_H_
-#define WSMAND_SERVER_OPERATIONS_IDENTIFY_H_
+// are enabled. The operation is immutable once made: safe from any thread.
+#ifndef WSMAND_ENGINE_IDENTIFY_H_
+#define WSMAND_ENGINE_IDENTIFY_H_
 
 #include <string>
 #include <vector>
 
-#include "server/dispatch.h"
+#include "engine/operation.h"
 
-namespace wsman::server {
+namespace wsman::engine {
 
 struct IdentifyInfo {
   std::string product_vendor = "wsmand";
@@ -19,6 +19,6 @@ struct IdentifyInfo {
 
 Operation MakeIdentifyOperation(IdentifyInfo info);
 
-}  // namespace wsman::server
+}  // namespace wsman::engine
 
-#endif  // WSMAND_SERVER_OPERATIONS_IDENTIFY_H_
+#endif  // WSMAND_ENGINE_IDENTIFY_H_

@@ -1,13 +1,16 @@
-// Dispatcher routing: Identify by body, (action, resource) before resource
-// before action before fallback, and the two "nobody serves this" faults.
-#include "server/dispatch.h"
+// Dispatcher routing: Identify by body, (action, resource) before action
+// before resource matcher, and the two "nobody serves this" faults.
+#include "engine/dispatch.h"
 
 #include <gtest/gtest.h>
 
+#include "soap/actions.h"
 #include "soap/envelope_parser.h"
 
-namespace wsman::server {
+namespace wsman::engine {
 namespace {
+
+namespace action = soap::action;
 
 constexpr char kGetEnvelope[] =
     "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
@@ -45,28 +48,38 @@ std::string Dispatch(const Dispatcher& d, const soap::Envelope& e,
   return out;
 }
 
+ResourceMatcher Serves(std::string uri) {
+  return [uri](std::string_view u) { return u == uri; };
+}
+
 TEST(DispatchTest, MostSpecificRouteWins) {
   Dispatcher d;
-  d.Register("urn:get", Answer("by-action"));
-  d.RegisterResource("urn:res", Answer("by-resource"));
-  d.RegisterForResource("urn:get", "urn:res", Answer("exact"));
+  d.Add({{"urn:get", "", Answer("by-action")},
+         {"", "", Answer("by-matcher"), Serves("urn:res")},
+         {"urn:get", "urn:res", Answer("exact")}});
   EXPECT_EQ(Dispatch(d, Parse("urn:get", "urn:res")), "exact");
-  EXPECT_EQ(Dispatch(d, Parse("urn:other", "urn:res")), "by-resource");
+  EXPECT_EQ(Dispatch(d, Parse("urn:other", "urn:res")), "by-matcher");
   EXPECT_EQ(Dispatch(d, Parse("urn:get", "urn:elsewhere")), "by-action");
 }
 
-TEST(DispatchTest, FallbackRunsLastAndMayDecline) {
+TEST(DispatchTest, ActionRouteWinsOverMatcher) {
+  // Pull names its context in the body: the CIM engine takes it by action
+  // whatever the resource URI, before its resource matcher.
   Dispatcher d;
-  d.Register("urn:get", Answer("by-action"));
-  d.SetFallback([](const OperationContext& c,
-                   std::string* out) -> std::optional<soap::Status> {
-    if (c.request.resource_uri != "urn:cim") return std::nullopt;
-    *out = "fallback";
-    return soap::Status(soap::Ok{});
-  });
+  d.Add({{"", "", Answer("by-matcher"), Serves("urn:cim")},
+         {std::string(action::kPull), "", Answer("pull")}});
+  EXPECT_EQ(Dispatch(d, Parse(std::string(action::kPull), "urn:cim")), "pull");
+  EXPECT_EQ(Dispatch(d, Parse(std::string(action::kEnumerate), "urn:cim")),
+            "by-matcher");
+}
+
+TEST(DispatchTest, MatcherRunsOnlyForWhatItServes) {
+  Dispatcher d;
+  d.Add({{"urn:get", "", Answer("by-action")},
+         {"", "", Answer("matcher"), Serves("urn:cim")}});
   EXPECT_EQ(Dispatch(d, Parse("urn:get", "urn:cim")), "by-action");
   EXPECT_EQ(Dispatch(d, Parse(std::string(action::kEnumerate), "urn:cim")),
-            "fallback");
+            "matcher");
   soap::FaultCode code{};
   EXPECT_EQ(Dispatch(d, Parse(std::string(action::kEnumerate), "urn:x"), &code),
             "fault");
@@ -85,15 +98,26 @@ TEST(DispatchTest, UnknownActionAndUnknownResourceFaults) {
   EXPECT_EQ(code, soap::FaultCode::kDestinationUnreachable);
 }
 
+TEST(DispatchTest, UnansweredIsWhatDispatchAnswersForNobody) {
+  // An operation that finds the request is not its own answers the same.
+  Dispatcher d;
+  auto e = Parse(std::string(action::kGet), "urn:r");
+  soap::FaultCode code{};
+  Dispatch(d, e, &code);
+  EXPECT_EQ(Unanswered(e.request()).code, code);
+  EXPECT_EQ(Unanswered(Parse("urn:odd", "urn:r").request()).code,
+            soap::FaultCode::kActionNotSupported);
+}
+
 TEST(DispatchTest, AddInstallsEngineRoutes) {
   Dispatcher d;
   d.Add({{"urn:a", "", Answer("a")},
          {"urn:b", "urn:r", Answer("b")},
-         {"", "urn:s", Answer("s")}});
+         {"", "", Answer("s"), Serves("urn:s")}});
   EXPECT_EQ(Dispatch(d, Parse("urn:a", "urn:anything")), "a");
   EXPECT_EQ(Dispatch(d, Parse("urn:b", "urn:r")), "b");
   EXPECT_EQ(Dispatch(d, Parse("urn:whatever", "urn:s")), "s");
 }
 
 }  // namespace
-}  // namespace wsman::server
+}  // namespace wsman::engine

@@ -1,17 +1,19 @@
-#include "server/dispatch.h"
+#include "engine/dispatch.h"
 
 #include <array>
 
+#include "soap/actions.h"
 #include "soap/namespaces.h"
 #include "soap/xml_doc.h"
 
-namespace wsman::server {
+namespace wsman::engine {
 namespace {
 
 // Actions DSP0226 defines for resources. A request with one of them whose
 // resource nobody serves is answered DestinationUnreachable (the resource is
 // the problem); any other unserved action is ActionNotSupported.
 bool IsResourceAction(std::string_view a) {
+  namespace action = soap::action;
   static constexpr std::array kKnown = {
       action::kGet,       action::kPut,          action::kCreate,
       action::kDelete,    action::kEnumerate,    action::kPull,
@@ -26,38 +28,18 @@ bool IsResourceAction(std::string_view a) {
 
 }  // namespace
 
-void Dispatcher::Register(std::string action, Operation operation) {
-  by_action_[std::move(action)] = std::move(operation);
-}
-
-void Dispatcher::RegisterForResource(std::string action,
-                                     std::string resource_uri,
-                                     Operation operation) {
-  by_action_and_resource_[action + '\n' + resource_uri] = std::move(operation);
-}
-
-void Dispatcher::RegisterResource(std::string resource_uri,
-                                  Operation operation) {
-  by_resource_[std::move(resource_uri)] = std::move(operation);
-}
-
-void Dispatcher::Add(std::vector<engine::Route> routes) {
-  for (engine::Route& route : routes) {
-    if (route.resource_uri.empty()) {
-      Register(std::move(route.action), std::move(route.operation));
-    } else if (route.action.empty()) {
-      RegisterResource(std::move(route.resource_uri),
-                       std::move(route.operation));
+void Dispatcher::Add(std::vector<Route> routes) {
+  for (Route& route : routes) {
+    if (route.serves) {
+      by_matcher_.push_back(
+          {std::move(route.serves), std::move(route.operation)});
+    } else if (route.resource_uri.empty()) {
+      by_action_[std::move(route.action)] = std::move(route.operation);
     } else {
-      RegisterForResource(std::move(route.action),
-                          std::move(route.resource_uri),
-                          std::move(route.operation));
+      by_action_and_resource_[route.action + '\n' + route.resource_uri] =
+          std::move(route.operation);
     }
   }
-}
-
-void Dispatcher::SetFallback(Fallback fallback) {
-  fallback_ = std::move(fallback);
 }
 
 void Dispatcher::RegisterIdentify(Operation operation) {
@@ -79,17 +61,15 @@ soap::Status Dispatcher::Dispatch(const OperationContext& context,
       return exact->second(context, out);
     }
   }
-  if (!request.resource_uri.empty()) {
-    auto by_resource = by_resource_.find(request.resource_uri);
-    if (by_resource != by_resource_.end()) {
-      return by_resource->second(context, out);
-    }
-  }
   auto it = by_action_.find(request.action);
   if (it != by_action_.end()) return it->second(context, out);
-  if (fallback_) {
-    if (auto answered = fallback_(context, out)) return *std::move(answered);
+  for (const Matched& m : by_matcher_) {
+    if (m.serves(request.resource_uri)) return m.operation(context, out);
   }
+  return Unanswered(request);
+}
+
+soap::Fault Unanswered(const soap::Request& request) {
   if (IsResourceAction(request.action) ||
       (!request.resource_uri.empty() &&
        request.action.rfind(request.resource_uri + "/", 0) == 0)) {
@@ -106,4 +86,4 @@ soap::Status Dispatcher::Dispatch(const OperationContext& context,
       "The action \"" + request.action + "\" is not supported by the service.");
 }
 
-}  // namespace wsman::server
+}  // namespace wsman::engine
