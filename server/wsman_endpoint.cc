@@ -6,7 +6,7 @@
 #include "certs/cert_auth.h"
 #include "server/auth/basic_credentials.h"
 #include "server/content_type.h"
-#include "server/http/access_log.h"
+#include "server/exchange.h"
 #include "soap/charset.h"
 #include "soap/response_writer.h"
 
@@ -39,16 +39,16 @@ void WriteTooLarge(const EndpointSettings& settings, http::Response* res) {
 
 }  // namespace
 
-// One request whose head was accepted: it holds who sent it and answers
-// once the body is read.
-class WsmanEndpoint::Exchange : public http::Exchange {
+// One request whose head was accepted: it reads the body and answers,
+// through the Exchange that records it.
+class WsmanEndpoint::PendingRequest : public http::Exchange {
  public:
-  Exchange(const WsmanEndpoint* endpoint, http::AccessRecord record,
-           bool anonymous, auth::Identity identity, OperationQuota::Slot slot)
+  PendingRequest(const WsmanEndpoint* endpoint,
+                 std::unique_ptr<server::Exchange> exchange, bool anonymous,
+                 OperationQuota::Slot slot)
       : endpoint_(endpoint),
-        record_(std::move(record)),
+        exchange_(std::move(exchange)),
         anonymous_(anonymous),
-        identity_(std::move(identity)),
         slot_(std::move(slot)) {}
 
   size_t max_body() const override {
@@ -58,19 +58,28 @@ class WsmanEndpoint::Exchange : public http::Exchange {
 
   void TooLarge(http::Response* res) override {
     WriteTooLarge(endpoint_->settings_, res);
-    record_.status = res->status;
-    record_.outcome = "EncodingLimit";
-    record_.Log();
+    exchange_->Answered(res->status, "EncodingLimit");
+  }
+
+  void Refused(int status, std::string_view outcome,
+               std::string_view detail) override {
+    exchange_->Answered(status, outcome, detail);
   }
 
   void Finish(const http::Request& req, std::stop_token cancel,
               http::Response* res) override;
 
  private:
+  // Decodes, parses and dispatches the body; the answer's envelope (UTF-8)
+  // goes to `response`, and `res->status` is set. False when the answer was
+  // written already (an anonymous request other than Identify).
+  bool Answer(const http::Request& req, std::stop_token cancel,
+              soap::Charset* charset, std::string* response,
+              http::Response* res);
+
   const WsmanEndpoint* endpoint_;
-  http::AccessRecord record_;
+  std::unique_ptr<server::Exchange> exchange_;
   const bool anonymous_;
-  const auth::Identity identity_;
   OperationQuota::Slot slot_;  // held until the answer is written
 };
 
@@ -95,13 +104,12 @@ void WsmanEndpoint::SetCertificateMap(
 std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     const http::Request& head, const http::ConnectionInfo& connection,
     http::Response* res) {
-  http::AccessRecord record;
-  record.peer = connection.peer;
-  auto refuse = [&](int status, std::string_view outcome) {
+  auto exchange = std::make_unique<Exchange>(connection);
+  // A refusal from the head: the exchange ends on return, logging it.
+  auto refuse = [&](int status, std::string_view outcome,
+                    std::string_view detail = {}) {
     res->status = status;
-    record.status = status;
-    record.outcome = std::string(outcome);
-    record.Log();
+    exchange->Answered(status, outcome, detail);
     return nullptr;
   };
   const bool anonymous_path = head.path == kAnonPath;
@@ -121,57 +129,17 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
       head.content_length > settings_.max_envelope_size) {
     WriteTooLarge(settings_, res);
     res->close = true;
-    record.status = res->status;
-    record.outcome = "EncodingLimit";
-    record.Log();
-    return nullptr;
+    return refuse(res->status, "EncodingLimit");
   }
 
   // Authentication, from the head: nothing of an unauthenticated body is
   // read, except an Identify on the anonymous path.
-  bool anonymous =
+  const bool anonymous =
       anonymous_path || head.Get("WSMANIDENTIFY") == "unauthenticated";
-  auth::AuthResult auth_result;
-  if (!anonymous) {
-    std::string_view authorization = head.Get("Authorization");
-    // A client certificate login (HTTPS, docs/https.md) or Basic. Every
-    // refusal is a 401, as WinRM answers an unusable certificate.
-    std::shared_ptr<certs::ClientCertMapSource> cert_map = cert_map_.Load();
-    certs::CertLogin cert_login = certs::TryCertificateLogin(
-        authorization, connection.client_cert, cert_map.get());
-    if (cert_login.outcome == certs::CertLogin::kOk) {
-      auth_result.outcome = auth::AuthResult::kOk;
-      auth_result.identity = auth::IdentityForUser(cert_login.user);
-    } else if (cert_login.outcome == certs::CertLogin::kNotAttempted) {
-      if (!connection.tls && !connection.allow_unencrypted &&
-          auth::HasBasicScheme(authorization)) {
-        // WinRM's AllowUnencrypted=false: a password in clear text is
-        // refused (401, as Windows answers) and never checked.
-        res->Set("WWW-Authenticate", kChallenge);
-        record.detail =
-            "Basic credentials over unencrypted HTTP are refused on this "
-            "listener; use https:// or set [auth] allow_unencrypted";
-        return refuse(401, "unencrypted-refused");
-      }
-      auth_result =
-          authenticator_.Load()->Authenticate(authorization, connection.peer);
-    }
-    if (auth_result.outcome != auth::AuthResult::kOk) {
-      res->Set("WWW-Authenticate", kChallenge);
-      if (!cert_login.detail.empty()) record.detail = cert_login.detail;
-      return refuse(401, cert_login.outcome != certs::CertLogin::kNotAttempted
-                             ? certs::CertLoginOutcomeName(cert_login.outcome)
-                         : auth_result.outcome == auth::AuthResult::kMissing
-                             ? "no-credentials"
-                         : auth_result.outcome == auth::AuthResult::kThrottled
-                             ? "throttled"
-                             : "denied");
-    }
-    record.user = auth_result.identity.user;
-  }
   OperationQuota::Slot slot;
   if (!anonymous) {
-    slot = quota_.Begin(auth_result.identity.user);
+    if (!Authenticate(head, *exchange, res)) return nullptr;
+    slot = quota_.Begin(exchange->identity()->user);
     if (!slot) {
       // [MS-WSMV] 3.1.4.1.19: beyond MaxConcurrentOperationsPerUser the
       // request is refused with wsman:InternalError; the user's long-polls
@@ -184,84 +152,125 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
               " concurrent operations (MaxConcurrentOperationsPerUser), which "
               "has been exceeded. Close existing operations for this user, or "
               "raise the quota for this user.");
-      res->status = soap::HttpStatusOf(fault);
       res->Set("Content-Type", SoapContentType(soap::Charset::kUtf8));
       res->body = soap::RenderFault(fault, "", settings_.machine_name);
-      record.detail = fault.message;
-      return refuse(res->status, "max-operations-per-user");
+      return refuse(soap::HttpStatusOf(fault), "max-operations-per-user",
+                    fault.message);
     }
   }
-  return std::make_unique<Exchange>(this, std::move(record), anonymous,
-                                    std::move(auth_result.identity),
-                                    std::move(slot));
+  return std::make_unique<PendingRequest>(this, std::move(exchange), anonymous,
+                                          std::move(slot));
 }
 
-void WsmanEndpoint::Exchange::Finish(const http::Request& req,
-                                     std::stop_token cancel,
-                                     http::Response* res) {
-  const EndpointSettings& settings = endpoint_->settings_;
-  res->status = 200;
-  soap::Charset declared =
-      SoapCharsetOf(req.Get("Content-Type")).value_or(soap::Charset::kUtf8);
-  soap::Charset charset = declared;
-  std::string message_id;
-  std::string response;
-
-  auto answer_fault = [&](const soap::Fault& fault) {
-    response = soap::RenderFault(fault, message_id, settings.machine_name);
-    res->status = soap::HttpStatusOf(fault);
-    record_.outcome = std::string(FaultName(fault));
+bool WsmanEndpoint::Authenticate(const http::Request& head, Exchange& exchange,
+                                 http::Response* res) const {
+  const http::ConnectionInfo& connection = exchange.connection();
+  std::string_view authorization = head.Get("Authorization");
+  auto refuse = [&](std::string_view outcome, std::string_view detail) {
+    res->status = 401;
+    res->Set("WWW-Authenticate", kChallenge);
+    exchange.Answered(401, outcome, detail);
+    return false;
   };
-
-  soap::Result<std::string> utf8 =
-      soap::DecodeToUtf8(req.body, declared, &charset);
-  if (!utf8.ok()) {
-    answer_fault(utf8.fault());
-  } else {
-    soap::Result<soap::Envelope> envelope =
-        soap::ParseEnvelope(*utf8, settings.parse_limits, &message_id);
-    if (!envelope.ok()) {
-      answer_fault(envelope.fault());
-    } else {
-      const soap::Request& request = envelope->request();
-      record_.action = request.action.empty() ? "-" : request.action;
-      record_.resource =
-          request.resource_uri.empty() ? "-" : request.resource_uri;
-      if (anonymous_ && !Dispatcher::IsIdentify(request)) {
-        // Only Identify may go unauthenticated, as on Windows.
-        res->status = 401;
-        res->Set("WWW-Authenticate", kChallenge);
-        record_.status = 401;
-        record_.outcome = "anonymous-not-identify";
-        record_.Log();
-        return;
-      }
-      size_t limit = settings.max_envelope_size;
-      if (request.max_envelope_size && *request.max_envelope_size < limit) {
-        limit = *request.max_envelope_size;
-      }
-      // Operations count UTF-8 bytes; a UTF-16 answer takes up to twice as
-      // many (ASCII), never more, so the budget is halved for it.
-      if (charset != soap::Charset::kUtf8) limit /= 2;
-      OperationContext context{request,      anonymous_ ? nullptr : &identity_,
-                               record_.peer, settings.machine_name,
-                               limit,        std::move(cancel)};
-      soap::Status status =
-          endpoint_->dispatcher_->Dispatch(context, &response);
-      if (!status.ok()) {
-        response.clear();
-        answer_fault(status.fault());
-      }
+  // A client certificate login (HTTPS, docs/https.md) or Basic. Every
+  // refusal is a 401, as WinRM answers an unusable certificate.
+  std::shared_ptr<certs::ClientCertMapSource> cert_map = cert_map_.Load();
+  certs::CertLogin cert_login = certs::TryCertificateLogin(
+      authorization, connection.client_cert, cert_map.get());
+  auth::AuthResult auth_result;
+  if (cert_login.outcome == certs::CertLogin::kOk) {
+    auth_result.outcome = auth::AuthResult::kOk;
+    auth_result.identity = auth::IdentityForUser(cert_login.user);
+  } else if (cert_login.outcome == certs::CertLogin::kNotAttempted) {
+    if (!connection.tls && !connection.allow_unencrypted &&
+        auth::HasBasicScheme(authorization)) {
+      // WinRM's AllowUnencrypted=false: a password in clear text is
+      // refused (401, as Windows answers) and never checked.
+      return refuse("unencrypted-refused",
+                    "Basic credentials over unencrypted HTTP are refused on "
+                    "this listener; use https:// or set [auth] "
+                    "allow_unencrypted");
     }
+    auth_result =
+        authenticator_.Load()->Authenticate(authorization, connection.peer);
   }
-  record_.status = res->status;
+  if (auth_result.outcome != auth::AuthResult::kOk) {
+    return refuse(
+        cert_login.outcome != certs::CertLogin::kNotAttempted
+            ? certs::CertLoginOutcomeName(cert_login.outcome)
+        : auth_result.outcome == auth::AuthResult::kMissing   ? "no-credentials"
+        : auth_result.outcome == auth::AuthResult::kThrottled ? "throttled"
+                                                              : "denied",
+        cert_login.detail);
+  }
+  exchange.Authenticated(std::move(auth_result.identity));
+  return true;
+}
+
+void WsmanEndpoint::PendingRequest::Finish(const http::Request& req,
+                                           std::stop_token cancel,
+                                           http::Response* res) {
+  soap::Charset charset = soap::Charset::kUtf8;
+  std::string response;
+  if (!Answer(req, std::move(cancel), &charset, &response, res)) return;
   res->Set("Content-Type", SoapContentType(charset));
   if (charset == soap::Charset::kUtf8) {
     res->body = std::move(response);
   } else {
     res->body = soap::EncodeFromUtf8(response, charset);
   }
-  record_.Log();
+}
+
+bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
+                                           std::stop_token cancel,
+                                           soap::Charset* charset,
+                                           std::string* response,
+                                           http::Response* res) {
+  const EndpointSettings& settings = endpoint_->settings_;
+  soap::Charset declared =
+      SoapCharsetOf(req.Get("Content-Type")).value_or(soap::Charset::kUtf8);
+  *charset = declared;
+  std::string message_id;
+  auto answer_fault = [&](const soap::Fault& fault) {
+    *response = soap::RenderFault(fault, message_id, settings.machine_name);
+    res->status = soap::HttpStatusOf(fault);
+    exchange_->Answered(res->status, FaultName(fault));
+    return true;
+  };
+
+  soap::Result<std::string> utf8 =
+      soap::DecodeToUtf8(req.body, declared, charset);
+  if (!utf8.ok()) return answer_fault(utf8.fault());
+  soap::Result<soap::Envelope> envelope =
+      soap::ParseEnvelope(*utf8, settings.parse_limits, &message_id);
+  if (!envelope.ok()) return answer_fault(envelope.fault());
+  const soap::Request& request = envelope->request();
+  exchange_->Addressed(request.action, request.resource_uri);
+  if (anonymous_ && !Dispatcher::IsIdentify(request)) {
+    // Only Identify may go unauthenticated, as on Windows.
+    res->status = 401;
+    res->Set("WWW-Authenticate", kChallenge);
+    exchange_->Answered(401, "anonymous-not-identify");
+    return false;
+  }
+  size_t limit = settings.max_envelope_size;
+  if (request.max_envelope_size && *request.max_envelope_size < limit) {
+    limit = *request.max_envelope_size;
+  }
+  // Operations count UTF-8 bytes; a UTF-16 answer takes up to twice as
+  // many (ASCII), never more, so the budget is halved for it.
+  if (*charset != soap::Charset::kUtf8) limit /= 2;
+  OperationContext context{
+      request, exchange_->identity(), exchange_->peer(), settings.machine_name,
+      limit,   std::move(cancel)};
+  soap::Status status = endpoint_->dispatcher_->Dispatch(context, response);
+  if (!status.ok()) {
+    response->clear();
+    return answer_fault(status.fault());
+  }
+  res->status = 200;
+  exchange_->Answered(200, "ok");
+  return true;
 }
 
 }  // namespace wsman::server

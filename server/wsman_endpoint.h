@@ -4,7 +4,8 @@
 // Basic, refused over unencrypted HTTP where the listener does not allow
 // it) — so nothing of an unauthenticated body is read except an anonymous
 // Identify; then, per request, charset decoding, envelope parsing, dispatch,
-// the response (or fault) in the request's charset, and one access log line.
+// the response (or fault) in the request's charset. Each request is one
+// server::Exchange (server/exchange.h), which writes its access log line.
 // Thread-safe: every worker calls Begin; the authenticator and certificate
 // map are swapped atomically on SIGHUP.
 #ifndef WSMAND_SERVER_WSMAN_ENDPOINT_H_
@@ -17,6 +18,7 @@
 #include "certs/client_cert_map.h"
 #include "engine/dispatch.h"
 #include "server/auth/authenticator.h"
+#include "server/exchange.h"
 #include "server/http/handler.h"
 #include "server/operation_quota.h"
 #include "soap/envelope_parser.h"
@@ -52,7 +54,12 @@ class WsmanEndpoint : public http::Handler {
                                         http::Response* response) override;
 
  private:
-  class Exchange;
+  class PendingRequest;
+
+  // Client certificate or Basic login from the head; on refusal `*response`
+  // is the 401 and `exchange` records why.
+  bool Authenticate(const http::Request& head, Exchange& exchange,
+                    http::Response* response) const;
 
   EndpointSettings settings_;
   const Dispatcher* dispatcher_;

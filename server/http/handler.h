@@ -2,8 +2,8 @@
 // /wsman endpoint): Begin sees each well-formed request head before a byte of
 // its body is read and either answers at once or returns the Exchange that
 // takes the body. One Exchange per request (the envoy model), used by the
-// thread serving the connection only; a Handler is shared by every worker
-// and must be thread-safe.
+// thread serving the connection only and destroyed before the answer is
+// sent; a Handler is shared by every worker and must be thread-safe.
 #ifndef WSMAND_SERVER_HTTP_HANDLER_H_
 #define WSMAND_SERVER_HTTP_HANDLER_H_
 
@@ -11,6 +11,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include "certs/client_cert.h"
 #include "server/http/message.h"
@@ -45,6 +46,13 @@ class Exchange {
   // stop waiting; nobody will read what it would have said).
   virtual void Finish(const Request& request, std::stop_token cancel,
                       Response* response) = 0;
+  // The HTTP layer answered the request itself after its head was accepted
+  // (a malformed chunked body): `status`, `outcome` and `detail` are that
+  // answer, for the exchange's record. An Exchange destroyed without
+  // TooLarge, Finish or Refused was abandoned by its client (the body never
+  // came).
+  virtual void Refused(int status, std::string_view outcome,
+                       std::string_view detail) = 0;
 };
 
 class Handler {

@@ -37,20 +37,26 @@ bool Send(Stream& stream, const Response& response, bool keep_alive_10) {
   return stream.Write(Serialize(response, keep_alive_10)) && stream.Flush();
 }
 
-// Answers a request the HTTP layer refuses itself, then closes.
-AfterRequest Refuse(Stream& stream, const ConnectionInfo& connection,
-                    const HttpError& error, Response response = {}) {
+// Sends the answer to a request the HTTP layer refuses itself, then closes.
+AfterRequest SendRefusal(Stream& stream, const HttpError& error,
+                         Response response = {}) {
   response.status = error.status;
   response.close = true;
   response.body.clear();
+  Send(stream, response, false);
+  return AfterRequest::kLingerClose;
+}
+
+// Refuses a request no Exchange took: its access line is written here.
+AfterRequest Refuse(Stream& stream, const ConnectionInfo& connection,
+                    const HttpError& error, Response response = {}) {
   AccessRecord record;
   record.peer = connection.peer;
   record.status = error.status;
   record.outcome = std::string(OutcomeFor(error.status));
   record.detail = std::string(error.reason);
   record.Log();
-  Send(stream, response, false);
-  return AfterRequest::kLingerClose;
+  return SendRefusal(stream, error, std::move(response));
 }
 
 // Content codings undone by nobody: WinRM requests are never
@@ -143,15 +149,21 @@ AfterRequest ServeRequest(Stream& stream, const ConnectionInfo& connection,
                                       : AfterRequest::kClose;
   }
   if (exchange->authenticated()) hooks.Authenticated();
+  // From here every path ends the exchange (its access line) before the
+  // answer goes out, so a client that has its answer finds the line logged.
+  auto too_large = [&] {
+    exchange->TooLarge(&response);
+    exchange.reset();
+    response.close = true;
+    Send(stream, response, false);
+    return AfterRequest::kLingerClose;
+  };
 
   // The body: refused before a byte is read when its length says it is too
   // large; 100 Continue only once everything about the head is accepted.
   if (request.framing == Framing::kLength &&
       request.content_length > exchange->max_body()) {
-    exchange->TooLarge(&response);
-    response.close = true;
-    Send(stream, response, false);
-    return AfterRequest::kLingerClose;
+    return too_large();
   }
   if (request.expect_continue && request.framing != Framing::kNone) {
     if (!stream.Write("HTTP/1.1 100 Continue\r\n\r\n") || !stream.Flush()) {
@@ -164,13 +176,15 @@ AfterRequest ServeRequest(Stream& stream, const ConnectionInfo& connection,
     case BodyResult::kOk:
       break;
     case BodyResult::kTooLarge:
-      exchange->TooLarge(&response);
-      response.close = true;
-      Send(stream, response, false);
-      return AfterRequest::kLingerClose;
-    case BodyResult::kMalformed:
-      return Refuse(stream, connection, {400, "malformed chunked body"});
+      return too_large();
+    case BodyResult::kMalformed: {
+      const HttpError error{400, "malformed chunked body"};
+      exchange->Refused(error.status, OutcomeFor(error.status), error.reason);
+      exchange.reset();
+      return SendRefusal(stream, error);
+    }
     case BodyResult::kIncomplete:
+      // The exchange ends unanswered: its line says client-gone.
       log::Debug("http-incomplete-body", {{"peer", connection.peer}});
       return AfterRequest::kClose;
   }
@@ -178,6 +192,7 @@ AfterRequest ServeRequest(Stream& stream, const ConnectionInfo& connection,
 
   std::stop_token cancel = hooks.WatchDisconnect();
   exchange->Finish(request, cancel, &response);
+  exchange.reset();
   hooks.EndWatch();
   if (!request.keep_alive || hooks.Stopping()) response.close = true;
   bool keep_10 = request.version_minor == 0 && !response.close;
