@@ -82,46 +82,35 @@ bool LoadClientCa(SSL_CTX* ctx, const std::string& path, std::string* error) {
 
 }  // namespace
 
-bool ParseTlsVersion(std::string_view text, int* version, std::string* error) {
+base::StatusOr<int> ParseTlsVersion(std::string_view text) {
   if (text.starts_with("TLSv")) text.remove_prefix(4);
-  if (text == "1.2") {
-    *version = TLS1_2_VERSION;
-    return true;
-  }
-  if (text == "1.3") {
-    *version = TLS1_3_VERSION;
-    return true;
-  }
+  if (text == "1.2") return TLS1_2_VERSION;
+  if (text == "1.3") return TLS1_3_VERSION;
   if (text == "1.0" || text == "1.1" || text == "1") {
-    *error = "TLS " + std::string(text) +
-             " is not supported; min_version must be 1.2 or 1.3";
-  } else {
-    *error =
-        "min_version must be 1.2 or 1.3, not \"" + std::string(text) + "\"";
+    return base::Status::InvalidArgument(
+        "TLS " + std::string(text) +
+        " is not supported; min_version must be 1.2 or 1.3");
   }
-  return false;
+  return base::Status::InvalidArgument(
+      "min_version must be 1.2 or 1.3, not \"" + std::string(text) + "\"");
 }
 
-bool ValidateTlsSettings(const TlsSettings& s, std::string* error) {
-  int version = 0;
-  if (!ParseTlsVersion(s.min_version, &version, error)) return false;
+base::Status ValidateTlsSettings(const TlsSettings& s) {
+  base::StatusOr<int> version = ParseTlsVersion(s.min_version);
+  if (!version.ok()) return version.status();
   if (s.certificate.empty() || s.private_key.empty()) {
-    *error =
+    return base::Status::InvalidArgument(
         "https listeners need [tls] certificate and private_key (--tls-cert, "
-        "--tls-key; `wsmand cert create` makes them)";
-    return false;
+        "--tls-key; `wsmand cert create` makes them)");
   }
-  return true;
+  return base::Status::Ok();
 }
 
-std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
-                                            ServerCertificateInfo* info,
-                                            std::string* error) {
-  ERR_clear_error();
-  if (!ValidateTlsSettings(s, error)) return nullptr;
-  int min_version = 0;
-  ParseTlsVersion(s.min_version, &min_version, error);
+namespace {
 
+std::shared_ptr<SSL_CTX> BuildContext(const TlsSettings& s, int min_version,
+                                      ServerCertificateInfo* info,
+                                      std::string* error) {
   SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) {
     *error = "cannot create a TLS context: " + OpenSslErrors();
@@ -203,13 +192,27 @@ std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& s,
   return std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
 }
 
-bool TlsContextHolder::Load(const TlsSettings& settings,
-                            ServerCertificateInfo* info, std::string* error) {
-  std::shared_ptr<SSL_CTX> ctx = BuildServerContext(settings, info, error);
-  if (!ctx) return false;
+}  // namespace
+
+base::StatusOr<std::shared_ptr<SSL_CTX>> BuildServerContext(
+    const TlsSettings& s, ServerCertificateInfo* info) {
+  ERR_clear_error();
+  if (base::Status valid = ValidateTlsSettings(s); !valid.ok()) return valid;
+  std::string error;
+  std::shared_ptr<SSL_CTX> ctx =
+      BuildContext(s, *ParseTlsVersion(s.min_version), info, &error);
+  if (!ctx) return base::Status::InvalidArgument(error);
+  return ctx;
+}
+
+base::Status TlsContextHolder::Load(const TlsSettings& settings,
+                                    ServerCertificateInfo* info) {
+  base::StatusOr<std::shared_ptr<SSL_CTX>> ctx =
+      BuildServerContext(settings, info);
+  if (!ctx.ok()) return ctx.status();
   client_certs_.store(!settings.client_ca.empty());
-  ctx_.Store(std::move(ctx));
-  return true;
+  ctx_.Store(std::move(*ctx));
+  return base::Status::Ok();
 }
 
 }  // namespace wsman::certs

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "base/snapshot.h"
+#include "base/status.h"
 
 namespace wsman::certs {
 
@@ -37,10 +38,10 @@ struct TlsSettings {
 
 // "1.2" / "1.3" (also "TLSv1.2", "TLSv1.3") to TLS1_2_VERSION /
 // TLS1_3_VERSION; 1.0 and 1.1 are refused.
-bool ParseTlsVersion(std::string_view text, int* version, std::string* error);
+base::StatusOr<int> ParseTlsVersion(std::string_view text);
 
 // Checks what can be checked without reading files.
-bool ValidateTlsSettings(const TlsSettings& settings, std::string* error);
+base::Status ValidateTlsSettings(const TlsSettings& settings);
 
 // What was loaded, for the log.
 struct ServerCertificateInfo {
@@ -54,16 +55,14 @@ struct ServerCertificateInfo {
 // base/file_trust.h (root-owned, or the daemon user's, and not writable by
 // group or others, nor any directory above it); a refused file is an error
 // naming it and the fix.
-std::shared_ptr<SSL_CTX> BuildServerContext(const TlsSettings& settings,
-                                            ServerCertificateInfo* info,
-                                            std::string* error);
+base::StatusOr<std::shared_ptr<SSL_CTX>> BuildServerContext(
+    const TlsSettings& settings, ServerCertificateInfo* info);
 
 class TlsContextHolder {
  public:
   // Builds a context from `settings` and swaps it in; on error the current
-  // one stays and false is returned.
-  bool Load(const TlsSettings& settings, ServerCertificateInfo* info,
-            std::string* error);
+  // one stays and the error is returned.
+  base::Status Load(const TlsSettings& settings, ServerCertificateInfo* info);
   std::shared_ptr<SSL_CTX> Get() const { return ctx_.Load(); }
   bool client_certificates() const { return client_certs_.load(); }
 

@@ -4,7 +4,7 @@
 
 #include <toml++/toml.h>
 #include <set>
-#include <sstream>
+#include <variant>
 
 #include "base/file_trust.h"
 #include "base/log.h"
@@ -14,318 +14,304 @@
 namespace wsman::server {
 namespace {
 
-std::string Where(const std::string& path, const toml::source_region& src) {
-  std::ostringstream out;
-  out << path << ":" << src.begin.line;
-  return out.str();
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Where a key's value lives in Config.
+using Field =
+    std::variant<int Config::*, size_t Config::*, long Config::*,
+                 seconds Config::*, milliseconds Config::*,
+                 std::string Config::*, std::vector<std::string> Config::*,
+                 bool Config::*, std::optional<bool> Config::*>;
+
+// One key of the file: its section and name, where it goes, and what it
+// accepts (integers: min..max; strings: one of `choices`, "|"-separated,
+// when set).
+struct KeySpec {
+  std::string_view section;
+  std::string_view key;
+  Field field;
+  long min = 0;
+  long max = 0;
+  std::string_view choices = {};
+};
+
+constexpr long kDay = 86400;
+
+// Every key the file may hold, in the order they are read (and documented).
+// docs/configuration.md and packaging/wsmand.toml are tested against it
+// (tests/unit/config_test.cc); a key added here shows up in that test.
+const KeySpec kKeys[] = {
+    {"server", "listen", &Config::listen},
+    {"server", "log_level", &Config::log_level},
+    {"server", "machine_name", &Config::machine_name},
+    {"server", "max_timeout_ms", &Config::max_timeout, 500, 1000 * kDay},
+
+    {"http", "worker_threads", &Config::worker_threads, 1, 4096},
+    {"http", "max_connections", &Config::max_connections, 1, 1000000},
+    {"http", "max_connections_per_peer", &Config::max_connections_per_peer, 0,
+     1000000},
+    {"http", "max_header_bytes", &Config::max_header_bytes, 1024, 1024 * 1024},
+    {"http", "max_operations_per_user", &Config::max_operations_per_user, 0,
+     1000000},
+    {"http", "max_header_fields", &Config::max_header_fields, 8, 10000},
+    {"http", "header_timeout", &Config::header_timeout, 1, 3600},
+    {"http", "body_timeout", &Config::body_timeout, 1, 3600},
+    {"http", "write_timeout", &Config::write_timeout, 1, 3600},
+    {"http", "keep_alive_timeout", &Config::keep_alive_timeout, 1, 3600},
+    {"http", "max_envelope_size", &Config::max_envelope_size, 8192,
+     64L * 1024 * 1024},
+
+    {"auth", "accounts_file", &Config::accounts_file},
+    {"auth", "pam", &Config::pam, 0, 0, "auto|on|off"},
+    {"auth", "pam_service", &Config::pam_service},
+    {"auth", "credential_cache_ttl", &Config::credential_cache_ttl, 0, 3600},
+    {"auth", "max_failures", &Config::max_auth_failures, 1, 1000},
+    {"auth", "max_failures_per_address", &Config::max_auth_failures_per_address,
+     0, 100000},
+    {"auth", "max_failures_per_user", &Config::max_auth_failures_per_user, 0,
+     100000},
+    {"auth", "failure_window", &Config::auth_failure_window, 1, kDay},
+    {"auth", "max_backoff", &Config::auth_max_backoff, 1, kDay},
+    {"auth", "max_verifications_per_peer", &Config::max_verifications_per_peer,
+     0, 1024},
+    {"auth", "verification_wait", &Config::verification_wait, 1, 300},
+    {"auth", "account_recheck_interval", &Config::account_recheck_interval, 1,
+     3600},
+    {"auth", "allow_unencrypted", &Config::allow_unencrypted},
+
+    {"xml", "max_depth", &Config::xml_max_depth, 8, 256},
+    {"xml", "max_nodes", &Config::xml_max_nodes, 100, 10000000},
+    {"xml", "max_attributes", &Config::xml_max_attributes, 16, 100000},
+
+    {"shell", "max_shells_per_user", &Config::shell_max_shells_per_user, 0,
+     1000000},
+    {"shell", "max_processes_per_shell", &Config::shell_max_processes_per_shell,
+     0, 1000000},
+    {"shell", "max_concurrent_users", &Config::shell_max_concurrent_users, 0,
+     1000000},
+    {"shell", "idle_timeout", &Config::shell_idle_timeout, 0, 365 * kDay},
+    {"shell", "max_memory_per_shell_mb", &Config::shell_max_memory_per_shell_mb,
+     0, 1L << 30},
+    {"shell", "fallback_user", &Config::shell_fallback_user},
+    {"shell", "max_output_per_shell_mb", &Config::shell_max_output_per_shell_mb,
+     0, 1L << 20},
+    {"shell", "isolation", &Config::shell_isolation, 0, 0,
+     "auto|cgroup|session"},
+
+    {"enumeration", "default_expiry", &Config::enumeration_default_expiry, 1,
+     kDay},
+    {"enumeration", "max_expiry", &Config::enumeration_max_expiry, 1, kDay},
+    {"enumeration", "max_contexts_per_user",
+     &Config::enumeration_max_contexts_per_user, 1, 100000},
+    {"enumeration", "queue_capacity", &Config::enumeration_queue_capacity, 1,
+     1000000},
+
+    {"providers", "default_namespace", &Config::providers_default_namespace},
+    {"providers", "directory", &Config::providers_directory},
+    {"providers", "administrators", &Config::providers_administrators},
+    {"providers", "test_providers", &Config::providers_test_providers},
+    {"providers", "host", &Config::providers_host},
+
+    {"tls", "certificate", &Config::tls_certificate},
+    {"tls", "private_key", &Config::tls_private_key},
+    {"tls", "chain", &Config::tls_chain},
+    {"tls", "ciphers", &Config::tls_ciphers},
+    {"tls", "ciphersuites", &Config::tls_ciphersuites},
+    {"tls", "min_version", &Config::tls_min_version},
+    {"tls", "client_ca", &Config::tls_client_ca},
+    {"tls", "client_cert_map", &Config::tls_client_cert_map},
+};
+
+// What a SIGHUP reload applies to the running service (server/daemon.cc):
+// the log level, the authenticator ([auth], except allow_unencrypted, which
+// each plain-HTTP listener fixes when it starts) and the TLS context ([tls]
+// files and ciphers; the certificate map's path is fixed at start).
+bool Reloadable(std::string_view section, std::string_view key) {
+  if (section == "server") return key == "log_level";
+  if (section == "auth") return key != "allow_unencrypted";
+  if (section == "tls") return key != "client_cert_map";
+  return false;
 }
 
-// Reads typed values from one table, remembering which keys were used so
-// that unknown keys can be reported.
-class TableReader {
+std::string Where(const std::string& path, const toml::source_region& src) {
+  return path + ":" + std::to_string(src.begin.line);
+}
+
+// `"a", "b" or "c"` from "a|b|c".
+std::string ChoiceList(std::string_view choices) {
+  std::vector<std::string_view> items;
+  for (size_t bar; (bar = choices.find('|')) != std::string_view::npos;) {
+    items.push_back(choices.substr(0, bar));
+    choices.remove_prefix(bar + 1);
+  }
+  items.push_back(choices);
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += "\"" + std::string(items[i]) + "\"";
+  }
+  return out;
+}
+
+bool IsChoice(std::string_view choices, std::string_view value) {
+  for (;;) {
+    size_t bar = choices.find('|');
+    if (choices.substr(0, bar) == value) return true;
+    if (bar == std::string_view::npos) return false;
+    choices.remove_prefix(bar + 1);
+  }
+}
+
+// Reads the value of one key from its node into `config`.
+class KeyReader {
  public:
-  TableReader(const std::string& path, const toml::table& table,
-              std::string_view name)
-      : path_(path), table_(table), name_(name) {}
+  KeyReader(const std::string& path, const KeySpec& spec,
+            const toml::node& node, Config* config)
+      : path_(path), spec_(spec), node_(node), config_(config) {}
 
-  std::optional<ConfigError> String(std::string_view key, std::string* out) {
-    return Read<std::string>(key, "a string", [&](const std::string& v) {
-      *out = v;
-      return true;
-    });
+  base::Status Read() { return std::visit(*this, spec_.field); }
+
+  base::Status operator()(int Config::*f) {
+    return Int([&](long v) { config_->*f = static_cast<int>(v); });
   }
-
-  std::optional<ConfigError> Int(std::string_view key, long min, long max,
-                                 long* out) {
-    return Read<int64_t>(
-        key, "an integer",
-        [&](int64_t v) {
-          if (v < min || v > max) return false;
-          *out = static_cast<long>(v);
-          return true;
-        },
-        min, max);
+  base::Status operator()(size_t Config::*f) {
+    return Int([&](long v) { config_->*f = static_cast<size_t>(v); });
   }
-
-  std::optional<ConfigError> Seconds(std::string_view key, long min, long max,
-                                     std::chrono::seconds* out) {
-    long v = 0;
-    if (!table_.contains(key)) {
-      used_.insert(std::string(key));
-      return std::nullopt;
+  base::Status operator()(long Config::*f) {
+    return Int([&](long v) { config_->*f = v; });
+  }
+  base::Status operator()(seconds Config::*f) {
+    return Int([&](long v) { config_->*f = seconds(v); });
+  }
+  base::Status operator()(milliseconds Config::*f) {
+    return Int([&](long v) { config_->*f = milliseconds(v); });
+  }
+  base::Status operator()(std::string Config::*f) {
+    auto value = node_.value_exact<std::string>();
+    if (!value) return MustBe(node_, "a string");
+    if (!spec_.choices.empty() && !IsChoice(spec_.choices, *value)) {
+      return MustBe(node_, ChoiceList(spec_.choices));
     }
-    if (auto err = Int(key, min, max, &v)) return err;
-    *out = std::chrono::seconds(v);
-    return std::nullopt;
+    config_->*f = *value;
+    return base::Status::Ok();
   }
-
-  std::optional<ConfigError> Bool(std::string_view key, bool* out) {
-    return Read<bool>(key, "true or false", [&](bool v) {
-      *out = v;
-      return true;
-    });
+  base::Status operator()(bool Config::*f) {
+    auto value = node_.value_exact<bool>();
+    if (!value) return MustBe(node_, "true or false");
+    config_->*f = *value;
+    return base::Status::Ok();
   }
-
-  std::optional<ConfigError> StringList(std::string_view key,
-                                        std::vector<std::string>* out) {
-    used_.insert(std::string(key));
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::nullopt;
-    const toml::array* array = node->as_array();
-    if (array == nullptr) {
-      return ConfigError{Where(path_, node->source()) + ": " +
-                         std::string(name_) + "." + std::string(key) +
-                         " must be an array of strings"};
-    }
+  base::Status operator()(std::optional<bool> Config::*f) {
+    auto value = node_.value_exact<bool>();
+    if (!value) return MustBe(node_, "true or false");
+    config_->*f = *value;
+    return base::Status::Ok();
+  }
+  base::Status operator()(std::vector<std::string> Config::*f) {
+    const toml::array* array = node_.as_array();
+    if (array == nullptr) return MustBe(node_, "an array of strings");
     std::vector<std::string> values;
     for (const toml::node& item : *array) {
-      auto s = item.value<std::string>();
-      if (!s) {
-        return ConfigError{Where(path_, item.source()) + ": " +
-                           std::string(name_) + "." + std::string(key) +
-                           " must hold only strings"};
-      }
+      auto s = item.value_exact<std::string>();
+      if (!s)
+        return MustBe(item, "made of strings only", " must hold only strings");
       values.push_back(*s);
     }
-    *out = std::move(values);
-    return std::nullopt;
-  }
-
-  std::optional<ConfigError> RejectUnknown() const {
-    for (const auto& [key, node] : table_) {
-      if (!used_.count(std::string(key.str()))) {
-        return ConfigError{Where(path_, node.source()) + ": unknown key " +
-                           std::string(name_) + "." + std::string(key.str())};
-      }
-    }
-    return std::nullopt;
+    config_->*f = std::move(values);
+    return base::Status::Ok();
   }
 
  private:
-  template <typename T, typename F>
-  std::optional<ConfigError> Read(std::string_view key, const char* what,
-                                  F assign, long min = 0, long max = 0) {
-    used_.insert(std::string(key));
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::nullopt;
-    auto value = node->value_exact<T>();
-    std::string full = std::string(name_) + "." + std::string(key);
-    if (!value) {
-      return ConfigError{Where(path_, node->source()) + ": " + full +
-                         " must be " + what};
+  base::Status MustBe(const toml::node& at, std::string_view what,
+                      std::string_view phrase = {}) const {
+    std::string full =
+        std::string(spec_.section) + "." + std::string(spec_.key);
+    return base::Status::InvalidArgument(
+        Where(path_, at.source()) + ": " + full +
+        (phrase.empty() ? " must be " + std::string(what)
+                        : std::string(phrase)));
+  }
+
+  template <typename Assign>
+  base::Status Int(Assign assign) {
+    auto value = node_.value_exact<int64_t>();
+    if (!value) return MustBe(node_, "an integer");
+    if (*value < spec_.min || *value > spec_.max) {
+      return MustBe(node_, "between " + std::to_string(spec_.min) + " and " +
+                               std::to_string(spec_.max));
     }
-    if (!assign(*value)) {
-      std::ostringstream msg;
-      msg << Where(path_, node->source()) << ": " << full << " must be between "
-          << min << " and " << max;
-      return ConfigError{msg.str()};
-    }
-    return std::nullopt;
+    assign(static_cast<long>(*value));
+    return base::Status::Ok();
   }
 
   const std::string& path_;
-  const toml::table& table_;
-  std::string_view name_;
-  std::set<std::string> used_;
+  const KeySpec& spec_;
+  const toml::node& node_;
+  Config* config_;
 };
 
-#define WSMAND_TRY(expr)                 \
-  do {                                   \
-    if (auto err_ = (expr)) return err_; \
-  } while (0)
-
-std::optional<ConfigError> ReadServer(const std::string& path,
-                                      const toml::table& t, Config* c) {
-  TableReader r(path, t, "server");
-  WSMAND_TRY(r.StringList("listen", &c->listen));
-  WSMAND_TRY(r.String("log_level", &c->log_level));
-  WSMAND_TRY(r.String("machine_name", &c->machine_name));
-  if (t.contains("max_timeout_ms")) {
-    long v = 0;
-    WSMAND_TRY(r.Int("max_timeout_ms", 500, 86400000, &v));
-    c->max_timeout = std::chrono::milliseconds(v);
+// Reads one [section]: every known key present, in table order, then the
+// first unknown key is an error.
+base::Status ReadSection(const std::string& path, std::string_view section,
+                         const toml::table& table, Config* config) {
+  std::set<std::string_view> known;
+  for (const KeySpec& spec : kKeys) {
+    if (spec.section != section) continue;
+    known.insert(spec.key);
+    const toml::node* node = table.get(spec.key);
+    if (node == nullptr) continue;
+    base::Status s = KeyReader(path, spec, *node, config).Read();
+    if (!s.ok()) return s;
   }
-  return r.RejectUnknown();
+  for (const auto& [key, node] : table) {
+    if (!known.count(key.str())) {
+      return base::Status::InvalidArgument(
+          Where(path, node.source()) + ": unknown key " + std::string(section) +
+          "." + std::string(key.str()));
+    }
+  }
+  return base::Status::Ok();
 }
 
-std::optional<ConfigError> ReadHttp(const std::string& path,
-                                    const toml::table& t, Config* c) {
-  TableReader r(path, t, "http");
-  long v = 0;
-  if (t.contains("worker_threads")) {
-    WSMAND_TRY(r.Int("worker_threads", 1, 4096, &v));
-    c->worker_threads = static_cast<int>(v);
+bool IsSection(std::string_view name) {
+  for (const KeySpec& spec : kKeys) {
+    if (spec.section == name) return true;
   }
-  if (t.contains("max_connections")) {
-    WSMAND_TRY(r.Int("max_connections", 1, 1000000, &v));
-    c->max_connections = static_cast<int>(v);
-  }
-  if (t.contains("max_connections_per_peer")) {
-    WSMAND_TRY(r.Int("max_connections_per_peer", 0, 1000000, &v));
-    c->max_connections_per_peer = static_cast<int>(v);
-  }
-  if (t.contains("max_header_bytes")) {
-    WSMAND_TRY(r.Int("max_header_bytes", 1024, 1024 * 1024, &v));
-    c->max_header_bytes = static_cast<size_t>(v);
-  }
-  if (t.contains("max_operations_per_user")) {
-    WSMAND_TRY(r.Int("max_operations_per_user", 0, 1000000, &v));
-    c->max_operations_per_user = static_cast<int>(v);
-  }
-  if (t.contains("max_header_fields")) {
-    WSMAND_TRY(r.Int("max_header_fields", 8, 10000, &v));
-    c->max_header_fields = static_cast<int>(v);
-  }
-  WSMAND_TRY(r.Seconds("header_timeout", 1, 3600, &c->header_timeout));
-  WSMAND_TRY(r.Seconds("body_timeout", 1, 3600, &c->body_timeout));
-  WSMAND_TRY(r.Seconds("write_timeout", 1, 3600, &c->write_timeout));
-  WSMAND_TRY(r.Seconds("keep_alive_timeout", 1, 3600, &c->keep_alive_timeout));
-  if (t.contains("max_envelope_size")) {
-    WSMAND_TRY(r.Int("max_envelope_size", 8192, 64L * 1024 * 1024, &v));
-    c->max_envelope_size = static_cast<size_t>(v);
-  }
-  return r.RejectUnknown();
+  return false;
 }
 
-std::optional<ConfigError> ReadAuth(const std::string& path,
-                                    const toml::table& t, Config* c) {
-  TableReader r(path, t, "auth");
-  long v = 0;
-  WSMAND_TRY(r.String("accounts_file", &c->accounts_file));
-  WSMAND_TRY(r.String("pam", &c->pam));
-  if (c->pam != "auto" && c->pam != "on" && c->pam != "off") {
-    return ConfigError{Where(path, t.get("pam")->source()) +
-                       ": auth.pam must be \"auto\", \"on\" or \"off\""};
-  }
-  WSMAND_TRY(r.String("pam_service", &c->pam_service));
-  WSMAND_TRY(
-      r.Seconds("credential_cache_ttl", 0, 3600, &c->credential_cache_ttl));
-  if (t.contains("max_failures")) {
-    WSMAND_TRY(r.Int("max_failures", 1, 1000, &v));
-    c->max_auth_failures = static_cast<int>(v);
-  }
-  if (t.contains("max_failures_per_address")) {
-    WSMAND_TRY(r.Int("max_failures_per_address", 0, 100000, &v));
-    c->max_auth_failures_per_address = static_cast<int>(v);
-  }
-  if (t.contains("max_failures_per_user")) {
-    WSMAND_TRY(r.Int("max_failures_per_user", 0, 100000, &v));
-    c->max_auth_failures_per_user = static_cast<int>(v);
-  }
-  WSMAND_TRY(r.Seconds("failure_window", 1, 86400, &c->auth_failure_window));
-  WSMAND_TRY(r.Seconds("max_backoff", 1, 86400, &c->auth_max_backoff));
-  if (t.contains("max_verifications_per_peer")) {
-    WSMAND_TRY(r.Int("max_verifications_per_peer", 0, 1024, &v));
-    c->max_verifications_per_peer = static_cast<int>(v);
-  }
-  WSMAND_TRY(r.Seconds("verification_wait", 1, 300, &c->verification_wait));
-  WSMAND_TRY(r.Seconds("account_recheck_interval", 1, 3600,
-                       &c->account_recheck_interval));
-  if (t.contains("allow_unencrypted")) {
-    bool allow = false;
-    WSMAND_TRY(r.Bool("allow_unencrypted", &allow));
-    c->allow_unencrypted = allow;
-  }
-  return r.RejectUnknown();
-}
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::optional<ConfigError> ReadXml(const std::string& path,
-                                   const toml::table& t, Config* c) {
-  TableReader r(path, t, "xml");
-  long v = 0;
-  if (t.contains("max_depth")) {
-    WSMAND_TRY(r.Int("max_depth", 8, 256, &v));
-    c->xml_max_depth = static_cast<int>(v);
-  }
-  if (t.contains("max_nodes")) {
-    WSMAND_TRY(r.Int("max_nodes", 100, 10000000, &v));
-    c->xml_max_nodes = static_cast<size_t>(v);
-  }
-  if (t.contains("max_attributes")) {
-    WSMAND_TRY(r.Int("max_attributes", 16, 100000, &v));
-    c->xml_max_attributes = static_cast<size_t>(v);
-  }
-  return r.RejectUnknown();
-}
-
-std::optional<ConfigError> ReadShell(const std::string& path,
-                                     const toml::table& t, Config* c) {
-  TableReader r(path, t, "shell");
-  long v = 0;
-  if (t.contains("max_shells_per_user")) {
-    WSMAND_TRY(r.Int("max_shells_per_user", 0, 1000000, &v));
-    c->shell_max_shells_per_user = static_cast<int>(v);
-  }
-  if (t.contains("max_processes_per_shell")) {
-    WSMAND_TRY(r.Int("max_processes_per_shell", 0, 1000000, &v));
-    c->shell_max_processes_per_shell = static_cast<int>(v);
-  }
-  if (t.contains("max_concurrent_users")) {
-    WSMAND_TRY(r.Int("max_concurrent_users", 0, 1000000, &v));
-    c->shell_max_concurrent_users = static_cast<int>(v);
-  }
-  WSMAND_TRY(
-      r.Seconds("idle_timeout", 0, 365L * 86400, &c->shell_idle_timeout));
-  if (t.contains("max_memory_per_shell_mb")) {
-    WSMAND_TRY(r.Int("max_memory_per_shell_mb", 0, 1L << 30, &v));
-    c->shell_max_memory_per_shell_mb = v;
-  }
-  WSMAND_TRY(r.String("fallback_user", &c->shell_fallback_user));
-  if (t.contains("max_output_per_shell_mb")) {
-    WSMAND_TRY(r.Int("max_output_per_shell_mb", 0, 1L << 20, &v));
-    c->shell_max_output_per_shell_mb = v;
-  }
-  WSMAND_TRY(r.String("isolation", &c->shell_isolation));
-  if (c->shell_isolation != "auto" && c->shell_isolation != "cgroup" &&
-      c->shell_isolation != "session") {
-    return ConfigError{Where(path, t.get("isolation")->source()) +
-                       ": shell.isolation must be \"auto\", \"cgroup\" or "
-                       "\"session\""};
-  }
-  return r.RejectUnknown();
-}
-
-std::optional<ConfigError> ReadEnumeration(const std::string& path,
-                                           const toml::table& t, Config* c) {
-  TableReader r(path, t, "enumeration");
-  long v = 0;
-  WSMAND_TRY(
-      r.Seconds("default_expiry", 1, 86400, &c->enumeration_default_expiry));
-  WSMAND_TRY(r.Seconds("max_expiry", 1, 86400, &c->enumeration_max_expiry));
-  if (t.contains("max_contexts_per_user")) {
-    WSMAND_TRY(r.Int("max_contexts_per_user", 1, 100000, &v));
-    c->enumeration_max_contexts_per_user = static_cast<int>(v);
-  }
-  if (t.contains("queue_capacity")) {
-    WSMAND_TRY(r.Int("queue_capacity", 1, 1000000, &v));
-    c->enumeration_queue_capacity = static_cast<int>(v);
-  }
-  return r.RejectUnknown();
-}
-
-std::optional<ConfigError> ReadProviders(const std::string& path,
-                                         const toml::table& t, Config* c) {
-  TableReader r(path, t, "providers");
-  WSMAND_TRY(r.String("default_namespace", &c->providers_default_namespace));
-  WSMAND_TRY(r.String("directory", &c->providers_directory));
-  WSMAND_TRY(r.StringList("administrators", &c->providers_administrators));
-  WSMAND_TRY(r.Bool("test_providers", &c->providers_test_providers));
-  WSMAND_TRY(r.Bool("host", &c->providers_host));
-  return r.RejectUnknown();
-}
-
-std::optional<ConfigError> ReadTls(const std::string& path,
-                                   const toml::table& t, Config* c) {
-  TableReader r(path, t, "tls");
-  WSMAND_TRY(r.String("certificate", &c->tls_certificate));
-  WSMAND_TRY(r.String("private_key", &c->tls_private_key));
-  WSMAND_TRY(r.String("chain", &c->tls_chain));
-  WSMAND_TRY(r.String("ciphers", &c->tls_ciphers));
-  WSMAND_TRY(r.String("ciphersuites", &c->tls_ciphersuites));
-  WSMAND_TRY(r.String("min_version", &c->tls_min_version));
-  WSMAND_TRY(r.String("client_ca", &c->tls_client_ca));
-  WSMAND_TRY(r.String("client_cert_map", &c->tls_client_cert_map));
-  return r.RejectUnknown();
+// A value as TOML text ("unset" for an optional without one).
+std::string ValueText(const Config& config, const Field& field) {
+  struct Visitor {
+    const Config& c;
+    std::string operator()(int Config::*f) { return std::to_string(c.*f); }
+    std::string operator()(size_t Config::*f) { return std::to_string(c.*f); }
+    std::string operator()(long Config::*f) { return std::to_string(c.*f); }
+    std::string operator()(seconds Config::*f) {
+      return std::to_string((c.*f).count());
+    }
+    std::string operator()(milliseconds Config::*f) {
+      return std::to_string((c.*f).count());
+    }
+    std::string operator()(std::string Config::*f) { return Quoted(c.*f); }
+    std::string operator()(bool Config::*f) { return c.*f ? "true" : "false"; }
+    std::string operator()(std::optional<bool> Config::*f) {
+      if (!(c.*f)) return "unset";
+      return *(c.*f) ? "true" : "false";
+    }
+    std::string operator()(std::vector<std::string> Config::*f) {
+      std::string out = "[";
+      for (const std::string& s : c.*f) {
+        if (out.size() > 1) out += ", ";
+        out += Quoted(s);
+      }
+      return out + "]";
+    }
+  };
+  return std::visit(Visitor{config}, field);
 }
 
 }  // namespace
@@ -336,94 +322,86 @@ bool Config::UsePam() const {
   return accounts_file.empty() && ::geteuid() == 0;
 }
 
-std::optional<ConfigError> LoadConfigFile(const std::string& path,
-                                          Config* config) {
+std::vector<ConfigKey> ConfigKeys(const Config& config) {
+  std::vector<ConfigKey> keys;
+  for (const KeySpec& spec : kKeys) {
+    keys.push_back({spec.section, spec.key, ValueText(config, spec.field),
+                    Reloadable(spec.section, spec.key)});
+  }
+  return keys;
+}
+
+base::Status LoadConfigFile(const std::string& path, Config* config) {
   // The config names the accounts file, keys and provider directory: it is
   // read only after the ownership checks of base/file_trust.h.
   std::string text, error;
-  if (!base::ReadTrustedFile(path, &text, &error)) return ConfigError{error};
+  if (!base::ReadTrustedFile(path, &text, &error)) {
+    return base::Status::IoError(error);
+  }
   toml::table root;
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << path << ":" << e.source().begin.line << ": " << e.description();
-    return ConfigError{msg.str()};
+    return base::Status::InvalidArgument(path + ":" +
+                                         std::to_string(e.source().begin.line) +
+                                         ": " + std::string(e.description()));
   }
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     std::string name(key.str());
     if (table == nullptr) {
-      return ConfigError{Where(path, node.source()) + ": " + name +
-                         " must be a table ([" + name + "])"};
+      return base::Status::InvalidArgument(Where(path, node.source()) + ": " +
+                                           name + " must be a table ([" + name +
+                                           "])");
     }
-    std::optional<ConfigError> err;
-    if (name == "server") {
-      err = ReadServer(path, *table, config);
-    } else if (name == "http") {
-      err = ReadHttp(path, *table, config);
-    } else if (name == "auth") {
-      err = ReadAuth(path, *table, config);
-    } else if (name == "xml") {
-      err = ReadXml(path, *table, config);
-    } else if (name == "enumeration") {
-      err = ReadEnumeration(path, *table, config);
-    } else if (name == "providers") {
-      err = ReadProviders(path, *table, config);
-    } else if (name == "tls") {
-      err = ReadTls(path, *table, config);
-    } else if (name == "shell") {
-      err = ReadShell(path, *table, config);
-    } else {
-      err = ConfigError{Where(path, node.source()) + ": unknown table [" +
-                        name + "]"};
+    if (!IsSection(name)) {
+      return base::Status::InvalidArgument(Where(path, node.source()) +
+                                           ": unknown table [" + name + "]");
     }
-    if (err) return err;
+    if (base::Status s = ReadSection(path, name, *table, config); !s.ok()) {
+      return s;
+    }
   }
   config->source_file = path;
   return ValidateConfig(*config);
 }
 
-std::optional<ConfigError> ValidateConfig(const Config& config) {
+base::Status ValidateConfig(const Config& config) {
   std::string where =
       config.source_file.empty() ? "command line" : config.source_file;
+  auto invalid = [&](const std::string& what) {
+    return base::Status::InvalidArgument(where + ": " + what);
+  };
   if (!log::ParseLevel(config.log_level)) {
-    return ConfigError{where +
-                       ": log level must be debug, info, warn or "
-                       "error, not \"" +
-                       config.log_level + "\""};
+    return invalid("log level must be debug, info, warn or error, not \"" +
+                   config.log_level + "\"");
   }
-  if (config.listen.empty()) {
-    return ConfigError{where + ": no listen address"};
-  }
+  if (config.listen.empty()) return invalid("no listen address");
   bool any_https = false;
   for (const std::string& url : config.listen) {
     auto parsed = ParseListenUrl(url);
     if (!parsed.ok) {
-      return ConfigError{where + ": listen address \"" + url +
-                         "\": " + parsed.error};
+      return invalid("listen address \"" + url + "\": " + parsed.error);
     }
     any_https = any_https || parsed.tls;
   }
-  int tls_version = 0;
-  std::string tls_error;
-  if (!certs::ParseTlsVersion(config.tls_min_version, &tls_version,
-                              &tls_error)) {
-    return ConfigError{where + ": tls.min_version: " + tls_error};
+  if (base::StatusOr<int> version =
+          certs::ParseTlsVersion(config.tls_min_version);
+      !version.ok()) {
+    return invalid("tls.min_version: " + version.status().message());
   }
   if (any_https &&
       (config.tls_certificate.empty() || config.tls_private_key.empty())) {
-    return ConfigError{where +
-                       ": https listeners need tls.certificate and "
-                       "tls.private_key (--tls-cert, --tls-key; `wsmand cert "
-                       "create` makes them)"};
+    return invalid(
+        "https listeners need tls.certificate and tls.private_key "
+        "(--tls-cert, --tls-key; `wsmand cert create` makes them)");
   }
   if (config.tls_client_cert_map.empty() != config.tls_client_ca.empty()) {
-    return ConfigError{where +
-                       ": client certificate authentication needs both "
-                       "tls.client_ca and tls.client_cert_map"};
+    return invalid(
+        "client certificate authentication needs both tls.client_ca and "
+        "tls.client_cert_map");
   }
-  return std::nullopt;
+  return base::Status::Ok();
 }
 
 }  // namespace wsman::server

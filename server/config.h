@@ -1,6 +1,7 @@
 // The daemon's configuration: defaults, the TOML config file, and the
 // command-line overrides. Every key and its default is documented in
-// docs/configuration.md; keep the two in step.
+// docs/configuration.md and packaging/wsmand.toml; config_test checks both
+// against ConfigKeys(). Plain values; no shared state.
 #ifndef WSMAND_SERVER_CONFIG_H_
 #define WSMAND_SERVER_CONFIG_H_
 
@@ -8,7 +9,10 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "base/status.h"
 
 namespace wsman::server {
 
@@ -46,7 +50,7 @@ struct Config {
   std::chrono::seconds auth_failure_window{60};
   std::chrono::seconds auth_max_backoff{60};
   int max_verifications_per_peer = 2;  // password checks in progress; 0 = any
-  std::chrono::seconds verification_wait{10};  // for a verification slot
+  std::chrono::seconds verification_wait{10};        // for a verification slot
   std::chrono::seconds account_recheck_interval{5};  // PAM, cached logins
   // Basic credentials over plain http:// listeners (WinRM's
   // AllowUnencrypted); unset = allowed on loopback listeners only.
@@ -63,7 +67,7 @@ struct Config {
   int shell_max_concurrent_users = 10;
   std::chrono::seconds shell_idle_timeout{7200};
   long shell_max_memory_per_shell_mb = 1024;
-  std::string shell_fallback_user;  // "" = none
+  std::string shell_fallback_user;          // "" = none
   long shell_max_output_per_shell_mb = 16;  // unreceived output; 0 = any
   std::string shell_isolation = "auto";     // "auto" | "cgroup" | "session"
 
@@ -102,18 +106,29 @@ struct Config {
   bool UsePam() const;
 };
 
-// A configuration error: what to print (one line naming file and line).
-struct ConfigError {
-  std::string message;
+// One key of the file, as ConfigKeys() lists them: its [section], its name,
+// its value as TOML text ("unset" for an optional key with no value), and
+// whether a SIGHUP reload applies it (the others take a restart; a reload
+// that changes one logs a warning naming it).
+struct ConfigKey {
+  std::string_view section;
+  std::string_view key;
+  std::string value;
+  bool reloadable = false;
 };
 
-// Reads `path` (TOML) over the defaults. Unknown keys and wrong types are
-// errors naming the file and line.
-std::optional<ConfigError> LoadConfigFile(const std::string& path,
-                                          Config* config);
+// Every key LoadConfigFile knows, in the order it reads them, with its value
+// in `config` (by default: the built-in defaults). The one table of keys:
+// docs/configuration.md and packaging/wsmand.toml are tested against it.
+std::vector<ConfigKey> ConfigKeys(const Config& config = Config());
+
+// Reads `path` (TOML) over the defaults, then validates the result.
+// Unknown keys, wrong types and out-of-range values are InvalidArgument,
+// with a message naming the file and line (what to print).
+base::Status LoadConfigFile(const std::string& path, Config* config);
 
 // Checks values that are valid TOML but not valid settings.
-std::optional<ConfigError> ValidateConfig(const Config& config);
+base::Status ValidateConfig(const Config& config);
 
 }  // namespace wsman::server
 

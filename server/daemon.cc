@@ -99,9 +99,8 @@ bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
   tls.min_version = config.tls_min_version;
   tls.client_ca = config.tls_client_ca;
   certs::ServerCertificateInfo info;
-  std::string error;
-  if (!holder->Load(tls, &info, &error)) {
-    log::Error(event, {{"error", error},
+  if (base::Status loaded = holder->Load(tls, &info); !loaded.ok()) {
+    log::Error(event, {{"error", loaded.message()},
                        {"detail", holder->Get() ? "keeping the running "
                                                   "certificate"
                                                 : "cannot serve https"}});
@@ -131,6 +130,25 @@ bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
   }
   log::Error(event, {{"error", error}});
   return false;
+}
+
+// A reload applies log_level, [auth] (but allow_unencrypted, fixed per
+// listener) and the [tls] files; every other key is built into the running
+// service. One warning per such key the file changed, each reload, until
+// a restart applies it.
+void WarnRestartOnly(const Config& running, const Config& fresh) {
+  std::vector<ConfigKey> was = ConfigKeys(running);
+  std::vector<ConfigKey> now = ConfigKeys(fresh);
+  for (size_t i = 0; i < was.size(); ++i) {
+    if (was[i].reloadable || was[i].value == now[i].value) continue;
+    std::string key =
+        std::string(was[i].section) + "." + std::string(was[i].key);
+    log::Warn("reload",
+              {{"key", key},
+               {"detail", key == "server.listen"
+                              ? "listen addresses change only on restart"
+                              : "changed, not applied until restart"}});
+  }
 }
 
 // Every open connection holds a descriptor (and a shell command three): the
@@ -243,14 +261,13 @@ int RunDaemon(Config config, const std::string& config_path,
     return 2;
   }
   log::Info("shell-isolation",
-            {{"mode", providers::shell::IsolationName(
-                          shell_host->isolation())},
+            {{"mode", providers::shell::IsolationName(shell_host->isolation())},
              {"detail", shell_host->isolation_description()}});
   engine::shell::ShellEngineOptions shell_options;
   // One MaxTimeoutms for WinRS and CIM ([server] max_timeout_ms).
   shell_options.max_operation_timeout = config.max_timeout;
-  shell_options.default_operation_timeout = std::min(
-      shell_options.default_operation_timeout, config.max_timeout);
+  shell_options.default_operation_timeout =
+      std::min(shell_options.default_operation_timeout, config.max_timeout);
   dispatcher.Add(engine::shell::ShellRoutes(shell_host, shell_options));
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
@@ -274,17 +291,19 @@ int RunDaemon(Config config, const std::string& config_path,
     http::ListenerOptions options;
     if (address.tls) options.tls = tls;
     options.allow_unencrypted = address.tls || allows_unencrypted(address);
-    std::string error;
-    int port = server.Listen(address, options, &error);
-    if (port == 0) {
-      log::Error("startup", {{"error", error}});
+    base::StatusOr<int> port = server.Listen(address, options);
+    if (!port.ok()) {
+      log::Error("startup", {{"error", port.message()}});
       return 1;
     }
     ListenAddress bound = address;
-    bound.port = port;
+    bound.port = *port;
     log::Info("listening", {{"url", bound.ToUrl() + "/wsman"}});
   }
   std::thread serving([&server] { server.Serve(); });
+  // What the service was built with: keys a reload cannot apply are
+  // compared with it.
+  const Config started = config;
   log::Info("started", {{"version", WSMAND_VERSION},
                         {"machine", machine},
                         {"auth", config.UsePam() ? "pam" : "accounts-file"}});
@@ -295,23 +314,20 @@ int RunDaemon(Config config, const std::string& config_path,
     if (sig == SIGHUP) {
       Config fresh;
       if (!config_path.empty()) {
-        if (auto err = LoadConfigFile(config_path, &fresh)) {
-          log::Error("reload", {{"error", err->message},
+        if (base::Status loaded = LoadConfigFile(config_path, &fresh);
+            !loaded.ok()) {
+          log::Error("reload", {{"error", loaded.message()},
                                 {"detail", "keeping the running config"}});
           continue;
         }
       }
       overrides(&fresh);
-      if (auto err = ValidateConfig(fresh)) {
-        log::Error("reload", {{"error", err->message}});
+      if (base::Status valid = ValidateConfig(fresh); !valid.ok()) {
+        log::Error("reload", {{"error", valid.message()}});
         continue;
       }
       log::SetLevel(*log::ParseLevel(fresh.log_level));
-      if (fresh.listen != config.listen) {
-        log::Warn("reload", {{"detail",
-                              "listen addresses change only on "
-                              "restart"}});
-      }
+      WarnRestartOnly(started, fresh);
       // A new authenticator re-reads the accounts file and starts with an
       // empty credential cache; a bad file keeps the running one.
       auto reloaded = auth::Authenticator::Create(AuthOptionsFrom(fresh));

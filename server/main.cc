@@ -212,14 +212,17 @@ int main(int argc, char** argv) {
   };
   Config config;
   if (!config_path.empty()) {
-    if (auto err = wsman::server::LoadConfigFile(config_path, &config)) {
-      std::cerr << "wsmand: " << err->message << "\n";
+    wsman::base::Status loaded =
+        wsman::server::LoadConfigFile(config_path, &config);
+    if (!loaded.ok()) {
+      std::cerr << "wsmand: " << loaded.message() << "\n";
       return kExitUsage;
     }
   }
   overrides(&config);
-  if (auto err = wsman::server::ValidateConfig(config)) {
-    std::cerr << "wsmand: " << err->message << "\n";
+  if (wsman::base::Status valid = wsman::server::ValidateConfig(config);
+      !valid.ok()) {
+    std::cerr << "wsmand: " << valid.message() << "\n";
     return kExitUsage;
   }
   return wsman::server::RunDaemon(std::move(config), config_path, overrides);

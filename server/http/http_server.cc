@@ -185,17 +185,17 @@ HttpServer::~HttpServer() {
   pool_.Shutdown();
 }
 
-int HttpServer::Listen(const ListenAddress& address,
-                       const ListenerOptions& options, std::string* error) {
+base::StatusOr<int> HttpServer::Listen(const ListenAddress& address,
+                                       const ListenerOptions& options) {
   int family = address.ipv6 ? AF_INET6 : AF_INET;
   base::UniqueFd fd(
       ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   auto fail = [&](std::string_view what) {
     int err = errno;
-    *error = "cannot listen on " + address.ToUrl() + ": " + std::string(what) +
-             (err == EADDRINUSE ? std::string("address already in use")
-                                : std::string(std::strerror(err)));
-    return 0;
+    return base::Status::IoError(
+        "cannot listen on " + address.ToUrl() + ": " + std::string(what) +
+        (err == EADDRINUSE ? std::string("address already in use")
+                           : std::string(std::strerror(err))));
   };
   if (!fd) return fail("");
   int on = 1;

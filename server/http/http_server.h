@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/mutex.h"
+#include "base/status.h"
 #include "base/unique_fd.h"
 #include "certs/tls_context.h"
 #include "server/http/connection_table.h"
@@ -63,9 +64,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds and listens (before Serve). Returns the bound port (the
-  // ephemeral one for port 0), or 0 with a plain reason in `error`.
-  int Listen(const ListenAddress& address, const ListenerOptions& options,
-             std::string* error);
+  // ephemeral one for port 0), or an IoError with a plain reason.
+  base::StatusOr<int> Listen(const ListenAddress& address,
+                             const ListenerOptions& options);
   // Accepts and serves until Shutdown(); returns once every worker is done.
   void Serve();
   // Stops accepting, closes waiting connections at once, lets requests in

@@ -71,16 +71,14 @@ TlsSettings Settings(const TempDir& dir) {
 }
 
 TEST(TlsVersion, OnlyTls12AndTls13) {
-  int v = 0;
-  std::string error;
-  EXPECT_TRUE(ParseTlsVersion("1.2", &v, &error));
-  EXPECT_EQ(v, TLS1_2_VERSION);
-  EXPECT_TRUE(ParseTlsVersion("TLSv1.3", &v, &error));
-  EXPECT_EQ(v, TLS1_3_VERSION);
-  EXPECT_FALSE(ParseTlsVersion("1.1", &v, &error));
-  EXPECT_NE(error.find("not supported"), std::string::npos);
-  EXPECT_FALSE(ParseTlsVersion("1.0", &v, &error));
-  EXPECT_FALSE(ParseTlsVersion("SSLv3", &v, &error));
+  EXPECT_EQ(ParseTlsVersion("1.2").value(), TLS1_2_VERSION);
+  EXPECT_EQ(ParseTlsVersion("TLSv1.3").value(), TLS1_3_VERSION);
+  base::StatusOr<int> v = ParseTlsVersion("1.1");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), base::Status::Code::kInvalidArgument);
+  EXPECT_NE(v.message().find("not supported"), std::string::npos);
+  EXPECT_FALSE(ParseTlsVersion("1.0").ok());
+  EXPECT_FALSE(ParseTlsVersion("SSLv3").ok());
 }
 
 TEST(TlsContext, BuildsAndReportsTheCertificate) {
@@ -88,8 +86,9 @@ TEST(TlsContext, BuildsAndReportsTheCertificate) {
   Pki pki = MakePki(dir);
   ServerCertificateInfo info;
   std::string error;
-  auto ctx = BuildServerContext(Settings(dir), &info, &error);
-  ASSERT_TRUE(ctx) << error;
+  auto ctx_or = BuildServerContext(Settings(dir), &info);
+  ASSERT_TRUE(ctx_or.ok()) << ctx_or.message();
+  std::shared_ptr<SSL_CTX> ctx = *ctx_or;
   EXPECT_EQ(info.thumbprint, Sha1Thumbprint(pki.server.get()));
   EXPECT_FALSE(info.expired);
   EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx.get()), TLS1_2_VERSION);
@@ -97,8 +96,9 @@ TEST(TlsContext, BuildsAndReportsTheCertificate) {
   EXPECT_EQ(SSL_CTX_get_verify_mode(ctx.get()), SSL_VERIFY_NONE);
   TlsSettings s = Settings(dir);
   s.client_ca = dir.File("ca.pem");
-  ctx = BuildServerContext(s, &info, &error);
-  ASSERT_TRUE(ctx) << error;
+  ctx_or = BuildServerContext(s, &info);
+  ASSERT_TRUE(ctx_or.ok()) << ctx_or.message();
+  ctx = *ctx_or;
   // Asked for, never required.
   EXPECT_EQ(SSL_CTX_get_verify_mode(ctx.get()), SSL_VERIFY_PEER);
 }
@@ -107,24 +107,29 @@ TEST(TlsContext, ReportsBadFilesAndSettings) {
   TempDir dir;
   MakePki(dir);
   std::string error;
+  auto build = [&](const TlsSettings& settings) {
+    auto built = BuildServerContext(settings, nullptr);
+    error = built.message();
+    return built.ok();
+  };
   TlsSettings s = Settings(dir);
   s.private_key = dir.File("other-key.pem");
-  EXPECT_FALSE(BuildServerContext(s, nullptr, &error));
+  EXPECT_FALSE(build(s));
   EXPECT_NE(error.find("does not belong"), std::string::npos) << error;
   s = Settings(dir);
   s.certificate = dir.File("missing.pem");
-  EXPECT_FALSE(BuildServerContext(s, nullptr, &error));
+  EXPECT_FALSE(build(s));
   EXPECT_NE(error.find("missing.pem"), std::string::npos) << error;
   s = Settings(dir);
   s.ciphers = "NO-SUCH-CIPHER";
-  EXPECT_FALSE(BuildServerContext(s, nullptr, &error));
+  EXPECT_FALSE(build(s));
   EXPECT_NE(error.find("ciphers"), std::string::npos) << error;
   s = Settings(dir);
   s.min_version = "1.1";
-  EXPECT_FALSE(BuildServerContext(s, nullptr, &error));
+  EXPECT_FALSE(build(s));
   s = Settings(dir);
   s.client_ca = dir.File("missing-ca.pem");
-  EXPECT_FALSE(BuildServerContext(s, nullptr, &error));
+  EXPECT_FALSE(build(s));
   EXPECT_EQ(ERR_peek_error(), 0u);  // no stale errors left on the thread
 }
 
@@ -133,13 +138,14 @@ TEST(TlsContext, HolderSwapsOnSuccessAndKeepsTheOldOneOnError) {
   MakePki(dir);
   TlsContextHolder holder;
   std::string error;
-  ASSERT_TRUE(holder.Load(Settings(dir), nullptr, &error)) << error;
+  base::Status loaded = holder.Load(Settings(dir), nullptr);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
   std::shared_ptr<SSL_CTX> first = holder.Get();
   TlsSettings bad = Settings(dir);
   bad.private_key = dir.File("other-key.pem");
-  EXPECT_FALSE(holder.Load(bad, nullptr, &error));
+  EXPECT_FALSE(holder.Load(bad, nullptr).ok());
   EXPECT_EQ(holder.Get(), first);
-  ASSERT_TRUE(holder.Load(Settings(dir), nullptr, &error));
+  ASSERT_TRUE(holder.Load(Settings(dir), nullptr).ok());
   EXPECT_NE(holder.Get(), first);
   // A connection made on the first context keeps it alive.
   SslPtr ssl(SSL_new(first.get()));
@@ -181,8 +187,9 @@ TEST_F(TlsPair, HandshakeClientCertificateReadAndLargeFlush) {
   TlsSettings s = Settings(dir_);
   s.client_ca = dir_.File("ca.pem");
   std::string error;
-  auto server_ctx = BuildServerContext(s, nullptr, &error);
-  ASSERT_TRUE(server_ctx) << error;
+  auto server_ctx_or = BuildServerContext(s, nullptr);
+  ASSERT_TRUE(server_ctx_or.ok()) << server_ctx_or.message();
+  std::shared_ptr<SSL_CTX> server_ctx = *server_ctx_or;
   SslPtr ssl(SSL_new(server_ctx.get()));
   SSL_set_fd(ssl.get(), fds_[0]);
 
@@ -229,8 +236,9 @@ TEST_F(TlsPair, HandshakeClientCertificateReadAndLargeFlush) {
 
 TEST_F(TlsPair, StalledHandshakeEndsAtTheDeadline) {
   std::string error;
-  auto server_ctx = BuildServerContext(Settings(dir_), nullptr, &error);
-  ASSERT_TRUE(server_ctx) << error;
+  auto server_ctx_or = BuildServerContext(Settings(dir_), nullptr);
+  ASSERT_TRUE(server_ctx_or.ok()) << server_ctx_or.message();
+  std::shared_ptr<SSL_CTX> server_ctx = *server_ctx_or;
   SslPtr ssl(SSL_new(server_ctx.get()));
   SSL_set_fd(ssl.get(), fds_[0]);
   // The client sends half a ClientHello record header and then nothing.
@@ -248,8 +256,9 @@ TEST_F(TlsPair, StalledHandshakeEndsAtTheDeadline) {
 
 TEST_F(TlsPair, PlainHttpOnTheTlsPortFailsTheHandshake) {
   std::string error;
-  auto server_ctx = BuildServerContext(Settings(dir_), nullptr, &error);
-  ASSERT_TRUE(server_ctx) << error;
+  auto server_ctx_or = BuildServerContext(Settings(dir_), nullptr);
+  ASSERT_TRUE(server_ctx_or.ok()) << server_ctx_or.message();
+  std::shared_ptr<SSL_CTX> server_ctx = *server_ctx_or;
   SslPtr ssl(SSL_new(server_ctx.get()));
   SSL_set_fd(ssl.get(), fds_[0]);
   const char kRequest[] = "POST /wsman HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -271,8 +280,7 @@ namespace {
 
 using auth::testing::TempDir;
 
-std::optional<ConfigError> LoadText(const TempDir& dir, const std::string& text,
-                                    Config* c) {
+base::Status LoadText(const TempDir& dir, const std::string& text, Config* c) {
   std::string path = dir.File("wsmand.toml");
   std::ofstream(path) << text;
   return LoadConfigFile(path, c);
@@ -290,7 +298,7 @@ TEST(TlsConfig, ReadsTheTlsTable) {
                       "min_version = \"1.3\"\nclient_ca = \"/ca.pem\"\n"
                       "client_cert_map = \"/map\"\n",
                       &c);
-  ASSERT_FALSE(err) << err->message;
+  ASSERT_TRUE(err.ok()) << err.message();
   EXPECT_EQ(c.tls_certificate, "/c.pem");
   EXPECT_EQ(c.tls_private_key, "/k.pem");
   EXPECT_EQ(c.tls_chain, "/chain.pem");
@@ -305,20 +313,20 @@ TEST(TlsConfig, RefusesOldVersionsMissingFilesAndHalfClientAuth) {
   TempDir dir;
   Config c;
   auto err = LoadText(dir, "[tls]\nmin_version = \"1.1\"\n", &c);
-  ASSERT_TRUE(err);
-  EXPECT_NE(err->message.find("min_version"), std::string::npos);
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.message().find("min_version"), std::string::npos);
   Config d;
   err = LoadText(dir, "[server]\nlisten = [\"https://127.0.0.1:5986\"]\n", &d);
-  ASSERT_TRUE(err);
-  EXPECT_NE(err->message.find("tls.certificate"), std::string::npos);
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.message().find("tls.certificate"), std::string::npos);
   Config e;
   err = LoadText(dir, "[tls]\nclient_ca = \"/ca.pem\"\n", &e);
-  ASSERT_TRUE(err);
-  EXPECT_NE(err->message.find("client_cert_map"), std::string::npos);
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.message().find("client_cert_map"), std::string::npos);
   Config f;
   err = LoadText(dir, "[tls]\ncert = \"/c.pem\"\n", &f);
-  ASSERT_TRUE(err);
-  EXPECT_NE(err->message.find("unknown key tls.cert"), std::string::npos);
+  ASSERT_FALSE(err.ok());
+  EXPECT_NE(err.message().find("unknown key tls.cert"), std::string::npos);
 }
 
 }  // namespace
