@@ -55,22 +55,6 @@ MiResult Context::PostIndication(Instance indication, std::string bookmark) {
   return Enqueue(Posted{std::move(indication), true, std::move(bookmark)});
 }
 
-MiResult Context::WriteError(MiResult code, std::string message) {
-  base::MutexLock lock(&mu_);
-  if (has_result_) return MiResult::kFailed;
-  if (cancelled_) return kCancelledResult;
-  messages_.push_back({true, code, 0, std::move(message)});
-  return MiResult::kOk;
-}
-
-MiResult Context::WriteMessage(uint32_t channel, std::string message) {
-  base::MutexLock lock(&mu_);
-  if (has_result_) return MiResult::kFailed;
-  if (cancelled_) return kCancelledResult;
-  messages_.push_back({false, MiResult::kOk, channel, std::move(message)});
-  return MiResult::kOk;
-}
-
 MiResult Context::PostResult(MiResult result, std::optional<Instance> error,
                              std::string message) {
   {
@@ -136,13 +120,6 @@ std::string Context::result_message() const {
 std::optional<Instance> Context::error_instance() const {
   base::MutexLock lock(&mu_);
   return error_;
-}
-
-std::vector<ProviderMessage> Context::TakeMessages() {
-  base::MutexLock lock(&mu_);
-  std::vector<ProviderMessage> out;
-  out.swap(messages_);
-  return out;
 }
 
 void Context::Cancel() {

@@ -1,14 +1,17 @@
 // The Context of one provider request, modelled on MI_Context: the provider
-// posts instances (PostInstance), indications, errors and messages, and ends
-// the request with exactly one PostResult. The engine consumes what was
-// posted from the other side of a bounded queue.
+// posts instances (PostInstance) and indications, and ends the request with
+// exactly one PostResult. The engine consumes what was posted from the
+// other side of a bounded queue. MI_Context_WriteMessage/WriteError have no
+// counterpart: nothing would read them (a provider logs through
+// providers/log.h; the C ABI's write_message is such a log line).
+// Indications are queued like instances but ignored until eventing exists.
 //
 // Rules (tested in tests/unit/mi_context_test.cc):
 //  - Every call is thread-safe: a provider may post from any thread and may
 //    finish after its entry point has returned (keep a copy of the
 //    ContextPtr).
 //  - The first PostResult ends the request. After it every call (a second
-//    PostResult, PostInstance, WriteMessage...) returns MiResult::kFailed
+//    PostResult, PostInstance, PostIndication) returns MiResult::kFailed
 //    and changes nothing.
 //  - PostInstance blocks while the queue is full (back-pressure) when the
 //    context was made blocking (enumerations); it returns kCancelledResult
@@ -47,14 +50,6 @@ struct Posted {
   std::string bookmark;  // indications only
 };
 
-// A WriteError / WriteMessage record.
-struct ProviderMessage {
-  bool is_error = false;
-  MiResult code = MiResult::kOk;  // errors
-  uint32_t channel = 0;           // messages (MI_WRITEMESSAGE_CHANNEL_*)
-  std::string text;
-};
-
 class Context {
  public:
   using Clock = std::chrono::steady_clock;
@@ -68,10 +63,6 @@ class Context {
   // ------------------------------------------------------ provider side
   MiResult PostInstance(Instance instance);
   MiResult PostIndication(Instance indication, std::string bookmark = {});
-  // A non-terminating error (MI_Context_WriteError).
-  MiResult WriteError(MiResult code, std::string message);
-  // MI_Context_WriteMessage: channel 0 warning, 1 verbose, 2 debug.
-  MiResult WriteMessage(uint32_t channel, std::string message);
   // Ends the request: `result`, an optional error instance (e.g. a
   // CIM_Error) and a message for the client.
   MiResult PostResult(MiResult result, std::optional<Instance> error = {},
@@ -95,7 +86,6 @@ class Context {
   MiResult result() const;
   std::string result_message() const;
   std::optional<Instance> error_instance() const;
-  std::vector<ProviderMessage> TakeMessages();
   // Cancels the request: drops what is queued, wakes a blocked producer,
   // and makes IsCancelled() true. Idempotent.
   void Cancel();
@@ -131,7 +121,6 @@ class Context {
   MiResult result_ GUARDED_BY(mu_) = MiResult::kOk;
   std::string message_ GUARDED_BY(mu_);
   std::optional<Instance> error_ GUARDED_BY(mu_);
-  std::vector<ProviderMessage> messages_ GUARDED_BY(mu_);
   std::string label_ GUARDED_BY(mu_);
 };
 

@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "base/file_trust.h"
+#include "base/status.h"
 #include "providers/abi/wsmand_provider.h"
 #include "providers/log.h"
 
@@ -152,10 +155,22 @@ int PostResult(wsmand_context* c, int result, const char* message) {
   return static_cast<int>(c->context->PostResult(
       r.value_or(MiResult::kFailed), std::nullopt, message ? message : ""));
 }
+// The text of a provider-message line is cut here: one line per call, and
+// nothing kept, so a chatty provider cannot grow the daemon.
+constexpr size_t kMaxProviderMessage = 1024;
+
 int WriteMessage(wsmand_context* c, unsigned channel, const char* message) {
   if (!c) return WSMAND_MI_RESULT_INVALID_PARAMETER;
-  return static_cast<int>(
-      c->context->WriteMessage(channel, message ? message : ""));
+  if (c->context->HasResult()) return WSMAND_MI_RESULT_FAILED;
+  std::string_view text = message ? message : "";
+  if (text.size() > kMaxProviderMessage) {
+    text = text.substr(0, kMaxProviderMessage);
+  }
+  Log(LogLevel::kDebug, "provider-message",
+      {{"provider", c->context->label()},
+       {"channel", std::to_string(channel)},
+       {"message", text}});
+  return WSMAND_MI_RESULT_OK;
 }
 int IsCancelled(wsmand_context* c) {
   return c && c->context->IsCancelled() ? 1 : 0;
@@ -166,7 +181,7 @@ wsmand_context* ContextRetain(wsmand_context* c) {
 void ContextRelease(wsmand_context* c) { delete c; }
 
 const wsmand_host_api kHost = {
-    WSMAND_PROVIDER_ABI_VERSION,
+    WSMAND_PROVIDER_ABI_MAJOR,  // what modules of 1.0 compare with 1
     InstanceNew,
     InstanceFree,
     SetNull,
@@ -189,13 +204,53 @@ const wsmand_host_api kHost = {
     IsCancelled,
     ContextRetain,
     ContextRelease,
+    WSMAND_PROVIDER_ABI_MINOR,
+    sizeof(wsmand_host_api),
 };
+
+// The bytes of wsmand_provider_module that a module of `minor` provides:
+// 1.0 ends before struct_size; from 1.1 on the module says its size.
+constexpr size_t kModuleV10Size = offsetof(wsmand_provider_module, struct_size);
+constexpr size_t kModuleV11Size =
+    offsetof(wsmand_provider_module, struct_size) + sizeof(size_t);
+
+// Copies what the module's version provides into a zeroed module of this
+// wsmand's layout (ABI growth rules in providers/abi/wsmand_provider.h):
+// fields of an older minor read as zero, those of a newer minor are not
+// copied. An error for another major or a struct_size too small.
+base::StatusOr<wsmand_provider_module> AdoptModule(
+    const wsmand_provider_module& module) {
+  uint32_t major = WSMAND_PROVIDER_ABI_MAJOR_OF(module.abi_version);
+  uint32_t minor = WSMAND_PROVIDER_ABI_MINOR_OF(module.abi_version);
+  if (major != WSMAND_PROVIDER_ABI_MAJOR) {
+    return base::Status::FailedPrecondition(
+        "ABI version " + std::to_string(major) + "." + std::to_string(minor) +
+        ", wsmand speaks " + std::to_string(WSMAND_PROVIDER_ABI_MAJOR) +
+        ".0 to " + std::to_string(WSMAND_PROVIDER_ABI_MAJOR) + "." +
+        std::to_string(WSMAND_PROVIDER_ABI_MINOR));
+  }
+  size_t provided = kModuleV10Size;
+  if (minor >= 1) {
+    if (module.struct_size < kModuleV11Size) {
+      return base::Status::FailedPrecondition(
+          "ABI " + std::to_string(major) + "." + std::to_string(minor) +
+          " module with struct_size " + std::to_string(module.struct_size) +
+          ", below that minor's " + std::to_string(kModuleV11Size));
+    }
+    provided = std::min(module.struct_size, sizeof(wsmand_provider_module));
+  }
+  wsmand_provider_module adopted;
+  std::memset(&adopted, 0, sizeof(adopted));
+  std::memcpy(&adopted, &module, provided);
+  return adopted;
+}
 
 // ------------------------------------------------------------ the adapter
 
 class CProvider : public Provider {
  public:
-  explicit CProvider(const wsmand_provider_module* module) : m_(module) {}
+  explicit CProvider(const wsmand_provider_module& module)
+      : module_(module), m_(&module_) {}
 
   void EnumerateInstances(const CallInfo& call, ContextPtr ctx) override {
     if (!m_->ops.enumerate_instances)
@@ -268,6 +323,7 @@ class CProvider : public Provider {
     f(&c, &wc);
   }
 
+  const wsmand_provider_module module_;  // adopted: this wsmand's layout
   const wsmand_provider_module* m_;
 };
 
@@ -345,20 +401,19 @@ bool LoadModule(const std::string& path, Registry* registry,
     ::dlclose(handle);
     return refuse("no " + std::string(WSMAND_PROVIDER_ENTRY) + " entry point");
   }
-  const wsmand_provider_module* module = entry(&kHost);
-  if (!module) {
+  const wsmand_provider_module* returned = entry(&kHost);
+  if (!returned) {
     ::dlclose(handle);
     return refuse("the entry point returned no module");
   }
-  if (module->abi_version != WSMAND_PROVIDER_ABI_VERSION) {
-    std::string why = "ABI version " + std::to_string(module->abi_version) +
-                      ", wsmand speaks " +
-                      std::to_string(WSMAND_PROVIDER_ABI_VERSION);
+  base::StatusOr<wsmand_provider_module> adopted = AdoptModule(*returned);
+  if (!adopted.ok()) {
     ::dlclose(handle);
-    return refuse(why);
+    return refuse(adopted.message());
   }
+  auto provider = std::make_shared<CProvider>(*adopted);
+  const wsmand_provider_module* module = &*adopted;
   std::vector<ClassRegistration> regs;
-  auto provider = std::make_shared<CProvider>(module);
   for (size_t k = 0; k < module->class_count; ++k) {
     std::string error;
     auto decl = DeclFrom(module->classes[k], &error);
@@ -373,9 +428,9 @@ bool LoadModule(const std::string& path, Registry* registry,
     regs.push_back(std::move(r));
   }
   for (ClassRegistration& r : regs) {
-    std::string error;
     std::string name = r.decl->name;
-    if (!registry->Register(std::move(r), &error)) return refuse(error);
+    base::Status registered = registry->Register(std::move(r));
+    if (!registered.ok()) return refuse(registered.message());
     ++report->classes;
     Log(LogLevel::kInfo, "provider-class", {{"module", path}, {"class", name}});
   }

@@ -26,17 +26,17 @@ std::string Registry::NormalizeNamespace(std::string_view ns) const {
   return out;
 }
 
-bool Registry::Register(ClassRegistration reg, std::string* error) {
+base::Status Registry::Register(ClassRegistration reg) {
   if (!reg.decl || reg.decl->name.empty() || !reg.provider) {
-    *error = "a registration needs a class declaration and a provider";
-    return false;
+    return base::Status::InvalidArgument(
+        "a registration needs a class declaration and a provider");
   }
   reg.namespace_name = NormalizeNamespace(reg.namespace_name);
   std::string key = Key(reg.namespace_name, reg.decl->name);
   if (by_key_.count(key)) {
-    *error = "class " + reg.decl->name + " is already registered in " +
-             reg.namespace_name;
-    return false;
+    return base::Status::AlreadyExists("class " + reg.decl->name +
+                                       " is already registered in " +
+                                       reg.namespace_name);
   }
   for (const std::string& uri : reg.extra_resource_uris) {
     class_by_uri_[uri] = reg.decl->name;
@@ -44,7 +44,7 @@ bool Registry::Register(ClassRegistration reg, std::string* error) {
   ++namespaces_[LowerAscii(reg.namespace_name)];
   ++classes_[LowerAscii(reg.decl->name)];
   by_key_[key] = std::make_unique<ClassRegistration>(std::move(reg));
-  return true;
+  return base::Status::Ok();
 }
 
 bool Registry::IsAllClassesUri(std::string_view uri) {

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "providers/class_decl.h"
 #include "providers/provider.h"
 
@@ -46,9 +47,9 @@ class Registry {
  public:
   explicit Registry(std::string default_namespace = "root/cimv2");
 
-  // False (with `error`) when the class is already registered in that
-  // namespace, or the registration lacks a declaration or provider.
-  bool Register(ClassRegistration registration, std::string* error);
+  // AlreadyExists when the class is already registered in that namespace;
+  // InvalidArgument when the registration lacks a declaration or provider.
+  base::Status Register(ClassRegistration registration);
 
   // The class a resource URI names: "<prefix><Class>" for the DMTF and
   // Microsoft prefixes, or a registered extra URI. "" when the URI names no

@@ -8,20 +8,23 @@
 #  3. the ThreadSanitizer build (clang): the unit tests and the integration
 #     tests against a daemon that stops at its first data race. The clang
 #     builds also check the thread-safety annotations (-Wthread-safety).
-# Extra arguments go to every ctest run (e.g. -R Shell).
+# Every stage builds with -Werror (WSMAND_WERROR; off by default for users)
+# and runs the build's own checks (ctest -L build: the layering check and
+# "the release daemon holds no test provider"). Extra arguments go to every
+# ctest run (e.g. -R Shell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs="$(nproc)"
 
 echo "== release build"
-scripts/build.sh
+scripts/build.sh -DWSMAND_WERROR=ON
 (cd build && ctest --output-on-failure -j 2 --timeout 1800 "$@")
 
 echo "== sanitizer build (ASan + UBSan + libFuzzer)"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_SANITIZE=ON -DWSMAND_FUZZ=ON \
-  >/dev/null
+  -DWSMAND_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -30,7 +33,8 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "== thread sanitizer build (TSan)"
 CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_TSAN=ON >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSMAND_TSAN=ON -DWSMAND_WERROR=ON \
+  >/dev/null
 cmake --build build-tsan -j "$jobs"
 # tests/tsan.supp: races inside system libraries only (each with its reason).
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$PWD/tests/tsan.supp"

@@ -6,9 +6,9 @@
 
 #include "base/log.h"
 #include "providers/host/host_providers.h"
+#include "providers/linked_providers.h"
 #include "providers/loader.h"
 #include "providers/registry.h"
-#include "providers/testing/test_providers.h"
 
 namespace wsman::server {
 namespace {
@@ -24,24 +24,32 @@ bool TestProvidersWanted(const Config& config) {
 std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
   auto registry =
       std::make_shared<providers::Registry>(config.providers_default_namespace);
-  std::string error;
   providers::host::HostProviderOptions host_options;
   host_options.administrators = config.providers_administrators;
-  if (config.providers_host &&
-      !providers::host::RegisterHostProviders(
-          registry.get(), providers::host::HostEnv::Real(), &error,
-          "root/cimv2", std::move(host_options))) {
-    log::Error("startup", {{"error", error}});
-    return nullptr;
-  }
-  if (TestProvidersWanted(config)) {
-    if (!providers::testing::RegisterTestProviders(registry.get(), &error)) {
-      log::Error("startup", {{"error", error}});
+  if (config.providers_host) {
+    base::Status s = providers::host::RegisterHostProviders(
+        registry.get(), providers::host::HostEnv::Real(), "root/cimv2",
+        std::move(host_options));
+    if (!s.ok()) {
+      log::Error("startup", {{"error", s.message()}});
       return nullptr;
     }
-    log::Warn("providers", {{"detail",
-                             "test providers registered (WSMAN_Test*); "
-                             "for tests only"}});
+  }
+  if (TestProvidersWanted(config)) {
+    // Only wsmand-testing links them (providers/linked_providers.h).
+    providers::RegisterProvidersFn test_providers =
+        providers::LinkedTestProviders();
+    if (test_providers == nullptr) {
+      log::Warn("providers", {{"detail",
+                               "test_providers ignored: this binary has "
+                               "none (they are in wsmand-testing)"}});
+    } else if (base::Status s = test_providers(registry.get()); !s.ok()) {
+      log::Error("startup", {{"error", s.message()}});
+      return nullptr;
+    } else {
+      log::Warn("providers",
+                {{"detail", "test providers registered; for tests only"}});
+    }
   }
   if (!config.providers_directory.empty()) {
     providers::LoadReport report = providers::LoadProviderDirectory(

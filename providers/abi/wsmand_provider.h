@@ -1,4 +1,5 @@
-/* The C ABI for loadable wsmand providers (version 1).
+/* The C ABI for loadable wsmand providers (version 1.1), installed as
+ * <wsmand/provider.h> (pkg-config: wsmand-provider).
  *
  * A provider module is a shared object in the configured provider
  * directory ([providers] directory). At start-up wsmand dlopen()s every
@@ -9,9 +10,27 @@
  *
  * which returns a static description: the ABI version it was built
  * against (WSMAND_PROVIDER_ABI_VERSION), the classes it serves and the
- * operation functions. A module built for another ABI version is refused
- * with a log line. The module calls back into wsmand only through `host`,
- * so it needs no link-time dependency on the daemon.
+ * operation functions. The module calls back into wsmand only through
+ * `host`, so it needs no link-time dependency on the daemon.
+ *
+ * How the ABI grows (docs/providers.md, "ABI versions"):
+ *  - A version is a major and a minor: WSMAND_PROVIDER_ABI(major, minor),
+ *    the major in the low 16 bits. Version 1 (= 1.0) is the first layout.
+ *  - A minor release only APPENDS: new fields at the end of
+ *    wsmand_provider_module (after `ops`, which is frozen as it is) and at
+ *    the end of wsmand_host_api. Nothing is removed, reordered or retyped.
+ *  - wsmand loads a module of its major and any minor: fields the module's
+ *    minor lacks read as zero / NULL (not supported); fields of a newer
+ *    minor than wsmand knows are ignored. A module of another major is
+ *    refused with a log line (event=provider-refused).
+ *  - From minor 1 the module sets `struct_size` to
+ *    sizeof(wsmand_provider_module); wsmand refuses a module whose
+ *    struct_size is smaller than its minor's layout.
+ *  - host->abi_version is always the major (modules of 1.0 compare it with
+ *    1); host->abi_minor and host->struct_size (appended in 1.1) say which
+ *    host functions exist. wsmand before 1.1 has neither field and refuses
+ *    modules of minor >= 1 once their entry point returns, so an entry
+ *    point must not read them; operation functions may.
  *
  * The rules of MI apply (see docs/providers.md): every operation function
  * must end with exactly one host->post_result(context, ...), from any
@@ -32,7 +51,14 @@
 extern "C" {
 #endif
 
-#define WSMAND_PROVIDER_ABI_VERSION 1u
+#define WSMAND_PROVIDER_ABI(major, minor) \
+  ((uint32_t)(major) | ((uint32_t)(minor) << 16))
+#define WSMAND_PROVIDER_ABI_MAJOR_OF(version) ((uint32_t)(version)&0xFFFFu)
+#define WSMAND_PROVIDER_ABI_MINOR_OF(version) ((uint32_t)(version) >> 16)
+#define WSMAND_PROVIDER_ABI_MAJOR 1u
+#define WSMAND_PROVIDER_ABI_MINOR 1u
+#define WSMAND_PROVIDER_ABI_VERSION \
+  WSMAND_PROVIDER_ABI(WSMAND_PROVIDER_ABI_MAJOR, WSMAND_PROVIDER_ABI_MINOR)
 #define WSMAND_PROVIDER_ENTRY "wsmand_provider_register"
 
 /* MI result codes (MI.h values). */
@@ -124,7 +150,7 @@ typedef struct {
  * missing, null or of another type. Context functions return an MI
  * result. */
 typedef struct {
-  uint32_t abi_version;
+  uint32_t abi_version; /* WSMAND_PROVIDER_ABI_MAJOR, for every minor */
 
   wsmand_instance *(*instance_new)(const char *class_name);
   void (*instance_free)(wsmand_instance *instance);
@@ -164,12 +190,20 @@ typedef struct {
   int (*post_instance)(wsmand_context *c, const wsmand_instance *instance);
   /* Ends the call; `message` may be NULL. */
   int (*post_result)(wsmand_context *c, int result, const char *message);
+  /* A line in the daemon log at debug level (event=provider-message;
+   * channel 0 warning, 1 verbose, 2 debug; the text cut at 1,024 bytes).
+   * Nothing reaches the client and nothing is kept. Returns
+   * WSMAND_MI_RESULT_FAILED once the result was posted. */
   int (*write_message)(wsmand_context *c, unsigned channel,
                        const char *message);
   int (*is_cancelled)(wsmand_context *c);
   /* Keeps the call open past the operation function's return. */
   wsmand_context *(*context_retain)(wsmand_context *c);
   void (*context_release)(wsmand_context *c);
+
+  /* ---- 1.1 */
+  uint32_t abi_minor; /* WSMAND_PROVIDER_ABI_MINOR of this wsmand */
+  size_t struct_size; /* sizeof(wsmand_host_api) of this wsmand */
 } wsmand_host_api;
 
 /* Operation functions; NULL = not supported (answered
@@ -200,7 +234,10 @@ typedef struct {
   const wsmand_class_decl *classes;
   size_t class_count;
   void *self;
-  wsmand_provider_ops ops;
+  wsmand_provider_ops ops; /* frozen: new operations are appended below */
+
+  /* ---- 1.1 */
+  size_t struct_size; /* sizeof(wsmand_provider_module) */
 } wsmand_provider_module;
 
 typedef const wsmand_provider_module *(*wsmand_provider_register_fn)(

@@ -283,9 +283,9 @@ void HostProvider::ReferenceInstances(const CallInfo& call,
   ctx->PostResult(MiResult::kOk);
 }
 
-bool RegisterHostProviders(Registry* registry, HostEnv env, std::string* error,
-                           const std::string& namespace_name,
-                           HostProviderOptions options) {
+base::Status RegisterHostProviders(Registry* registry, HostEnv env,
+                                   const std::string& namespace_name,
+                                   HostProviderOptions options) {
   auto model = std::make_shared<const HostModel>(std::move(env));
   auto services = std::make_shared<ServiceManager>();
   auto shared_options =
@@ -297,9 +297,9 @@ bool RegisterHostProviders(Registry* registry, HostEnv env, std::string* error,
     reg.provider =
         std::make_shared<HostProvider>(model, services, cls, shared_options);
     reg.origin = "host";
-    if (!registry->Register(std::move(reg), error)) return false;
+    if (base::Status s = registry->Register(std::move(reg)); !s.ok()) return s;
   }
-  return true;
+  return base::Status::Ok();
 }
 
 }  // namespace wsman::providers::host

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "providers/host/host_model.h"
 #include "providers/host/services.h"
 #include "providers/registry.h"
@@ -57,10 +58,12 @@ class HostProvider : public Provider {
   std::shared_ptr<const HostProviderOptions> options_;
 };
 
-// Registers every host class in `namespace_name` with readers over `env`.
-bool RegisterHostProviders(Registry* registry, HostEnv env, std::string* error,
-                           const std::string& namespace_name = "root/cimv2",
-                           HostProviderOptions options = {});
+// Registers every host class in `namespace_name` with readers over `env`;
+// the registry's error on a clash.
+base::Status RegisterHostProviders(
+    Registry* registry, HostEnv env,
+    const std::string& namespace_name = "root/cimv2",
+    HostProviderOptions options = {});
 
 }  // namespace wsman::providers::host
 

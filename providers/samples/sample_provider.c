@@ -1,11 +1,13 @@
 /* A sample loadable provider in C: the class WSMAN_SampleGreeting in
  * root/cimv2, three fixed instances, Get by Id, and a static method
- * Greet(Name) -> Greeting. Build it as a shared object and put it in the
- * [providers] directory; see docs/providers.md. */
+ * Greet(Name) -> Greeting. Build it as a shared object against the
+ * installed header and put it in the [providers] directory:
+ *   cc -shared -fPIC $(pkg-config --cflags wsmand-provider) \
+ *      -o sample_provider.so sample_provider.c
+ * see docs/providers.md. */
 #include <stdio.h>
 #include <string.h>
-
-#include "providers/abi/wsmand_provider.h"
+#include <wsmand/provider.h>
 
 static const wsmand_host_api *host;
 
@@ -103,11 +105,13 @@ static const wsmand_provider_module kModule = {
     1,
     NULL,
     {Enumerate, Get, NULL, NULL, NULL, Invoke},
+    sizeof(wsmand_provider_module),
 };
 
 const wsmand_provider_module *wsmand_provider_register(
     const wsmand_host_api *h) {
-  if (h->abi_version != WSMAND_PROVIDER_ABI_VERSION) return NULL;
+  /* The major only: h->abi_minor must not be read here (see the header). */
+  if (h->abi_version != WSMAND_PROVIDER_ABI_MAJOR) return NULL;
   host = h;
   return &kModule;
 }

@@ -448,7 +448,8 @@ Instance MakeTestItem(uint32_t i, const std::string& ns) {
   return inst;
 }
 
-bool RegisterTestProviders(Registry* registry, std::string* error) {
+base::Status RegisterTestProviders(Registry* registry) {
+  base::Status status;
   auto reg = [&](std::shared_ptr<ClassDecl> decl,
                  std::shared_ptr<Provider> provider) {
     ClassRegistration r;
@@ -456,7 +457,8 @@ bool RegisterTestProviders(Registry* registry, std::string* error) {
     r.decl = std::move(decl);
     r.provider = std::move(provider);
     r.origin = "test";
-    return registry->Register(std::move(r), error);
+    status = registry->Register(std::move(r));
+    return status.ok();
   };
   auto persons = std::make_shared<ClassDecl>();
   persons->name = "WSMAN_TestPerson";
@@ -470,21 +472,20 @@ bool RegisterTestProviders(Registry* registry, std::string* error) {
       {"Owner", CimType::kReference, false, true, "WSMAN_TestPerson"});
   links->properties.push_back(
       {"Pet", CimType::kReference, false, true, "WSMAN_TestPet"});
-  return reg(ItemDecl(), std::make_shared<ItemProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestFailing"),
-             std::make_shared<FailingProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestThrowing"),
-             std::make_shared<ThrowingProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestSilent"),
-             std::make_shared<SilentProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestLate"), std::make_shared<LateProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestAsync"),
-             std::make_shared<AsyncProvider>()) &&
-         reg(SimpleDecl("WSMAN_TestSlow"), std::make_shared<SlowProvider>()) &&
-         reg(TableDecl(), std::make_shared<TableProvider>()) &&
-         reg(persons, std::make_shared<PetsProvider>("WSMAN_TestPerson")) &&
-         reg(pets, std::make_shared<PetsProvider>("WSMAN_TestPet")) &&
-         reg(links, std::make_shared<PetsProvider>("WSMAN_TestOwnership"));
+  reg(ItemDecl(), std::make_shared<ItemProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestFailing"),
+          std::make_shared<FailingProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestThrowing"),
+          std::make_shared<ThrowingProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestSilent"), std::make_shared<SilentProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestLate"), std::make_shared<LateProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestAsync"), std::make_shared<AsyncProvider>()) &&
+      reg(SimpleDecl("WSMAN_TestSlow"), std::make_shared<SlowProvider>()) &&
+      reg(TableDecl(), std::make_shared<TableProvider>()) &&
+      reg(persons, std::make_shared<PetsProvider>("WSMAN_TestPerson")) &&
+      reg(pets, std::make_shared<PetsProvider>("WSMAN_TestPet")) &&
+      reg(links, std::make_shared<PetsProvider>("WSMAN_TestOwnership"));
+  return status;
 }
 
 }  // namespace wsman::providers::testing

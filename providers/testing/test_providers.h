@@ -1,7 +1,10 @@
-// Providers for tests and benchmarks only. They are compiled in but
-// registered only when the configuration asks for them
-// ([providers] test_providers = true, or WSMAND_TEST_PROVIDERS=1), never by
-// default. All live in root/cimv2 under WSMAN_Test* class names:
+// Providers for tests and benchmarks only, in a library of their own
+// (wsman_test_providers) that the release daemon does not link. Only
+// wsmand-testing, the unit tests and the fuzzers have them
+// (providers/linked_providers.h), and even there they are registered only
+// when the configuration asks for them ([providers] test_providers = true,
+// or WSMAND_TEST_PROVIDERS=1), never by default. All live in root/cimv2
+// under WSMAN_Test* class names:
 //   WSMAN_TestItem      N instances (w:Option Count, default 10) with 10
 //                       properties of mixed types; Get by Id.
 //   WSMAN_TestFailing   posts Count (default 3) instances, then
@@ -24,12 +27,13 @@
 
 #include <string>
 
+#include "base/status.h"
 #include "providers/registry.h"
 
 namespace wsman::providers::testing {
 
-// Registers every test class; false with `error` on a clash.
-bool RegisterTestProviders(Registry* registry, std::string* error);
+// Registers every test class; the registry's error on a clash.
+base::Status RegisterTestProviders(Registry* registry);
 
 // The WSMAN_TestItem instance number `i` (for tests that compare).
 Instance MakeTestItem(uint32_t i, const std::string& ns);

@@ -19,6 +19,17 @@ VECTORS = os.environ.get("WSMAND_VECTORS", os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "shared", "vectors"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+
+def binary_for(config_text):
+    """wsmand-testing (wsmand with the test providers linked in; beside
+    WSMAND unless WSMAND_TESTING_BIN says) when the config turns the test
+    providers on, else WSMAND."""
+    if config_text and re.search(r"^\s*test_providers\s*=\s*true",
+                                 config_text, re.M):
+        return os.environ.get("WSMAND_TESTING_BIN", os.path.join(
+            os.path.dirname(WSMAND), "wsmand-testing"))
+    return WSMAND
+
 # The sanitizer builds (scripts/test.sh) run every test too: several times
 # slower, so CPU and latency bounds get SLOW; ThreadSanitizer's shadow memory
 # grows with every byte the daemon touches, so memory bounds get MEMORY.
@@ -88,14 +99,16 @@ def wait_listening(proc, log, within=20):
 class Daemon:
     """One running wsmand."""
 
-    def __init__(self, workdir, config_text=None, extra_args=(), env=None):
+    def __init__(self, workdir, config_text=None, extra_args=(), env=None,
+                 binary=None):
         self.workdir = workdir
         self.accounts = os.path.join(workdir, "accounts")
         for user, password in ((USER, PASSWORD), (USER_B, PASSWORD_B)):
             run_cli(["user", "add", user, "--accounts", self.accounts,
                      "--password-stdin"], stdin=password + "\n")
-        args = [WSMAND, "--listen", "http://127.0.0.1:0",
-                "--accounts", self.accounts, "--log-level", "debug"]
+        args = [binary or binary_for(config_text), "--listen",
+                "http://127.0.0.1:0", "--accounts", self.accounts,
+                "--log-level", "debug"]
         if config_text is not None:
             self.config = os.path.join(workdir, "wsmand.toml")
             with open(self.config, "w") as f:

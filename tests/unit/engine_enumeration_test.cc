@@ -55,9 +55,7 @@ class EngineEnumeration : public ::testing::Test {
  protected:
   void SetUp() override {
     auto registry = std::make_shared<providers::Registry>();
-    std::string error;
-    ASSERT_TRUE(
-        providers::testing::RegisterTestProviders(registry.get(), &error));
+    ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
     CimEngineSettings settings;
     settings.enumeration.max_contexts_per_user = 3;
     settings.enumeration.queue_capacity = 16;
@@ -249,9 +247,7 @@ class EngineTimeouts : public EngineEnumeration {
   void SetUp() override {
     EngineEnumeration::SetUp();
     auto registry = std::make_shared<providers::Registry>();
-    std::string error;
-    ASSERT_TRUE(
-        providers::testing::RegisterTestProviders(registry.get(), &error));
+    ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
     providers::ClassRegistration blocking;
     blocking.namespace_name = "root/cimv2";
     auto decl = std::make_shared<providers::ClassDecl>();
@@ -260,7 +256,8 @@ class EngineTimeouts : public EngineEnumeration {
     blocking.decl = decl;
     blocking.provider = std::make_shared<BlockingProvider>();
     blocking.origin = "test";
-    ASSERT_TRUE(registry->Register(std::move(blocking), &error)) << error;
+    base::Status registered = registry->Register(std::move(blocking));
+    ASSERT_TRUE(registered.ok()) << registered.message();
     CimEngineSettings settings;
     // Far below the slow providers' delays: a clamped wait ends first.
     settings.max_operation_timeout = 150ms;
@@ -373,9 +370,7 @@ TEST_F(EngineEnumeration, ContextsExpiringAtOnceRaceTheReaper) {
   // context the moment Open publishes it, and cancels its provider. The
   // context used to be published before its provider handle was set.
   auto registry = std::make_shared<providers::Registry>();
-  std::string error;
-  ASSERT_TRUE(
-      providers::testing::RegisterTestProviders(registry.get(), &error));
+  ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
   CimEngineSettings settings;
   settings.enumeration.max_contexts_per_user = 1000000;
   settings.enumeration.reap_interval = 1ms;

@@ -327,9 +327,8 @@ std::vector<Instance> Drain(const ContextPtr& ctx, MiResult* result) {
 class HostProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(RegisterHostProviders(&registry, FixtureEnv(), &error))
-        << error;
+    base::Status s = RegisterHostProviders(&registry, FixtureEnv());
+    ASSERT_TRUE(s.ok()) << s.message();
   }
   std::vector<Instance> Enumerate(const std::string& cls, MiResult* r) {
     const ClassRegistration* reg = registry.Find(kNs, cls);

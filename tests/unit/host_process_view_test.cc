@@ -195,11 +195,10 @@ struct Seen {
 std::vector<Seen> EnumerateAs(const HostEnv& env, const Identity* who,
                               std::vector<std::string> administrators = {}) {
   Registry registry;
-  std::string error;
   HostProviderOptions options;
   options.administrators = std::move(administrators);
-  EXPECT_TRUE(RegisterHostProviders(&registry, env, &error, kNs, options))
-      << error;
+  base::Status s = RegisterHostProviders(&registry, env, kNs, options);
+  EXPECT_TRUE(s.ok()) << s.message();
   const ClassRegistration* reg = registry.Find(kNs, "Win32_Process");
   auto ctx = std::make_shared<Context>(1000, false);
   CallInfo call;

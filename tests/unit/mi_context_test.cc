@@ -42,26 +42,14 @@ TEST(MiContext, EveryCallAfterPostResultFailsAndChangesNothing) {
   ASSERT_EQ(c.PostResult(MiResult::kOk), MiResult::kOk);
   EXPECT_EQ(c.PostInstance(Item(2)), MiResult::kFailed);
   EXPECT_EQ(c.PostIndication(Item(3)), MiResult::kFailed);
-  EXPECT_EQ(c.WriteMessage(1, "late"), MiResult::kFailed);
-  EXPECT_EQ(c.WriteError(MiResult::kFailed, "late"), MiResult::kFailed);
-  EXPECT_TRUE(c.TakeMessages().empty());
+  EXPECT_EQ(c.PostResult(MiResult::kFailed, std::nullopt, "late"),
+            MiResult::kFailed);
   EXPECT_EQ(c.queued(), 1u);
   auto item = c.TryTake();
   ASSERT_TRUE(item);
   EXPECT_EQ(*item->instance.Get("Id")->AsInt(), 1);
   EXPECT_TRUE(c.Drained());
   EXPECT_EQ(c.result(), MiResult::kOk);
-}
-
-TEST(MiContext, MessagesAndErrorsAreRecorded) {
-  Context c;
-  EXPECT_EQ(c.WriteMessage(0, "warn"), MiResult::kOk);
-  EXPECT_EQ(c.WriteError(MiResult::kAccessDenied, "err"), MiResult::kOk);
-  auto m = c.TakeMessages();
-  ASSERT_EQ(m.size(), 2u);
-  EXPECT_FALSE(m[0].is_error);
-  EXPECT_TRUE(m[1].is_error);
-  EXPECT_EQ(m[1].code, MiResult::kAccessDenied);
 }
 
 TEST(MiContext, ProviderReturningWithoutPostResultGetsFailed) {
