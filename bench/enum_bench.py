@@ -7,9 +7,10 @@ between Pulls, printing the server's RSS as it goes to show it stays flat
 (the provider blocks on the bounded per-context queue). Prints figures;
 asserts nothing.
 
-Usage: bench/enum_bench.py [--wsmand build/wsmand] [--count 100000]
+Usage: bench/enum_bench.py [--wsmand build/wsmand-testing] [--count 100000]
                            [--slow-seconds 20] [--slow-sleep 0.05]
-Starts its own wsmand (test providers on) on a loopback port.
+Starts its own wsmand-testing (wsmand with the test providers linked in;
+the release wsmand has none) on a loopback port.
 """
 import argparse
 import os
@@ -110,7 +111,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser()
     parser.add_argument("--wsmand",
-                        default=os.path.join(here, "..", "build", "wsmand"))
+                        default=os.path.join(here, "..", "build",
+                                             "wsmand-testing"))
     parser.add_argument("--count", type=int, default=100000)
     parser.add_argument("--slow-count", type=int, default=1000000)
     parser.add_argument("--slow-seconds", type=float, default=20)
