@@ -471,9 +471,6 @@ Header Classify(const xmlNode* node) {
   return Header::kUnknown;
 }
 
-Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
-                        std::vector<Selector>* out);
-
 // The a:EndpointReference value of a selector.
 Status ParseReference(const xmlNode* epr, const ParseLimits& limits,
                       Selector* sel) {
@@ -492,6 +489,8 @@ Status ParseReference(const xmlNode* epr, const ParseLimits& limits,
   }
   return Ok{};
 }
+
+}  // namespace
 
 Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
                         std::vector<Selector>* out) {
@@ -542,6 +541,8 @@ Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
   }
   return Ok{};
 }
+
+namespace {
 
 // Options that may legally repeat: MS-WSMV 2.2.10 and 3.1.4.1.10 group
 // repeated "wmiarray:" options into arrays and combine repeated

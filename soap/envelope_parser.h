@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "soap/request.h"
 #include "soap/result.h"
@@ -30,6 +31,13 @@ struct ParseLimits {
 Result<Envelope> ParseEnvelope(std::string_view utf8_xml,
                                const ParseLimits& limits,
                                std::string* message_id = nullptr);
+
+// Parses the w:Selector children of a w:SelectorSet element (DSP0226 7.2):
+// names trimmed, values trimmed or EPRs, duplicates, empty names and more
+// than `limits` allow refused with the fault to answer. The header's set
+// goes through it, and so does every SelectorSet inside a body (filters).
+Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
+                        std::vector<Selector>* out);
 
 }  // namespace wsman::soap
 

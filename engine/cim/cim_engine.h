@@ -5,31 +5,35 @@
 // everything else through a resource matcher over the registry, since its
 // resource URIs are known only at run time. A request that turns out not
 // to be CIM's is answered as dispatch answers what nobody serves
-// (engine::Unanswered).
+// (engine::Unanswered). The operations live one concept a file: typed
+// requests (cim_requests), WS-Transfer (transfer.cc), Invoke (invoke.cc),
+// WS-Enumeration (enumerate.cc), item batching (batch), contexts and the
+// provider pool (enumeration).
+//
+// Thread rules: Handle and ContextOperation run on many connection workers
+// at once. The registry is read-only; the EnumerationManager is
+// thread-safe; nothing else is mutable after construction.
 #ifndef WSMAND_ENGINE_CIM_CIM_ENGINE_H_
 #define WSMAND_ENGINE_CIM_CIM_ENGINE_H_
 
 #include <chrono>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/cim/cim_requests.h"
 #include "engine/cim/cim_xml.h"
 #include "engine/cim/enumeration.h"
 #include "engine/operation.h"
 #include "providers/registry.h"
+#include "soap/response_writer.h"
+#include "soap/xml_writer.h"
 
 namespace wsman::engine::cim {
-
-// Filter dialects.
-inline constexpr std::string_view kWqlDialect =
-    "http://schemas.microsoft.com/wbem/wsman/1/WQL";
-inline constexpr std::string_view kSelectorDialect =
-    "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter";
-inline constexpr std::string_view kAssociationDialect =
-    "http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter";
 
 struct CimEngineSettings {
   EnumerationSettings enumeration;
@@ -75,8 +79,30 @@ class CimEngine {
                       std::string* out);
   soap::Status Invoke(const OperationContext& c, const Target& t,
                       std::string_view method, std::string* out);
+  // The skeleton of Get/Put/Create/Delete/Invoke (transfer.cc): one
+  // provider call, then the response envelope with the body `write_body`
+  // writes from what the provider posted (nullopt: nothing), and the
+  // envelope-size check. A fault from `write_body` is the answer.
+  using BodyWriter = std::function<soap::Status(
+      std::optional<providers::Instance> posted, soap::XmlWriter& xml)>;
+  soap::Status Transfer(const OperationContext& c, const Target& t,
+                        std::string_view operation,
+                        const std::function<void(const providers::CallInfo&,
+                                                 providers::ContextPtr)>& call,
+                        std::initializer_list<soap::NamespaceDecl> namespaces,
+                        const BodyWriter& write_body, std::string* out);
+  // How an instance of `t` is written: its class URI, this resolver.
+  WriteOptions InstanceOptions(const Target& t) const;
+  // enumerate.cc
   soap::Status Enumerate(const OperationContext& c, const Target& t,
                          std::string* out);
+  soap::Status Release(const OperationContext& c, EnumerationContext& ec,
+                       std::string* out);
+  soap::Status RenewOrGetStatus(const OperationContext& c,
+                                EnumerationContext& ec, std::string* out);
+  soap::Status Pull(const OperationContext& c,
+                    const std::shared_ptr<EnumerationContext>& ec,
+                    std::string* out);
   // The request's w:OperationTimeout (or the configured default), clamped
   // to max_operation_timeout.
   std::chrono::milliseconds OperationTimeout(

@@ -192,6 +192,20 @@ void EnumerationManager::Spawn(std::function<void()> work) {
   });
 }
 
+soap::Status EnumerationManager::Start(const std::string& id,
+                                       std::function<void()> work) {
+  (void)id;
+  Spawn(std::move(work));
+  return soap::Ok{};
+}
+
+std::chrono::milliseconds EnumerationManager::Remaining(
+    const EnumerationContext& context) const {
+  base::MutexLock lock(&mu_);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      context.expires_at - Clock::now());
+}
+
 void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
   std::map<std::string, std::shared_ptr<EnumerationContext>> all;
   {

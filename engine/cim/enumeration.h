@@ -118,6 +118,12 @@ class EnumerationManager {
 
   // Runs `work` (a provider call) on its own thread; tracked for shutdown.
   void Spawn(std::function<void()> work);
+  // Starts the provider of the open context `id` (`work`, a provider call);
+  // when it cannot start, closes the context and returns the fault.
+  soap::Status Start(const std::string& id, std::function<void()> work);
+  // How long `context` has left before it expires (negative: expired).
+  std::chrono::milliseconds Remaining(const EnumerationContext& context) const
+      EXCLUDES(mu_);
   // Cancels every context and waits (up to `wait`) for provider threads.
   void Shutdown(std::chrono::milliseconds wait = std::chrono::seconds(5))
       EXCLUDES(mu_);

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/cim/wql_like.h"
 #include "providers/class_decl.h"
 #include "providers/instance.h"
@@ -79,10 +80,10 @@ class WqlQuery {
   std::unique_ptr<WqlExpr> where_;
 };
 
-// Parses `text`; nullopt with `error` set when it is not valid WQL (or
-// exceeds `limits`).
-std::optional<WqlQuery> ParseWql(std::string_view text, std::string* error,
-                                 const WqlLimits& limits = {});
+// Parses `text` (wql_parser.cc); InvalidArgument, its message saying what
+// is wrong, when it is not valid WQL or exceeds `limits`.
+base::StatusOr<WqlQuery> ParseWql(std::string_view text,
+                                  const WqlLimits& limits = {});
 
 // WQL LIKE matching (case-insensitive for ASCII), compiling `pattern` each
 // time; a pattern LikePattern::Compile refuses matches nothing.

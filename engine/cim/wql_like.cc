@@ -71,10 +71,10 @@ Element ParseElement(std::string_view pat, size_t* i) {
 
 }  // namespace
 
-std::optional<LikePattern> LikePattern::Compile(std::string_view pat,
-                                                std::string* error,
-                                                size_t max_wildcard_segments) {
+base::StatusOr<LikePattern> LikePattern::Compile(std::string_view pat,
+                                                 size_t max_wildcard_segments) {
   LikePattern out;
+  std::string error;
   size_t wildcard_segments = 0;
   std::vector<Element> elements;
   auto close_segment = [&]() -> bool {
@@ -94,16 +94,16 @@ std::optional<LikePattern> LikePattern::Compile(std::string_view pat,
       }
     } else {
       if (s.width > kMaxWildcardSegment) {
-        *error =
+        error =
             "a part of the LIKE pattern between '%' signs that holds '_' "
             "or [...] has more than " +
             std::to_string(kMaxWildcardSegment) + " characters";
         return false;
       }
       if (++wildcard_segments > max_wildcard_segments) {
-        *error = "the query has more than " +
-                 std::to_string(max_wildcard_segments) +
-                 " parts of LIKE patterns that hold '_' or [...]";
+        error = "the query has more than " +
+                std::to_string(max_wildcard_segments) +
+                " parts of LIKE patterns that hold '_' or [...]";
         return false;
       }
       s.accepts.assign(256, 0);
@@ -123,13 +123,13 @@ std::optional<LikePattern> LikePattern::Compile(std::string_view pat,
   while (i < pat.size()) {
     if (pat[i] == '%') {
       out.any_percent_ = true;
-      if (!close_segment()) return std::nullopt;
+      if (!close_segment()) return base::Status::InvalidArgument(error);
       ++i;
       continue;
     }
     elements.push_back(ParseElement(pat, &i));
   }
-  if (!close_segment()) return std::nullopt;
+  if (!close_segment()) return base::Status::InvalidArgument(error);
   return out;
 }
 

@@ -31,18 +31,19 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
+
 namespace wsman::engine::cim {
 
 class LikePattern {
  public:
   static constexpr size_t kMaxWildcardSegment = 64;
 
-  // nullopt with `error` set when the pattern exceeds the limit above or
-  // holds more than `max_wildcard_segments` wildcard segments (checked as
-  // they are built).
-  static std::optional<LikePattern> Compile(std::string_view pattern,
-                                            std::string* error,
-                                            size_t max_wildcard_segments = 32);
+  // InvalidArgument (the message says which limit) when the pattern
+  // exceeds the limit above or holds more than `max_wildcard_segments`
+  // wildcard segments (checked as they are built).
+  static base::StatusOr<LikePattern> Compile(std::string_view pattern,
+                                             size_t max_wildcard_segments = 32);
 
   bool Matches(std::string_view text) const;
   // Segments holding '_' or a set (each with its 2 KiB table).

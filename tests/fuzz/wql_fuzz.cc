@@ -24,15 +24,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (split != std::string_view::npos) {
     std::string_view text = input.substr(0, split);
     std::string_view pattern = input.substr(split + 1);
-    std::string error;
-    auto compiled = wsman::engine::cim::LikePattern::Compile(pattern, &error);
-    if (compiled) {
+    auto compiled = wsman::engine::cim::LikePattern::Compile(pattern);
+    if (compiled.ok()) {
       bool got = compiled->Matches(text);
       if (size <= 4096 && got != ReferenceLike(text, pattern)) std::abort();
     }
   }
-  std::string error;
-  auto query = wsman::engine::cim::ParseWql(input, &error);
+  auto query = wsman::engine::cim::ParseWql(input);
   (void)query;
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 #include <string>
 
@@ -16,9 +17,37 @@ namespace {
 
 using reference::ReferenceLike;
 
+// ParseWql's answer with its message in `error`, for the assertions below;
+// a refusal is always InvalidArgument.
+std::optional<WqlQuery> Wql(std::string_view text, std::string* error,
+                            const WqlLimits& limits = {}) {
+  auto q = ParseWql(text, limits);
+  if (!q.ok()) {
+    EXPECT_EQ(q.status().code(), base::Status::Code::kInvalidArgument);
+    *error = q.status().message();
+    return std::nullopt;
+  }
+  error->clear();
+  return std::move(q).value();
+}
+
+// LikePattern::Compile's answer with its message in `error`; a refusal is
+// always InvalidArgument.
+std::optional<LikePattern> Compile(std::string_view pattern, std::string* error,
+                                   size_t max_wildcard_segments = 32) {
+  auto p = LikePattern::Compile(pattern, max_wildcard_segments);
+  if (!p.ok()) {
+    EXPECT_EQ(p.status().code(), base::Status::Code::kInvalidArgument);
+    *error = p.status().message();
+    return std::nullopt;
+  }
+  error->clear();
+  return std::move(p).value();
+}
+
 bool Like(std::string_view text, std::string_view pattern) {
   std::string error;
-  auto p = LikePattern::Compile(pattern, &error);
+  auto p = Compile(pattern, &error);
   EXPECT_TRUE(p) << pattern << ": " << error;
   return p && p->Matches(text);
 }
@@ -124,17 +153,17 @@ TEST(WqlLike, TheAuditsPatternAgainstALongText) {
 TEST(WqlLike, LimitsOnWildcardSegments) {
   std::string error;
   std::string ok = "%" + std::string(63, 'a') + "_%";
-  EXPECT_TRUE(LikePattern::Compile(ok, &error));
+  EXPECT_TRUE(Compile(ok, &error));
   std::string too_wide = "%" + std::string(64, 'a') + "_%";
-  EXPECT_FALSE(LikePattern::Compile(too_wide, &error));
+  EXPECT_FALSE(Compile(too_wide, &error));
   EXPECT_NE(error.find("64"), std::string::npos) << error;
   // Literal segments have no such limit; neither does a pattern's length.
-  EXPECT_TRUE(LikePattern::Compile(std::string(16000, 'a') + "%", &error));
+  EXPECT_TRUE(Compile(std::string(16000, 'a') + "%", &error));
   std::string many;
   for (int i = 0; i < 33; ++i) many += "_%";
-  EXPECT_FALSE(LikePattern::Compile(many, &error));
-  EXPECT_TRUE(LikePattern::Compile(many, &error, 33));
-  auto p = LikePattern::Compile("a_%b%[cd]e%f", &error);
+  EXPECT_FALSE(Compile(many, &error));
+  EXPECT_TRUE(Compile(many, &error, 33));
+  auto p = Compile("a_%b%[cd]e%f", &error);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->wildcard_segments(), 2u);
   // WqlLike (tests, fuzzing) matches nothing with a refused pattern.
@@ -145,25 +174,25 @@ TEST(WqlLike, QueryLimits) {
   std::string error;
   std::string q = "SELECT * FROM T WHERE Name LIKE 'a_%'";
   for (int i = 1; i < 32; ++i) q += " OR Name LIKE 'a_%'";
-  EXPECT_TRUE(ParseWql(q, &error)) << error;
-  EXPECT_FALSE(ParseWql(q + " OR Name LIKE 'b_'", &error));
+  EXPECT_TRUE(Wql(q, &error)) << error;
+  EXPECT_FALSE(Wql(q + " OR Name LIKE 'b_'", &error));
   EXPECT_NE(error.find("32"), std::string::npos) << error;
   // 33 literal LIKE tests: too many tests.
   std::string lits = "SELECT * FROM T WHERE Name LIKE '%a%'";
   for (int i = 1; i < 33; ++i) lits += " OR Name LIKE '%a%'";
-  EXPECT_FALSE(ParseWql(lits, &error));
+  EXPECT_FALSE(Wql(lits, &error));
   EXPECT_NE(error.find("LIKE tests"), std::string::npos) << error;
   // Comparisons are not counted.
   std::string cmp = "SELECT * FROM T WHERE Id = 1";
   for (int i = 0; i < 300; ++i) cmp += " OR Id = 1";
-  EXPECT_TRUE(ParseWql(cmp, &error)) << error;
+  EXPECT_TRUE(Wql(cmp, &error)) << error;
   WqlLimits loose;
   loose.max_like_tests = 100;
   loose.max_like_wildcard_segments = 100;
-  EXPECT_TRUE(ParseWql(q + " OR Name LIKE 'b_'", &error, loose)) << error;
-  EXPECT_FALSE(ParseWql(
-      "SELECT * FROM T WHERE Name LIKE '%" + std::string(65, '_') + "%'",
-      &error));
+  EXPECT_TRUE(Wql(q + " OR Name LIKE 'b_'", &error, loose)) << error;
+  EXPECT_FALSE(
+      Wql("SELECT * FROM T WHERE Name LIKE '%" + std::string(65, '_') + "%'",
+          &error));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace wsman::engine::cim {
 namespace {
 
@@ -11,6 +13,20 @@ using providers::Datetime;
 using providers::Instance;
 using providers::Scalar;
 using providers::Value;
+
+// ParseWql's answer with its message in `error`, for the assertions below;
+// a refusal is always InvalidArgument.
+std::optional<WqlQuery> Wql(std::string_view text, std::string* error,
+                            const WqlLimits& limits = {}) {
+  auto q = ParseWql(text, limits);
+  if (!q.ok()) {
+    EXPECT_EQ(q.status().code(), base::Status::Code::kInvalidArgument);
+    *error = q.status().message();
+    return std::nullopt;
+  }
+  error->clear();
+  return std::move(q).value();
+}
 
 Instance Sample() {
   Instance i("Thing");
@@ -27,19 +43,19 @@ Instance Sample() {
 
 bool Match(const std::string& where) {
   std::string error;
-  auto q = ParseWql("SELECT * FROM Thing WHERE " + where, &error);
+  auto q = Wql("SELECT * FROM Thing WHERE " + where, &error);
   EXPECT_TRUE(q) << where << ": " << error;
   return q && q->Matches(Sample());
 }
 
 TEST(WqlParser, SelectStarAndPropertyLists) {
   std::string error;
-  auto q = ParseWql("select * from Win32_Process", &error);
+  auto q = Wql("select * from Win32_Process", &error);
   ASSERT_TRUE(q) << error;
   EXPECT_EQ(q->class_name(), "Win32_Process");
   EXPECT_TRUE(q->properties().empty());
   EXPECT_EQ(q->where(), nullptr);
-  q = ParseWql("SELECT Name,Id , Temp FROM Thing", &error);
+  q = Wql("SELECT Name,Id , Temp FROM Thing", &error);
   ASSERT_TRUE(q) << error;
   EXPECT_EQ(q->properties(), (std::vector<std::string>{"Name", "Id", "Temp"}));
 }
@@ -69,7 +85,7 @@ TEST(WqlParser, MalformedQueriesAreRejected) {
                           "SELECT * FROM Thing WHERE NOT",
                           "SELECT * FROM Thing WHERE Id NOT 3"}) {
     std::string error;
-    EXPECT_FALSE(ParseWql(bad, &error)) << bad;
+    EXPECT_FALSE(Wql(bad, &error)) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
 }
@@ -78,20 +94,20 @@ TEST(WqlParser, LimitsOnDepthLengthAndTokens) {
   std::string deep = "SELECT * FROM Thing WHERE " + std::string(100, '(') +
                      "Id = 1" + std::string(100, ')');
   std::string error;
-  EXPECT_FALSE(ParseWql(deep, &error));
+  EXPECT_FALSE(Wql(deep, &error));
   EXPECT_NE(error.find("deep"), std::string::npos);
   std::string nots = "SELECT * FROM Thing WHERE ";
   for (int i = 0; i < 100; ++i) nots += "NOT ";
-  EXPECT_FALSE(ParseWql(nots + "Id = 1", &error));
+  EXPECT_FALSE(Wql(nots + "Id = 1", &error));
   std::string shallow = "SELECT * FROM Thing WHERE " + std::string(10, '(') +
                         "Id = 7" + std::string(10, ')');
-  auto q = ParseWql(shallow, &error);
+  auto q = Wql(shallow, &error);
   ASSERT_TRUE(q) << error;
   EXPECT_TRUE(q->Matches(Sample()));
-  EXPECT_FALSE(ParseWql(std::string(20000, ' ') + "SELECT * FROM T", &error));
+  EXPECT_FALSE(Wql(std::string(20000, ' ') + "SELECT * FROM T", &error));
   std::string many = "SELECT * FROM Thing WHERE Id = 1";
   for (int i = 0; i < 1000; ++i) many += " OR Id = 1";
-  EXPECT_FALSE(ParseWql(many, &error));
+  EXPECT_FALSE(Wql(many, &error));
 }
 
 TEST(WqlEval, Comparisons) {
@@ -152,10 +168,10 @@ TEST(WqlParser, CheckAgainstDeclaration) {
   decl.name = "Thing";
   decl.Key("Id", CimType::kUint32).Prop("Name", CimType::kString);
   std::string error;
-  auto ok = ParseWql("SELECT Name FROM Thing WHERE id = 1", &error);
+  auto ok = Wql("SELECT Name FROM Thing WHERE id = 1", &error);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->CheckAgainst(decl), "");
-  auto bad = ParseWql("SELECT * FROM Thing WHERE Nope = 1", &error);
+  auto bad = Wql("SELECT * FROM Thing WHERE Nope = 1", &error);
   ASSERT_TRUE(bad);
   EXPECT_NE(bad->CheckAgainst(decl).find("Nope"), std::string::npos);
 }

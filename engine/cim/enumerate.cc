@@ -1,0 +1,371 @@
+// WS-Enumeration (DSP0226 8, DSP0227 8): Enumerate resolves its typed
+// request (cim_requests.h) against the registry, opens a context and starts
+// the provider on the manager's pool; Pull, Release, Renew and GetStatus
+// act on an open context of the same user.
+#include "engine/cim/batch.h"
+#include "engine/cim/engine_internal.h"
+#include "engine/cim/mi_faults.h"
+#include "engine/dispatch.h"
+#include "soap/actions.h"
+#include "soap/duration.h"
+#include "soap/namespaces.h"
+#include "soap/response_writer.h"
+
+namespace wsman::engine::cim {
+namespace {
+
+using providers::ClassRegistration;
+using providers::Context;
+using providers::Instance;
+using providers::MiResult;
+namespace action = soap::action;
+namespace fd = soap::fault_detail;
+
+soap::Fault CannotProcessFilter(std::string message) {
+  return soap::Fault(soap::FaultCode::kCannotProcessFilter, {},
+                     std::move(message));
+}
+
+// What the provider is asked for: its instances, or the associators or
+// references of one instance.
+struct ProviderQuery {
+  std::string query_language;  // "WQL" when the provider gets the query
+  std::string query;
+  const AssociationFilter* association = nullptr;
+  Instance source;  // the association's object
+  providers::AssociationQuery assoc;
+};
+
+void WriteEnumerationEnvelope(soap::ResponseWriter& w, std::string_view act,
+                              const soap::Request& r) {
+  w.StartEnvelope(action::ResponseAction(act), r.message_id,
+                  {{"n", soap::ns::kEnumeration}});
+  w.StartBody();
+}
+
+}  // namespace
+
+soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
+                                  std::string* out) {
+  const soap::Request& r = c.request;
+  auto req = ParseEnumerate(r, settings_.enumeration.max_expiry);
+  if (!req.ok()) return std::move(req).fault();
+
+  Target target = t;
+  ItemFilter filter;
+  ProviderQuery pq;
+  if (const auto* wql = std::get_if<WqlFilter>(&req->filter)) {
+    const WqlQuery& q = *wql->query;
+    if (!target.reg) {
+      target.class_name = q.class_name();
+      target.reg = registry_->Find(target.ns, target.class_name);
+      if (!target.reg) {
+        return CannotProcessFilter("The class " + q.class_name() +
+                                   " in the query does not exist in " +
+                                   target.ns + ".");
+      }
+      target.uri = registry_->ResourceUriFor(target.ns, target.class_name);
+    } else if (!providers::NameEquals(q.class_name(), target.reg->decl->name)) {
+      return CannotProcessFilter("The query's class " + q.class_name() +
+                                 " is not the resource's class " +
+                                 target.reg->decl->name + ".");
+    }
+    std::string unknown = q.CheckAgainst(*target.reg->decl);
+    if (!unknown.empty()) {
+      return CannotProcessFilter("The WQL query is not valid: " + unknown +
+                                 ".");
+    }
+    pq.query_language = "WQL";
+    pq.query = wql->text;
+    filter.wql = wql->query;
+  } else if (const auto* sel = std::get_if<SelectorFilter>(&req->filter)) {
+    if (!target.reg) {
+      return CannotProcessFilter(
+          "A selector filter needs a class resource URI.");
+    }
+    for (const soap::Selector& s : sel->selectors) {
+      if (!target.reg->decl->FindProperty(s.name)) {
+        return CannotProcessFilter("The class " + target.reg->decl->name +
+                                   " has no property \"" + s.name + "\".");
+      }
+    }
+    filter.selectors = sel->selectors;
+  } else if (const auto* a = std::get_if<AssociationFilter>(&req->filter)) {
+    std::string source_ns = target.ns;
+    for (const soap::Selector& s : a->object_selectors) {
+      if (providers::NameEquals(s.name, kCimNamespaceSelector)) {
+        source_ns = registry_->NormalizeNamespace(soap::TrimXmlSpace(s.value));
+      }
+    }
+    std::string source_class = registry_->ClassFromResourceUri(a->object_uri);
+    const ClassRegistration* source_reg =
+        registry_->Find(source_ns, source_class);
+    if (!source_reg) {
+      return CannotProcessFilter(
+          "The association filter's object names no known class (" +
+          a->object_uri + ").");
+    }
+    auto keys = KeysFromSelectors(a->object_selectors, source_reg->decl.get(),
+                                  source_class, source_ns, &resolver_);
+    if (!keys.ok()) return std::move(keys).fault();
+    pq.association = a;
+    pq.source = std::move(keys).value();
+    pq.assoc.assoc_class = a->assoc_class;
+    pq.assoc.result_class = a->result_class;
+    pq.assoc.role = a->role;
+    pq.assoc.result_role = a->result_role;
+    // The association class's provider answers when it is named and
+    // registered; otherwise the source class's provider does.
+    const ClassRegistration* provider_reg = nullptr;
+    if (!a->assoc_class.empty()) {
+      provider_reg = registry_->Find(source_ns, a->assoc_class);
+    }
+    if (!provider_reg) provider_reg = source_reg;
+    target.reg = provider_reg;
+    target.ns = source_ns;
+    target.class_name = provider_reg->decl->name;
+    target.uri.clear();  // each item carries its own class URI
+  }
+  if (!target.reg) {
+    // A "*" resource URI without a filter naming the class.
+    return soap::Fault(soap::FaultCode::kDestinationUnreachable,
+                       fd::kInvalidResourceURI,
+                       "Enumerating all classes needs a WQL or association "
+                       "filter.");
+  }
+  filter.engine_filters = !target.reg->provider_filters;
+
+  std::chrono::milliseconds lifetime =
+      req->expires.value_or(settings_.enumeration.default_expiry);
+  // Built whole before Open publishes it: the reaper and Shutdown may
+  // Cancel() its provider handle as soon as it is visible.
+  auto built = std::make_shared<EnumerationContext>();
+  built->owner = c.identity->user;
+  built->lifetime = lifetime;
+  built->mi = std::make_shared<Context>(settings_.enumeration.queue_capacity,
+                                        /*blocking=*/true);
+  built->filter = filter;
+  built->mode = req->mode;
+  built->resource_uri = target.uri;
+  built->namespace_name = target.ns;
+  built->address = std::string(soap::ns::kAnonymous);
+  auto opened = enumerations_.Open(std::move(built));
+  if (!opened.ok()) return std::move(opened).fault();
+  std::shared_ptr<EnumerationContext> ec = *opened;
+
+  // The provider runs on the manager's pool and outlives this request: it
+  // gets its own copy of the user's identity.
+  providers::CallInfo call = target.Call(c);
+  call.query_language = pq.query_language;
+  call.query = pq.query;
+  auto identity = std::make_shared<const providers::Identity>(*c.identity);
+  call.identity = nullptr;
+  std::shared_ptr<providers::Provider> provider = target.reg->provider;
+  std::string label = target.reg->decl->name;
+  std::shared_ptr<Context> mi = ec->mi;
+  std::function<void()> work;
+  if (pq.association) {
+    bool associators = pq.association->associators;
+    label += associators ? "/AssociatorInstances" : "/ReferenceInstances";
+    work = [provider, call, mi, label, source = pq.source, assoc = pq.assoc,
+            associators, identity]() mutable {
+      call.identity = identity.get();
+      providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
+        if (associators) {
+          provider->AssociatorInstances(call, source, assoc, ctx);
+        } else {
+          provider->ReferenceInstances(call, source, assoc, ctx);
+        }
+      });
+    };
+  } else {
+    label += "/EnumerateInstances";
+    work = [provider, call, mi, label, identity]() mutable {
+      call.identity = identity.get();
+      providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
+        provider->EnumerateInstances(call, ctx);
+      });
+    };
+  }
+  soap::Status started = enumerations_.Start(ec->id, std::move(work));
+  if (!started.ok()) return started;
+
+  soap::ResponseWriter w(out);
+  WriteEnumerationEnvelope(w, action::kEnumerate, r);
+  soap::XmlWriter& xml = w.xml();
+  xml.Open("n:EnumerateResponse");
+  if (req->expires) xml.Element("n:Expires", FormatDuration(lifetime));
+  xml.Element("n:EnumerationContext", ec->id);
+  if (req->optimize) {
+    xml.Open("w:Items");
+    size_t used = xml.size() + kTailReserve;
+    size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
+    uint32_t max =
+        req->max_elements ? req->max_elements : settings_.default_max_elements;
+    Batch b;
+    {
+      base::MutexLock lock(&ec->pull_mu);
+      b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r),
+                  c.cancel);
+    }
+    if (b.end && b.count == 0 && ec->mi->result() != MiResult::kOk) {
+      enumerations_.Close(ec->id);
+      out->clear();
+      return FaultFromMiResult(ec->mi->result(), ec->mi->result_message());
+    }
+    xml.Raw(b.items);
+    xml.Close();  // w:Items
+    if (b.end && ec->mi->result() == MiResult::kOk) {
+      xml.Open("w:EndOfSequence").Close();
+      enumerations_.Close(ec->id);
+    }
+  }
+  xml.Close();
+  w.Finish();
+  return soap::Ok{};
+}
+
+soap::Status CimEngine::ContextOperation(const OperationContext& c,
+                                         std::string* out) {
+  const soap::Request& r = c.request;
+  std::string_view local = r.action == action::kPull      ? "Pull"
+                           : r.action == action::kRelease ? "Release"
+                           : r.action == action::kRenew   ? "Renew"
+                                                          : "GetStatus";
+  std::string id = EnumerationContextOf(r, local);
+  std::shared_ptr<EnumerationContext> ec;
+  if (c.identity && !id.empty()) ec = enumerations_.Find(id, c.identity->user);
+  if (!ec) {
+    // Not one of ours. A request for a resource another engine serves
+    // (e.g. a shell) is answered as dispatch answers what nobody serves.
+    if (!r.resource_uri.empty() &&
+        registry_->ClassFromResourceUri(r.resource_uri).empty() &&
+        !providers::Registry::IsAllClassesUri(r.resource_uri)) {
+      return Unanswered(r);
+    }
+    if (!r.body || !soap::IsElement(r.body, soap::ns::kEnumeration, local)) {
+      return soap::Fault(soap::FaultCode::kSchemaValidationError, {},
+                         "The body must be n:" + std::string(local) + ".");
+    }
+    return soap::Fault(
+        soap::FaultCode::kInvalidEnumerationContext, {},
+        "The enumeration context \"" + id +
+            "\" is not valid: it does not exist, has expired, was released "
+            "or belongs to another user.");
+  }
+  if (r.action == action::kRelease) return Release(c, *ec, out);
+  if (r.action == action::kRenew || r.action == action::kGetStatus) {
+    return RenewOrGetStatus(c, *ec, out);
+  }
+  return Pull(c, ec, out);
+}
+
+soap::Status CimEngine::Release(const OperationContext& c,
+                                EnumerationContext& ec, std::string* out) {
+  enumerations_.Close(ec.id);
+  soap::ResponseWriter w(out);
+  WriteEnumerationEnvelope(w, action::kRelease, c.request);
+  w.Finish();
+  return soap::Ok{};
+}
+
+soap::Status CimEngine::RenewOrGetStatus(const OperationContext& c,
+                                         EnumerationContext& ec,
+                                         std::string* out) {
+  const soap::Request& r = c.request;
+  const bool renew = r.action == action::kRenew;
+  std::chrono::milliseconds lifetime;
+  if (renew) {
+    auto req = ParseRenew(r, settings_.enumeration.max_expiry);
+    if (!req.ok()) return std::move(req).fault();
+    lifetime = enumerations_.Touch(ec, req->expires);
+  } else {
+    lifetime = enumerations_.Remaining(ec);
+  }
+  if (lifetime.count() < 0) lifetime = std::chrono::milliseconds(0);
+  soap::ResponseWriter w(out);
+  WriteEnumerationEnvelope(w, r.action, r);
+  w.xml().Open(renew ? "n:RenewResponse" : "n:GetStatusResponse");
+  w.xml().Element("n:Expires", FormatDuration(lifetime));
+  if (renew) w.xml().Element("n:EnumerationContext", ec.id);
+  w.xml().Close();
+  w.Finish();
+  return soap::Ok{};
+}
+
+soap::Status CimEngine::Pull(const OperationContext& c,
+                             const std::shared_ptr<EnumerationContext>& ec,
+                             std::string* out) {
+  const soap::Request& r = c.request;
+  auto req = ParsePull(r);
+  if (!req.ok()) return std::move(req).fault();
+  // MaxTime is clamped like OperationTimeout (WinRM's MaxTimeoutms).
+  std::chrono::milliseconds timeout =
+      req->max_time ? std::min(*req->max_time, settings_.max_operation_timeout)
+                    : OperationTimeout(r);
+  enumerations_.BeginPull(*ec);
+  struct PullGuard {
+    EnumerationManager& m;
+    EnumerationContext& c;
+    ~PullGuard() { m.EndPull(c); }
+  } pull_guard{enumerations_, *ec};
+  base::UniqueMutexLock pull_lock(&ec->pull_mu);
+  soap::ResponseWriter w(out);
+  WriteEnumerationEnvelope(w, action::kPull, r);
+  soap::XmlWriter& xml = w.xml();
+  xml.Open("n:PullResponse");
+  xml.Element("n:EnumerationContext", ec->id);
+  xml.Open("n:Items");
+  size_t used = xml.size() + kTailReserve;
+  size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
+  Batch b = Collect(*ec, *registry_, resolver_, req->max_elements,
+                    req->max_characters, budget, soap::DeadlineAfter(timeout),
+                    c.cancel);
+  if (b.cancelled) {
+    out->clear();
+    return soap::Fault(
+        soap::FaultCode::kInvalidEnumerationContext, {},
+        "The enumeration context was released or expired during the Pull.");
+  }
+  if (b.too_big) {
+    out->clear();
+    return TooBig(c.max_envelope_size);
+  }
+  MiResult result = b.end ? ec->mi->result() : MiResult::kOk;
+  if (b.end && result != MiResult::kOk && b.count == 0) {
+    std::string message = ec->mi->result_message();
+    pull_lock.Unlock();
+    enumerations_.Close(ec->id);
+    out->clear();
+    return FaultFromMiResult(result, message);
+  }
+  if (b.count == 0 && !b.end) {
+    out->clear();
+    return TimedOut();
+  }
+  if (b.end && result == MiResult::kOk) {
+    // The last response: no context, EndOfSequence. Rewrite the head
+    // without the context (cheap: nothing but the items is large).
+    std::string items = std::move(b.items);
+    out->clear();
+    soap::ResponseWriter last(out);
+    WriteEnumerationEnvelope(last, action::kPull, r);
+    last.xml().Open("n:PullResponse");
+    last.xml().Open("n:Items");
+    last.xml().Raw(items);
+    last.xml().Close();
+    last.xml().Open("n:EndOfSequence").Close();
+    last.xml().Close();
+    last.Finish();
+    pull_lock.Unlock();
+    enumerations_.Close(ec->id);
+    return soap::Ok{};
+  }
+  xml.Raw(b.items);
+  xml.Close();  // n:Items
+  xml.Close();  // n:PullResponse
+  w.Finish();
+  return soap::Ok{};
+}
+
+}  // namespace wsman::engine::cim

@@ -1,0 +1,155 @@
+// WS-Transfer Get, Put, Create and Delete (DSP0226 7, DSP0227 7.1-7.4),
+// each as parse -> one provider call -> write over one skeleton
+// (CimEngine::Transfer, which Invoke shares).
+#include "engine/cim/engine_internal.h"
+#include "engine/cim/mi_faults.h"
+#include "soap/actions.h"
+#include "soap/namespaces.h"
+#include "soap/response_writer.h"
+#include "soap/xml_doc.h"
+
+namespace wsman::engine::cim {
+namespace {
+
+using providers::ContextPtr;
+using providers::Instance;
+using providers::MiResult;
+namespace action = soap::action;
+
+// The body's class element, checked to name the class.
+soap::Result<const xmlNode*> ClassElement(const soap::Request& r,
+                                          const std::string& class_name) {
+  if (!r.body || !providers::NameEquals(soap::LocalName(r.body), class_name)) {
+    return soap::Fault(
+        soap::FaultCode::kInvalidRepresentation, {},
+        "The body must hold one " + class_name + " element (the instance).");
+  }
+  return static_cast<const xmlNode*>(r.body);
+}
+
+}  // namespace
+
+soap::Status CimEngine::Transfer(
+    const OperationContext& c, const Target& t, std::string_view operation,
+    const std::function<void(const providers::CallInfo&, ContextPtr)>& call,
+    std::initializer_list<soap::NamespaceDecl> namespaces,
+    const BodyWriter& write_body, std::string* out) {
+  providers::CallInfo info = t.Call(c);
+  auto posted =
+      RunProviderCall(*t.reg, operation, CallDeadline(c.request), c.cancel,
+                      [&](ContextPtr ctx) { call(info, std::move(ctx)); });
+  if (!posted.ok()) return std::move(posted).fault();
+  soap::ResponseWriter w(out);
+  w.StartEnvelope(action::ResponseAction(c.request.action),
+                  c.request.message_id, namespaces);
+  w.StartBody();
+  soap::Status body = write_body(std::move(*posted), w.xml());
+  if (!body.ok()) {
+    out->clear();
+    return body;
+  }
+  w.Finish();
+  if (out->size() > c.max_envelope_size) {
+    out->clear();
+    return TooBig(c.max_envelope_size);
+  }
+  return soap::Ok{};
+}
+
+WriteOptions CimEngine::InstanceOptions(const Target& t) const {
+  WriteOptions o;
+  o.class_uri = t.uri;
+  o.resolver = &resolver_;
+  return o;
+}
+
+soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
+                            std::string* out) {
+  auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
+                                t.class_name, t.ns, &resolver_);
+  if (!keys.ok()) return std::move(keys).fault();
+  return Transfer(
+      c, t, "GetInstance",
+      [&](const providers::CallInfo& info, ContextPtr ctx) {
+        t.reg->provider->GetInstance(info, *keys, std::move(ctx));
+      },
+      {{"x", soap::ns::kTransfer}},
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+        if (!item) {
+          return FaultFromMiResult(MiResult::kNotFound,
+                                   "The provider found no such instance.");
+        }
+        WriteInstance(xml, *item, InstanceOptions(t));
+        return soap::Ok{};
+      },
+      out);
+}
+
+soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
+                            std::string* out) {
+  auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
+                                t.class_name, t.ns, &resolver_);
+  if (!keys.ok()) return std::move(keys).fault();
+  auto element = ClassElement(c.request, t.reg->decl->name);
+  if (!element.ok()) return std::move(element).fault();
+  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
+  if (!instance.ok()) return std::move(instance).fault();
+  // The selectors name the instance; they win over key values in the body.
+  for (const providers::Property& k : keys->properties()) {
+    instance->SetKey(k.name, k.value);
+  }
+  return Transfer(
+      c, t, "ModifyInstance",
+      [&](const providers::CallInfo& info, ContextPtr ctx) {
+        t.reg->provider->ModifyInstance(info, *instance, std::move(ctx));
+      },
+      {{"x", soap::ns::kTransfer}},
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+        if (item) WriteInstance(xml, *item, InstanceOptions(t));
+        return soap::Ok{};
+      },
+      out);
+}
+
+soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
+                               std::string* out) {
+  auto element = ClassElement(c.request, t.reg->decl->name);
+  if (!element.ok()) return std::move(element).fault();
+  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
+  if (!instance.ok()) return std::move(instance).fault();
+  return Transfer(
+      c, t, "CreateInstance",
+      [&](const providers::CallInfo& info, ContextPtr ctx) {
+        t.reg->provider->CreateInstance(info, *instance, std::move(ctx));
+      },
+      {{"x", soap::ns::kTransfer}},
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+        // The provider may post the created instance (with keys it chose).
+        const Instance& created = item ? *item : *instance;
+        xml.Open("x:ResourceCreated");
+        WriteEprContent(xml, AddressOf(c.request), t.uri, created, t.ns,
+                        &resolver_);
+        xml.Close();
+        return soap::Ok{};
+      },
+      out);
+}
+
+soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
+                               std::string* out) {
+  auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
+                                t.class_name, t.ns, &resolver_);
+  if (!keys.ok()) return std::move(keys).fault();
+  return Transfer(
+      c, t, "DeleteInstance",
+      [&](const providers::CallInfo& info, ContextPtr ctx) {
+        t.reg->provider->DeleteInstance(info, *keys, std::move(ctx));
+      },
+      {{"x", soap::ns::kTransfer}},
+      [](std::optional<Instance>, soap::XmlWriter&) -> soap::Status {
+        return soap::Ok{};
+      },
+      out);
+}
+
+}  // namespace wsman::engine::cim
