@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "base/duration.h"
 #include "base/utf8.h"
 #include "providers/instance.h"
 
@@ -288,58 +289,22 @@ std::optional<Datetime> Datetime::FromXsdDateTime(std::string_view s) {
 }
 
 std::optional<Datetime> Datetime::FromXsdDuration(std::string_view s) {
-  if (s.empty() || s[0] != 'P') return std::nullopt;
-  size_t pos = 1;
-  bool in_time = false, any = false;
-  uint64_t days = 0, hours = 0, minutes = 0, seconds = 0;
-  uint32_t us = 0;
-  while (pos < s.size()) {
-    if (s[pos] == 'T') {
-      if (in_time) return std::nullopt;
-      in_time = true;
-      ++pos;
-      continue;
-    }
-    size_t start = pos;
-    uint64_t v = 0;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      v = v * 10 + static_cast<uint64_t>(s[pos] - '0');
-      if (v > 0xFFFFFFFFull * 24 * 3600) return std::nullopt;
-      ++pos;
-    }
-    if (pos == start) return std::nullopt;
-    uint32_t frac = 0;
-    if (pos < s.size() && s[pos] == '.') {
-      if (!in_time || !Fraction(s, &pos, &frac)) return std::nullopt;
-    }
-    if (pos >= s.size()) return std::nullopt;
-    char unit = s[pos++];
-    any = true;
-    if (frac != 0 && unit != 'S') return std::nullopt;
-    if (!in_time) {
-      if (unit == 'Y') {
-        days += v * 365;
-      } else if (unit == 'M') {
-        days += v * 30;
-      } else if (unit == 'D') {
-        days += v;
-      } else {
-        return std::nullopt;
-      }
-    } else {
-      if (unit == 'H') {
-        hours += v;
-      } else if (unit == 'M') {
-        minutes += v;
-      } else if (unit == 'S') {
-        seconds += v;
-        us = frac;
-      } else {
-        return std::nullopt;
-      }
-    }
+  auto parsed = base::ParseXsdDuration(s);
+  if (!parsed.ok()) return std::nullopt;
+  const base::XsdDuration& x = *parsed;
+  // A CIM interval holds at most 99999999 days; a component beyond this
+  // bound cannot normalise into one (and the sums below cannot overflow).
+  constexpr int64_t kMaxComponent = 0xFFFFFFFFll * 24 * 3600;
+  for (int64_t v : {x.years, x.months, x.days, x.hours, x.minutes, x.seconds}) {
+    if (v > kMaxComponent) return std::nullopt;
   }
-  if (!any) return std::nullopt;
+  uint64_t days = static_cast<uint64_t>(x.years) * 365 +
+                  static_cast<uint64_t>(x.months) * 30 +
+                  static_cast<uint64_t>(x.days);
+  uint64_t hours = static_cast<uint64_t>(x.hours);
+  uint64_t minutes = static_cast<uint64_t>(x.minutes);
+  uint64_t seconds = static_cast<uint64_t>(x.seconds);
+  const uint32_t us = x.nanoseconds / 1000;
   // Normalise.
   minutes += seconds / 60;
   seconds %= 60;

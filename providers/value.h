@@ -66,6 +66,9 @@ struct Datetime {
   // interval ("P1DT2H3M4.000005S").
   std::string ToXsd() const;
   static std::optional<Datetime> FromXsdDateTime(std::string_view text);
+  // The strict lexical form of base/duration.h (designators in order, so
+  // "PT1S1M" is refused, as for wsman:OperationTimeout); digits past the
+  // microsecond are truncated.
   static std::optional<Datetime> FromXsdDuration(std::string_view text);
   // Either form, either kind.
   static std::optional<Datetime> Parse(std::string_view text);

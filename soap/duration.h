@@ -1,7 +1,7 @@
-// xs:duration (XML Schema Part 2, 3.2.6) -> milliseconds, for
-// wsman:OperationTimeout and the other timeouts WS-Management carries, and
-// the saturating step from a client's duration to a steady_clock deadline.
-// Pure functions; any thread.
+// xs:duration (XML Schema Part 2, 3.2.6; lexed by base/duration.h) ->
+// milliseconds, for wsman:OperationTimeout and the other timeouts
+// WS-Management carries, and the saturating step from a client's duration to a
+// steady_clock deadline. Pure functions; any thread.
 #ifndef WSMAND_SOAP_DURATION_H_
 #define WSMAND_SOAP_DURATION_H_
 

@@ -289,6 +289,25 @@ TEST(CimXmlDatetime, CimAndXsdForms) {
             Datetime::Parse("2023-12-31T23:00:00Z")->TotalMicroseconds());
 }
 
+// The xs:duration lexer is the one wsman:OperationTimeout uses
+// (base/duration.h): designators strictly in order, so "PT1S1M" is not an
+// interval in a Put body either (it once was, while the header refused it).
+TEST(CimXmlDatetime, DurationDesignatorsInStrictOrder) {
+  EXPECT_FALSE(Datetime::FromXsdDuration("PT1S1M"));
+  EXPECT_FALSE(Datetime::Parse("PT1S1M"));
+  EXPECT_FALSE(Datetime::FromXsdDuration("PT1M1H"));
+  EXPECT_FALSE(Datetime::FromXsdDuration("PT1S1S"));
+  EXPECT_FALSE(Datetime::FromXsdDuration("P1DT"));
+  EXPECT_FALSE(Datetime::FromXsdDuration("PT1.0M"));
+  EXPECT_FALSE(Datetime::FromXsdDuration("-PT1S"));
+  auto d = Datetime::FromXsdDuration("P1Y2M3DT4H5M6.1234567S");
+  ASSERT_TRUE(d && d->is_interval);
+  EXPECT_EQ(d->ToXsd(), "P428DT4H5M6.123456S");
+  EXPECT_EQ(Datetime::FromXsdDuration("PT86401S")->ToXsd(),
+            "P1DT0H0M1.000000S");
+  EXPECT_FALSE(Datetime::FromXsdDuration("P100000000D"));
+}
+
 // OMI's Put sample (shared/vectors/omi/wsman_samples_Put2.xml): the body as
 // Windows sends it, with xsi:type="cim:cimString" and xsi:nil properties.
 TEST(CimXmlVectors, OmiPutBodyParsesTyped) {

@@ -125,5 +125,16 @@ TEST(Duration, EchoesShortenedText) {
   EXPECT_LT(r.fault().message.size(), 200u);
 }
 
+// One lexer with providers/value's CIM intervals (base/duration.h): a
+// designator out of order or repeated is refused here as in a Put body.
+TEST(Duration, RejectsDesignatorsOutOfOrder) {
+  ExpectInvalid("PT1S1M");
+  ExpectInvalid("PT1M1H");
+  ExpectInvalid("P1D1Y");
+  ExpectInvalid("PT1S1S");
+  ExpectInvalid("P1DT");
+  ExpectInvalid("PT1.0M");
+}
+
 }  // namespace
 }  // namespace wsman::soap
