@@ -10,7 +10,6 @@ namespace wsman::engine::shell {
 namespace {
 
 using providers::shell::ShellHost;
-using providers::shell::SteadyClock;
 
 using soap::action::kCreate;
 using soap::action::kDelete;
@@ -28,14 +27,15 @@ struct Ops {
   std::shared_ptr<ShellHost> host;
   ShellEngineOptions options;
 
-  SteadyClock::time_point Deadline(const soap::Request& request,
-                                   bool receive) const {
+  base::MonotonicTime Deadline(const soap::Request& request,
+                               bool receive) const {
     std::chrono::milliseconds timeout =
         request.operation_timeout.value_or(options.default_operation_timeout);
     if (timeout > options.max_operation_timeout) {
       timeout = options.max_operation_timeout;
     }
-    return SteadyClock::now() + (receive ? ReceiveWait(timeout) : timeout);
+    return std::chrono::steady_clock::now() +
+           (receive ? ReceiveWait(timeout) : timeout);
   }
 
   soap::Status Create(const OperationContext& c, std::string* out) const {

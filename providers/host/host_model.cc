@@ -452,7 +452,8 @@ Instance HostModel::OperatingSystem(const HostClass& cls, const std::string& ns,
   auto os = ReadOsRelease(env_);
   auto mem = ReadMemInfo(env_);
   UnameInfo u = env_.uname ? env_.uname() : UnameInfo{};
-  time_t now = env_.now ? env_.now() : ::time(nullptr);
+  time_t now = std::chrono::system_clock::to_time_t(
+      env_.now ? env_.now() : std::chrono::system_clock::now());
   int offset = env_.utc_offset_minutes ? env_.utc_offset_minutes(now) : 0;
   Instance i(cls.name, ns);
   i.Set("CSCreationClassName",

@@ -156,7 +156,7 @@ HostEnv HostEnv::Real() {
     if (!::localtime_r(&t, &tm)) return 0;
     return static_cast<int>(tm.tm_gmtoff / 60);
   };
-  env.now = [] { return ::time(nullptr); };
+  env.now = base::RealWallClock();
   env.user_groups = [](const std::string& user, gid_t gid) {
     std::vector<gid_t> groups(64);
     for (int attempt = 0; attempt < 4; ++attempt) {

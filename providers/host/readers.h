@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
+
 namespace wsman::providers::host {
 
 struct UnameInfo {
@@ -47,7 +49,7 @@ struct HostEnv {
   std::function<std::optional<std::string>(const char* name)> getenv;
   // The local UTC offset in minutes at `t`.
   std::function<int(time_t t)> utc_offset_minutes;
-  std::function<time_t()> now;
+  base::WallClock now;  // unset = the real wall clock
   // The owner of the open /proc/<pid> directory `dir_fd` (the kernel makes
   // it root while the process is not dumpable); unset = fstat(). Fixture
   // trees cannot carry owners, so tests set it.

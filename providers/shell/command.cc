@@ -169,7 +169,7 @@ size_t Command::WantedAvailLocked(const bool want[2]) const {
   return n;
 }
 
-bool Command::GraceOverLocked(SteadyClock::time_point now) const {
+bool Command::GraceOverLocked(base::MonotonicTime now) const {
   return exited_ && !StreamsEndedLocked() &&
          now >= exit_time_ + limits_.exit_grace;
 }
@@ -188,7 +188,7 @@ void Command::OnExit() {
   if (!WaitLeader(pidfd_.get(), WNOHANG | WNOWAIT, &info)) return;
   exited_ = true;
   exit_code_ = ExitCodeOf(info);
-  exit_time_ = SteadyClock::now();
+  exit_time_ = std::chrono::steady_clock::now();
   if (pid_watched_) {
     loop_->Unwatch(pidfd_.get(), pid_token_);
     pid_watched_ = false;
@@ -277,7 +277,7 @@ void Command::WakeWaiters() {
 }
 
 Error Command::Send(std::string_view data, bool end,
-                    SteadyClock::time_point deadline,
+                    base::MonotonicTime deadline,
                     const std::stop_token& cancel) {
   // Declared before the lock: destroyed after it is released (a callback in
   // progress needs mu_).
@@ -313,7 +313,7 @@ Error Command::Send(std::string_view data, bool end,
 }
 
 Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                       SteadyClock::time_point deadline, ReceiveResult* out,
+                       base::MonotonicTime deadline, ReceiveResult* out,
                        const std::stop_token& cancel) {
   const bool want[2] = {want_stdout, want_stderr};
   max_bytes = std::max<size_t>(max_bytes, 64);
@@ -326,7 +326,7 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   for (;;) {
     if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
     if (cancel.stop_requested()) return cancelled;
-    SteadyClock::time_point now = SteadyClock::now();
+    base::MonotonicTime now = std::chrono::steady_clock::now();
     if (GraceOverLocked(now) && WantedAvailLocked(want) == 0) {
       // The process is gone but something (a background child) holds its
       // pipes open: end the streams with what was delivered.
@@ -338,7 +338,7 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
     if (now >= deadline) {
       return {Errc::kTimedOut, "no output within the operation timeout"};
     }
-    SteadyClock::time_point wake = deadline;
+    base::MonotonicTime wake = deadline;
     if (exited_ && !StreamsEndedLocked()) {
       wake = std::min(wake, exit_time_ + limits_.exit_grace);
     }
@@ -347,8 +347,8 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   // Output came while the process runs: give it a moment to finish or to
   // fill the response, so short commands answer in one round trip.
   if (!CompleteLocked() && WantedAvailLocked(want) < max_bytes) {
-    SteadyClock::time_point until =
-        std::min(deadline, SteadyClock::now() + limits_.coalesce);
+    base::MonotonicTime until =
+        std::min(deadline, std::chrono::steady_clock::now() + limits_.coalesce);
     while (!killed_ && !CompleteLocked() &&
            WantedAvailLocked(want) < max_bytes && !cancel.stop_requested()) {
       if (!cv_.WaitUntil(lock, until)) break;

@@ -74,7 +74,7 @@ class Command : public std::enable_shared_from_this<Command> {
 
   // Queues stdin bytes; `end` closes stdin once they are written. Waits
   // (until `deadline`, or `cancel`: kTimedOut) while the stdin queue is full.
-  Error Send(std::string_view data, bool end, SteadyClock::time_point deadline,
+  Error Send(std::string_view data, bool end, base::MonotonicTime deadline,
              const std::stop_token& cancel = {}) EXCLUDES(mu_);
 
   // Waits until there is something to report (output, the end of the
@@ -84,7 +84,7 @@ class Command : public std::enable_shared_from_this<Command> {
   // kShellNotFound when the command was killed by Delete/terminate
   // meanwhile.
   Error Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                SteadyClock::time_point deadline, ReceiveResult* out,
+                base::MonotonicTime deadline, ReceiveResult* out,
                 const std::stop_token& cancel = {}) EXCLUDES(mu_);
 
   // ctrl_c: SIGINT; ctrl_break: SIGTERM; terminate: SIGKILL (and the command
@@ -116,7 +116,7 @@ class Command : public std::enable_shared_from_this<Command> {
     return exited_ && StreamsEndedLocked();
   }
   // The process exited `exit_grace` ago and its pipes are still open.
-  bool GraceOverLocked(SteadyClock::time_point now) const REQUIRES(mu_);
+  bool GraceOverLocked(base::MonotonicTime now) const REQUIRES(mu_);
   // Loop handlers: take mu_.
   void OnOutput(int s, uint32_t events) EXCLUDES(mu_);
   void OnExit() EXCLUDES(mu_);
@@ -166,7 +166,7 @@ class Command : public std::enable_shared_from_this<Command> {
   bool reaped_ GUARDED_BY(mu_) = false;
   bool exited_ GUARDED_BY(mu_) = false;
   int exit_code_ GUARDED_BY(mu_) = 0;
-  SteadyClock::time_point exit_time_ GUARDED_BY(mu_) = {};
+  base::MonotonicTime exit_time_ GUARDED_BY(mu_) = {};
   bool killed_ GUARDED_BY(mu_) = false;
 };
 

@@ -16,8 +16,7 @@ namespace wsman::providers::shell {
 // The fields up to `output` are set by Create before the shell is in the
 // table, and only read after that.
 struct ShellHost::Shell {
-  explicit Shell(SteadyClock::time_point now)
-      : created(now), last_activity(now) {}
+  explicit Shell(base::MonotonicTime now) : created(now), last_activity(now) {}
 
   // A request begins or ends (ActiveRequest): one in progress keeps the
   // shell from being idle.
@@ -42,12 +41,12 @@ struct ShellHost::Shell {
   std::string output_streams;
   std::chrono::milliseconds idle_timeout{0};
   std::chrono::milliseconds lifetime{0};
-  const SteadyClock::time_point created;
+  const base::MonotonicTime created;
   std::shared_ptr<Job> job;
   std::shared_ptr<OutputBudget> output;
 
   base::Mutex mu ACQUIRED_AFTER(ShellHost::mu_);
-  SteadyClock::time_point last_activity GUARDED_BY(mu);
+  base::MonotonicTime last_activity GUARDED_BY(mu);
   int active_requests GUARDED_BY(mu) = 0;
   bool closed GUARDED_BY(mu) = false;
   std::unordered_map<std::string, std::shared_ptr<Command>> commands
@@ -74,7 +73,7 @@ namespace {
 
 // now - since >= limit, compared in milliseconds: a client's duration near
 // the clock's range cannot overflow the nanosecond arithmetic.
-bool Elapsed(SteadyClock::time_point now, SteadyClock::time_point since,
+bool Elapsed(base::MonotonicTime now, base::MonotonicTime since,
              std::chrono::milliseconds limit) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(now - since) >=
          limit;
@@ -148,8 +147,8 @@ ShellHost::~ShellHost() {
   // commands reap their (killed) processes as they go; jobs_ after it.
 }
 
-SteadyClock::time_point ShellHost::Now() const {
-  return options_.clock ? options_.clock() : SteadyClock::now();
+base::MonotonicTime ShellHost::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
 }
 
 Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
@@ -272,7 +271,7 @@ Error ShellHost::Info(std::string_view user, std::string_view shell_id,
                       ShellInfo* out) {
   std::shared_ptr<Shell> shell = Find(user, shell_id);
   if (!shell) return {Errc::kShellNotFound, {}};
-  SteadyClock::time_point now = Now();
+  base::MonotonicTime now = Now();
   base::MutexLock lock(&shell->mu);
   out->id = shell->id;
   out->owner = shell->owner;
@@ -360,7 +359,7 @@ Error ShellHost::FindCommand(std::string_view user, std::string_view shell_id,
 
 Error ShellHost::Send(std::string_view user, std::string_view shell_id,
                       std::string_view command_id, std::string_view data,
-                      bool end, SteadyClock::time_point deadline,
+                      bool end, base::MonotonicTime deadline,
                       std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
@@ -373,7 +372,7 @@ Error ShellHost::Send(std::string_view user, std::string_view shell_id,
 Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
                          std::string_view command_id, bool want_stdout,
                          bool want_stderr, size_t max_bytes,
-                         SteadyClock::time_point deadline, ReceiveResult* out,
+                         base::MonotonicTime deadline, ReceiveResult* out,
                          std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
@@ -440,7 +439,7 @@ Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
 }
 
 size_t ShellHost::ReapIdle() {
-  SteadyClock::time_point now = Now();
+  base::MonotonicTime now = Now();
   std::vector<std::shared_ptr<Shell>> ended;
   {
     base::MutexLock lock(&mu_);

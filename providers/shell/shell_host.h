@@ -52,7 +52,9 @@ struct HostOptions {
   // How a shell's processes are kept together ([shell] isolation), and the
   // signal calls (tests watch them).
   JobOptions jobs;
-  Clock clock;  // empty = steady_clock::now
+  // Read for idle and lifetime bookkeeping; tests inject a
+  // base::ManualClock to drive the reaper. Empty = steady_clock::now.
+  base::MonotonicClock clock;
   // The background reaper (idle, lifetime, and the jobs' upkeep: Maintain);
   // tests call ReapIdle() and Maintain().
   bool start_reaper = true;
@@ -80,11 +82,11 @@ class ShellHost {
   // (nobody waits for the answer any more): kTimedOut, nothing taken.
   Error Send(std::string_view user, std::string_view shell_id,
              std::string_view command_id, std::string_view data, bool end,
-             SteadyClock::time_point deadline, std::stop_token cancel = {})
+             base::MonotonicTime deadline, std::stop_token cancel = {})
       EXCLUDES(mu_);
   Error Receive(std::string_view user, std::string_view shell_id,
                 std::string_view command_id, bool want_stdout, bool want_stderr,
-                size_t max_bytes, SteadyClock::time_point deadline,
+                size_t max_bytes, base::MonotonicTime deadline,
                 ReceiveResult* out, std::stop_token cancel = {}) EXCLUDES(mu_);
   Error Signal(std::string_view user, std::string_view shell_id,
                std::string_view command_id, SignalCode code) EXCLUDES(mu_);
@@ -118,7 +120,7 @@ class ShellHost {
  private:
   struct Shell;
   class ActiveRequest;
-  SteadyClock::time_point Now() const;
+  base::MonotonicTime Now() const;
   std::shared_ptr<Shell> Find(std::string_view user,
                               std::string_view shell_id) const EXCLUDES(mu_);
   Error ResolveRunAs(const Identity& identity, RunAs* out) const;

@@ -14,12 +14,9 @@
 #include <utility>
 #include <vector>
 
-namespace wsman::providers::shell {
+#include "base/clock.h"
 
-using SteadyClock = std::chrono::steady_clock;
-// The clock the host reads for idle and lifetime bookkeeping; tests inject
-// their own to drive the reaper.
-using Clock = std::function<SteadyClock::time_point()>;
+namespace wsman::providers::shell {
 
 enum class Errc {
   kOk,

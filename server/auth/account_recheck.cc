@@ -9,15 +9,15 @@ namespace wsman::auth {
 AccountRecheck::AccountRecheck(Options options)
     : options_(std::move(options)),
       per_shard_max_(std::max<size_t>(1, options_.max_users / kShards)) {
-  if (!options_.clock) options_.clock = SteadyClock();
+  if (!options_.clock) options_.clock = base::RealMonotonicClock();
 }
 
 AccountRecheck::Shard& AccountRecheck::ShardFor(std::string_view user) {
   return shards_[std::hash<std::string_view>{}(user) % kShards];
 }
 
-void AccountRecheck::Set(Shard& shard, std::string_view user, TimePoint next,
-                         uint64_t stamp) {
+void AccountRecheck::Set(Shard& shard, std::string_view user,
+                         base::MonotonicTime next, uint64_t stamp) {
   auto it = shard.users.find(std::string(user));
   if (it == shard.users.end()) {
     if (shard.users.size() >= per_shard_max_) shard.users.clear();
@@ -28,7 +28,7 @@ void AccountRecheck::Set(Shard& shard, std::string_view user, TimePoint next,
 }
 
 void AccountRecheck::Checked(std::string_view user, uint64_t stamp) {
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   Shard& shard = ShardFor(user);
   base::MutexLock lock(&shard.mu);
   Set(shard, user, now + options_.interval, stamp);
@@ -36,7 +36,7 @@ void AccountRecheck::Checked(std::string_view user, uint64_t stamp) {
 
 bool AccountRecheck::Due(std::string_view user,
                          std::optional<uint64_t>* stamp) {
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   Shard& shard = ShardFor(user);
   base::MutexLock lock(&shard.mu);
   auto it = shard.users.find(std::string(user));

@@ -21,8 +21,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/clock.h"
 #include "base/mutex.h"
-#include "server/auth/clock.h"
 
 namespace wsman::auth {
 
@@ -31,7 +31,7 @@ class AccountRecheck {
   struct Options {
     std::chrono::seconds interval{5};
     size_t max_users = 10000;
-    Clock clock;  // empty = steady_clock
+    base::MonotonicClock clock;  // empty = steady_clock
   };
 
   explicit AccountRecheck(Options options);
@@ -53,14 +53,14 @@ class AccountRecheck {
   struct Shard {
     base::Mutex mu;
     struct State {
-      TimePoint next;
+      base::MonotonicTime next;
       uint64_t stamp = 0;
     };
     std::unordered_map<std::string, State> users GUARDED_BY(mu);
   };
   Shard& ShardFor(std::string_view user);
-  void Set(Shard& shard, std::string_view user, TimePoint next, uint64_t stamp)
-      REQUIRES(shard.mu);
+  void Set(Shard& shard, std::string_view user, base::MonotonicTime next,
+           uint64_t stamp) REQUIRES(shard.mu);
 
   Options options_;
   size_t per_shard_max_;

@@ -118,7 +118,7 @@ Authenticator::Authenticator(Options options)
       recheck_(RecheckOptions(options_)),
       pam_(options_.pam_service, options_.pam_confdir),
       stamp_(std::make_unique<FileStamp>()) {
-  if (!options_.clock) options_.clock = SteadyClock();
+  if (!options_.clock) options_.clock = base::RealMonotonicClock();
   if (!options_.sleep) {
     options_.sleep = [](std::chrono::microseconds d) {
       std::this_thread::sleep_for(d);

@@ -18,11 +18,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/mutex.h"
 #include "base/snapshot.h"
 #include "server/auth/account_recheck.h"
 #include "server/auth/accounts_file.h"
-#include "server/auth/clock.h"
 #include "server/auth/credential_cache.h"
 #include "server/auth/identity.h"
 #include "server/auth/pam_backend.h"
@@ -89,7 +89,7 @@ class Authenticator {
     // disk, checked at most once per second, so `wsmand user del` takes
     // effect without a SIGHUP.
     bool watch_accounts_file = true;
-    Clock clock;  // empty = steady_clock
+    base::MonotonicClock clock;  // empty = steady_clock
   };
 
   // Loads nothing yet: call Reload() once before serving and check it (or

@@ -37,7 +37,7 @@ CredentialCache::CredentialCache() : CredentialCache(Options{}) {}
 
 CredentialCache::CredentialCache(Options options)
     : options_(std::move(options)), mac_(std::make_unique<MacState>()) {
-  if (!options_.clock) options_.clock = SteadyClock();
+  if (!options_.clock) options_.clock = base::RealMonotonicClock();
   per_shard_max_ = options_.max_entries / kShards;
   if (per_shard_max_ == 0 && options_.max_entries > 0) per_shard_max_ = 1;
   if (RAND_bytes(secret_.data(), static_cast<int>(secret_.size())) != 1) {
@@ -94,7 +94,7 @@ std::optional<Identity> CredentialCache::Lookup(
   if (options_.ttl.count() <= 0 || per_shard_max_ == 0) return std::nullopt;
   Key key;
   if (!MakeKey(user, password, &key)) return std::nullopt;
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   Shard& shard = ShardFor(user);
   base::MutexLock lock(&shard.mu);
   auto it = shard.map.find(key);
@@ -111,7 +111,7 @@ void CredentialCache::Insert(std::string_view user, std::string_view password,
   if (options_.ttl.count() <= 0 || per_shard_max_ == 0) return;
   Key key;
   if (!MakeKey(user, password, &key)) return;
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   Shard& shard = ShardFor(user);
   base::MutexLock lock(&shard.mu);
   // Checked under the shard lock: Clear() bumps the generation before it

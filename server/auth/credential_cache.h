@@ -21,8 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/mutex.h"
-#include "server/auth/clock.h"
 #include "server/auth/identity.h"
 
 namespace wsman::auth {
@@ -32,7 +32,7 @@ class CredentialCache {
   struct Options {
     std::chrono::seconds ttl{60};  // 0 disables the cache
     size_t max_entries = 10000;    // oldest evicted beyond this
-    Clock clock;                   // empty = steady_clock
+    base::MonotonicClock clock;    // empty = steady_clock
   };
 
   explicit CredentialCache(Options options);
@@ -71,7 +71,7 @@ class CredentialCache {
   };
   struct Entry {
     Identity identity;
-    TimePoint expires;
+    base::MonotonicTime expires;
     std::string user;  // as the client sent it, for by_user
     std::list<Key>::iterator order;
   };

@@ -62,12 +62,12 @@ struct Record {
   int failures = 0;  // settled failures in the current window
   int pending = 0;   // checks running now (BeginAttempt without EndAttempt)
   int strikes = 0;   // lockouts so far; the next backoff is initial << strikes
-  TimePoint window_start;
-  TimePoint last_failure;
-  TimePoint locked_until;
+  base::MonotonicTime window_start;
+  base::MonotonicTime last_failure;
+  base::MonotonicTime locked_until;
 };
 
-Record Fresh(TimePoint now) {
+Record Fresh(base::MonotonicTime now) {
   Record r;
   r.window_start = r.last_failure = r.locked_until = now;
   return r;
@@ -91,7 +91,8 @@ struct Throttle::Tables {
 
 struct Throttle::Known {
   explicit Known(size_t max) : last_success(max) {}
-  LruTable<TimePoint> last_success;  // PairKey -> last successful login
+  LruTable<base::MonotonicTime>
+      last_success;  // PairKey -> last successful login
 };
 
 const char* ThrottleLockName(ThrottleLock lock) {
@@ -115,22 +116,23 @@ struct Rules {
   std::chrono::milliseconds initial_backoff;
   std::chrono::milliseconds max_backoff;
 
-  int WindowFailures(const Record& r, TimePoint now) const {
+  int WindowFailures(const Record& r, base::MonotonicTime now) const {
     return now - r.window_start >= window ? 0 : r.failures;
   }
   // Locked before, and no quiet window since the last failure or lock.
-  bool Striking(const Record& r, TimePoint now) const {
+  bool Striking(const Record& r, base::MonotonicTime now) const {
     return r.strikes > 0 &&
            now - std::max(r.last_failure, r.locked_until) < window;
   }
   // Whether one more check may start (begin) or a request may proceed.
-  bool Admits(const Record& r, int limit, TimePoint now, bool begin) const {
+  bool Admits(const Record& r, int limit, base::MonotonicTime now,
+              bool begin) const {
     if (now < r.locked_until) return false;
     if (!begin) return true;
     if (Striking(r, now)) return r.pending == 0;
     return WindowFailures(r, now) + r.pending < limit;
   }
-  void Fail(Record& r, int limit, TimePoint now) const {
+  void Fail(Record& r, int limit, base::MonotonicTime now) const {
     if (!Striking(r, now)) r.strikes = 0;
     if (now - r.window_start >= window) {
       r.failures = 0;
@@ -146,7 +148,7 @@ struct Rules {
       ++r.strikes;
     }
   }
-  bool Idle(const Record& r, TimePoint now) const {
+  bool Idle(const Record& r, base::MonotonicTime now) const {
     return r.pending == 0 && WindowFailures(r, now) == 0 && !Striking(r, now) &&
            r.locked_until <= now;
   }
@@ -160,7 +162,7 @@ Throttle::Throttle(Options options)
     : options_(std::move(options)),
       tables_(std::make_unique<Tables>(options_.max_tracked)),
       known_(std::make_unique<Known>(options_.max_tracked)) {
-  if (!options_.clock) options_.clock = SteadyClock();
+  if (!options_.clock) options_.clock = base::RealMonotonicClock();
 }
 
 Throttle::~Throttle() = default;
@@ -175,7 +177,7 @@ ThrottleLock Judge(const Rules& rules, const Throttle::Options& o,
                    const LruTable<Record>& pairs,
                    const LruTable<Record>& addresses,
                    const LruTable<Record>& users, std::string_view address,
-                   std::string_view user, TimePoint now, bool begin,
+                   std::string_view user, base::MonotonicTime now, bool begin,
                    KnownFn known) {
   if (!user.empty()) {
     const Record* r = pairs.Find(PairKey(address, user));
@@ -207,14 +209,14 @@ ThrottleLock Throttle::Check(std::string_view address,
       tracked_.load(std::memory_order_relaxed) == 0) {
     return ThrottleLock::kNone;
   }
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   const Rules rules{options_.window, options_.initial_backoff,
                     options_.max_backoff};
   base::MutexLock lock(&mu_);
   return Judge(rules, options_, tables_->pairs, tables_->addresses,
                tables_->users, address, user, now, /*begin=*/false, [&] {
                  base::MutexLock known_lock(&known_mu_);
-                 const TimePoint* t =
+                 const base::MonotonicTime* t =
                      known_->last_success.Find(PairKey(address, user));
                  return t && now - *t < options_.known_address_for;
                });
@@ -223,18 +225,19 @@ ThrottleLock Throttle::Check(std::string_view address,
 ThrottleLock Throttle::BeginAttempt(std::string_view address,
                                     std::string_view user) {
   if (options_.max_failures <= 0) return ThrottleLock::kNone;
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   const Rules rules{options_.window, options_.initial_backoff,
                     options_.max_backoff};
   base::MutexLock lock(&mu_);
   Tables& t = *tables_;
-  ThrottleLock verdict = Judge(
-      rules, options_, t.pairs, t.addresses, t.users, address, user, now,
-      /*begin=*/true, [&] {
-        base::MutexLock known_lock(&known_mu_);
-        const TimePoint* k = known_->last_success.Find(PairKey(address, user));
-        return k && now - *k < options_.known_address_for;
-      });
+  ThrottleLock verdict =
+      Judge(rules, options_, t.pairs, t.addresses, t.users, address, user, now,
+            /*begin=*/true, [&] {
+              base::MutexLock known_lock(&known_mu_);
+              const base::MonotonicTime* k =
+                  known_->last_success.Find(PairKey(address, user));
+              return k && now - *k < options_.known_address_for;
+            });
   if (verdict != ThrottleLock::kNone) return verdict;
   if (!user.empty())
     ++t.pairs.Touch(PairKey(address, user), Fresh(now)).pending;
@@ -252,7 +255,7 @@ ThrottleLock Throttle::BeginAttempt(std::string_view address,
 void Throttle::EndAttempt(std::string_view address, std::string_view user,
                           Outcome outcome) {
   if (options_.max_failures <= 0) return;
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   const Rules rules{options_.window, options_.initial_backoff,
                     options_.max_backoff};
   const std::string pair_key = PairKey(address, user);
@@ -317,7 +320,7 @@ void Throttle::NoteCachedSuccess(std::string_view address,
       user.empty()) {
     return;
   }
-  const TimePoint now = options_.clock();
+  const base::MonotonicTime now = options_.clock();
   base::MutexLock known_lock(&known_mu_);
   known_->last_success.Touch(PairKey(address, user), now) = now;
 }
@@ -326,8 +329,8 @@ std::chrono::milliseconds Throttle::LockRemaining(std::string_view address,
                                                   std::string_view user) const {
   using std::chrono::milliseconds;
   if (options_.max_failures <= 0) return milliseconds(0);
-  const TimePoint now = options_.clock();
-  TimePoint until = now;
+  const base::MonotonicTime now = options_.clock();
+  base::MonotonicTime until = now;
   base::MutexLock lock(&mu_);
   if (!user.empty()) {
     if (const Record* r = tables_->pairs.Find(PairKey(address, user))) {
@@ -342,7 +345,8 @@ std::chrono::milliseconds Throttle::LockRemaining(std::string_view address,
   if (!user.empty() && options_.max_failures_per_user > 0) {
     if (const Record* r = tables_->users.Find(std::string(user))) {
       base::MutexLock known_lock(&known_mu_);
-      const TimePoint* k = known_->last_success.Find(PairKey(address, user));
+      const base::MonotonicTime* k =
+          known_->last_success.Find(PairKey(address, user));
       if (!(k && now - *k < options_.known_address_for)) {
         until = std::max(until, r->locked_until);
       }

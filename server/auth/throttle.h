@@ -34,8 +34,8 @@
 #include <memory>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/mutex.h"
-#include "server/auth/clock.h"
 
 namespace wsman::auth {
 
@@ -54,7 +54,7 @@ class Throttle {
     std::chrono::milliseconds max_backoff{60000};
     std::chrono::hours known_address_for{24};
     size_t max_tracked = 10000;  // per table
-    Clock clock;                 // empty = steady_clock
+    base::MonotonicClock clock;  // empty = steady_clock
   };
   enum class Outcome { kFailed, kSucceeded, kCancelled };
 

@@ -10,14 +10,14 @@
 namespace wsman::auth {
 namespace {
 
+using base::ManualClock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testing::ManualClock;
 
-AccountRecheck::Options Opts(const ManualClock& clock) {
+AccountRecheck::Options Opts(ManualClock& clock) {
   AccountRecheck::Options o;
   o.interval = seconds(5);
-  o.clock = clock.AsClock();
+  o.clock = clock.AsMonotonic();
   return o;
 }
 

@@ -14,10 +14,10 @@
 namespace wsman::auth {
 namespace {
 
+using base::ManualClock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::BasicHeader;
-using testing::ManualClock;
 using testing::TempDir;
 
 class AuthAuthenticatorTest : public ::testing::Test {
@@ -32,7 +32,7 @@ class AuthAuthenticatorTest : public ::testing::Test {
     Authenticator::Options o;
     o.accounts_file = path_;
     o.use_pam = false;
-    o.clock = clock_.AsClock();
+    o.clock = clock_.AsMonotonic();
     return o;
   }
 

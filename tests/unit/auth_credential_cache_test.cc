@@ -11,8 +11,8 @@
 namespace wsman::auth {
 namespace {
 
+using base::ManualClock;
 using std::chrono::seconds;
-using testing::ManualClock;
 
 Identity Id(const std::string& user) {
   Identity id;
@@ -20,11 +20,11 @@ Identity Id(const std::string& user) {
   return id;
 }
 
-CredentialCache::Options Opts(const ManualClock& clock, size_t max = 10000) {
+CredentialCache::Options Opts(ManualClock& clock, size_t max = 10000) {
   CredentialCache::Options o;
   o.ttl = seconds(60);
   o.max_entries = max;
-  o.clock = clock.AsClock();
+  o.clock = clock.AsMonotonic();
   return o;
 }
 

@@ -15,9 +15,9 @@
 namespace wsman::auth {
 namespace {
 
+using base::ManualClock;
 using std::chrono::seconds;
 using testing::BasicHeader;
-using testing::ManualClock;
 using testing::TempDir;
 
 // Creates a throw-away local user (root only) and removes it afterwards.
@@ -157,7 +157,7 @@ TEST_F(AuthPamTest, CachedLoginOfLockedAccountStopsAtTheRecheck) {
   o.use_pam = true;
   o.pam_service = "wsmand-test";
   o.pam_confdir = confdir_.path();
-  o.clock = clock.AsClock();
+  o.clock = clock.AsMonotonic();
   auto auth = Authenticator::Create(o);
   ASSERT_TRUE(auth.ok());
   Authenticator& a = *auth.value();

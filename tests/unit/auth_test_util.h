@@ -1,5 +1,5 @@
-// Helpers shared by the auth unit tests: a temporary directory, a manual
-// clock and a Basic header builder.
+// Helpers shared by the auth unit tests: a temporary directory and a Basic
+// header builder (the tests drive time with base::ManualClock).
 #ifndef WSMAND_TESTS_UNIT_AUTH_TEST_UTIL_H_
 #define WSMAND_TESTS_UNIT_AUTH_TEST_UTIL_H_
 
@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "server/auth/clock.h"
+#include "base/clock.h"
 
 namespace wsman::auth::testing {
 
@@ -33,22 +33,6 @@ class TempDir {
 
  private:
   std::string path_;
-};
-
-// A clock the test moves by hand; copies share the time.
-class ManualClock {
- public:
-  ManualClock()
-      : now_(std::make_shared<TimePoint>(TimePoint{} + std::chrono::hours(1))) {
-  }
-  Clock AsClock() const {
-    auto now = now_;
-    return [now] { return *now; };
-  }
-  void Advance(std::chrono::milliseconds d) { *now_ += d; }
-
- private:
-  std::shared_ptr<TimePoint> now_;
 };
 
 inline std::string Base64(const std::string& in) {

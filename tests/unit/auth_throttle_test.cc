@@ -10,15 +10,15 @@
 namespace wsman::auth {
 namespace {
 
+using base::ManualClock;
 using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testing::ManualClock;
 using Outcome = Throttle::Outcome;
 
-Throttle::Options Opts(const ManualClock& clock) {
+Throttle::Options Opts(ManualClock& clock) {
   Throttle::Options o;
-  o.clock = clock.AsClock();
+  o.clock = clock.AsMonotonic();
   // defaults: 5 per (address, user), 20 per address, 10 per user, in 60 s;
   // backoff 1 s .. 60 s
   return o;

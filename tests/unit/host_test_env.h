@@ -50,7 +50,10 @@ inline HostEnv FixtureEnv() {
     return std::nullopt;
   };
   env.utc_offset_minutes = [](time_t) { return 60; };
-  env.now = [] { return static_cast<time_t>(1700003600); };
+  env.now = [] {
+    return std::chrono::system_clock::from_time_t(
+        static_cast<time_t>(1700003600));
+  };
   env.clock_ticks = 100;
   env.page_size = 4096;
   // Owners a checkout cannot carry: /proc/4242 belongs to its uid 1000

@@ -17,6 +17,7 @@ namespace wsman::providers::shell {
 namespace {
 
 using namespace std::chrono_literals;
+using test_util::At;
 using test_util::In;
 using test_util::ProcessGone;
 using test_util::User;
@@ -147,11 +148,11 @@ TEST(ShellStateTest, ReceiveTimesOutWhileRunning) {
   cmd.command_line = "sleep 5";
   ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &cid).ok());
   ReceiveResult r;
-  auto start = SteadyClock::now();
+  auto start = std::chrono::steady_clock::now();
   Error err =
       host.Receive("alice", info.id, cid, true, true, 1000, In(200ms), &r);
   EXPECT_EQ(err.code, Errc::kTimedOut);
-  EXPECT_GE(SteadyClock::now() - start, 190ms);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);
   EXPECT_TRUE(host.Delete("alice", info.id).ok());
 }
 
@@ -171,12 +172,12 @@ TEST(ShellStateTest, CancelledReceiveEndsAtOnceAndTakesNothing) {
     client.request_stop();
   });
   ReceiveResult r;
-  auto start = SteadyClock::now();
+  auto start = std::chrono::steady_clock::now();
   Error err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
                            client.get_token());
   leaves.join();
   EXPECT_EQ(err.code, Errc::kTimedOut);
-  EXPECT_LT(SteadyClock::now() - start, 5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   // Already cancelled while output waits: still nothing is taken.
   std::this_thread::sleep_for(500ms);
   err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
@@ -266,10 +267,10 @@ TEST(ShellSignalTest, DeleteWakesAWaitingReceive) {
         host.Receive("alice", info.id, cid, true, true, 100, In(30s), &r).code;
   });
   std::this_thread::sleep_for(100ms);
-  auto start = SteadyClock::now();
+  auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(host.Delete("alice", info.id).ok());
   waiter.join();
-  EXPECT_LT(SteadyClock::now() - start, 2s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   EXPECT_EQ(got, Errc::kShellNotFound);
 }
 
@@ -353,11 +354,9 @@ TEST(ShellQuotaTest, MemoryLimitAppliesToTheProcess) {
 }
 
 TEST(ShellReaperTest, IdleShellsAndTheirProcessesEnd) {
-  std::atomic<int64_t> now_ms{0};
+  base::ManualClock clock{At(std::chrono::milliseconds(0))};
   HostOptions options = TestOptions();
-  options.clock = [&] {
-    return SteadyClock::time_point(std::chrono::milliseconds(now_ms.load()));
-  };
+  options.clock = clock.AsMonotonic();
   options.quotas.idle_timeout = 60s;
   ShellHost host(options);
   ShellInfo idle, busy, short_lived;
@@ -372,18 +371,18 @@ TEST(ShellReaperTest, IdleShellsAndTheirProcessesEnd) {
   ASSERT_TRUE(host.RunCommand("alice", short_lived.id, cmd, &cid).ok());
   pid_t pid = host.FindCommandForTest(short_lived.id, cid)->pid();
 
-  now_ms = 4000;
+  clock.Set(At(std::chrono::milliseconds(4000)));
   EXPECT_EQ(host.ReapIdle(), 0u);
-  now_ms = 6000;
+  clock.Set(At(std::chrono::milliseconds(6000)));
   EXPECT_EQ(host.ReapIdle(), 1u);  // the 5 s shell
   EXPECT_TRUE(WaitGone(pid));
   EXPECT_EQ(host.shell_count(), 2u);
 
   // Activity on `busy` keeps it; `idle` goes after 60 s.
-  now_ms = 50000;
+  clock.Set(At(std::chrono::milliseconds(50000)));
   ShellInfo seen;
   ASSERT_TRUE(host.RunCommand("alice", busy.id, cmd, &cid).ok());
-  now_ms = 61000;
+  clock.Set(At(std::chrono::milliseconds(61000)));
   EXPECT_EQ(host.ReapIdle(), 1u);
   EXPECT_EQ(host.Info("alice", idle.id, &seen).code, Errc::kShellNotFound);
   EXPECT_TRUE(host.Info("alice", busy.id, &seen).ok());

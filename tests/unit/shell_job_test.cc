@@ -30,6 +30,7 @@ namespace wsman::providers::shell {
 namespace {
 
 using namespace std::chrono_literals;
+using test_util::At;
 using test_util::In;
 using test_util::ProcessGone;
 using test_util::User;
@@ -45,12 +46,12 @@ bool Ended(pid_t pid) { return ProcessGone(pid) || StateOf(pid) == 'Z'; }
 // Waits until every one of `pids` (none of them our children) has died.
 bool WaitGone(const std::vector<pid_t>& pids,
               std::chrono::milliseconds wait = 5s) {
-  auto until = SteadyClock::now() + wait;
+  auto until = std::chrono::steady_clock::now() + wait;
   for (;;) {
     bool all = true;
     for (pid_t p : pids) all = all && Ended(p);
     if (all) return true;
-    if (SteadyClock::now() > until) return false;
+    if (std::chrono::steady_clock::now() > until) return false;
     std::this_thread::sleep_for(20ms);
   }
 }
@@ -227,8 +228,8 @@ TEST_P(JobModeTest, IdleTimeoutEndsEveryEscapedProcess) {
   spec.idle_timeout = 1s;
   std::string sid = NewShell(host, spec), cid;
   std::vector<pid_t> pids = Escapers(host, sid, &cid);
-  auto until = SteadyClock::now() + 10s;
-  while (host.shell_count() > 0 && SteadyClock::now() < until) {
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (host.shell_count() > 0 && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(50ms);  // the reaper's tick ends it
   }
   EXPECT_EQ(host.shell_count(), 0u);
@@ -267,8 +268,9 @@ TEST_P(JobModeTest, BackgroundProcessesCountAgainstMaxProcessesPerShell) {
   EXPECT_EQ(err.code, Errc::kMaxProcessesPerShell);
   EXPECT_NE(err.message.find("MaxProcessesPerShell = 3"), std::string::npos);
   ASSERT_TRUE(host.Signal("alice", sid, cid, SignalCode::kTerminate).ok());
-  auto until = SteadyClock::now() + 5s;
-  while (host.ProcessCountForTest(sid) > 0 && SteadyClock::now() < until) {
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (host.ProcessCountForTest(sid) > 0 &&
+         std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(host.RunCommand("alice", sid, cmd, &next).ok());
@@ -285,8 +287,8 @@ TEST_P(JobModeTest, LeaderIsHeldUntilNothingOfItsCommandIsLeft) {
   // pid and group id cannot be anyone else's.
   EXPECT_EQ(StateOf(leader[0]), 'Z');
   // Once the sleep has ended the upkeep reaps it.
-  auto until = SteadyClock::now() + 10s;
-  while (!ProcessGone(leader[0]) && SteadyClock::now() < until) {
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (!ProcessGone(leader[0]) && std::chrono::steady_clock::now() < until) {
     host.Maintain();
     std::this_thread::sleep_for(50ms);
   }
@@ -314,9 +316,9 @@ TEST_P(JobModeTest, NothingIsSignalledByNumberUnlessItIsOurChild) {
   sid = NewShell(host);
   std::string c = Run(host, sid, "echo done");
   DrainOut(host, sid, c);
-  auto until = SteadyClock::now() + 5s;
+  auto until = std::chrono::steady_clock::now() + 5s;
   while (!host.FindCommandForTest(sid, c)->reaped() &&
-         SteadyClock::now() < until) {
+         std::chrono::steady_clock::now() < until) {
     host.Maintain();
     std::this_thread::sleep_for(20ms);
   }
@@ -404,12 +406,12 @@ TEST(ShellOutputBudgetTest, UnreceivedOutputIsBoundedAndRefusesCommands) {
   // Receiving one command's output makes room again.
   DrainOut(host, info.id, cids[0]);
   std::string cid;
-  auto until = SteadyClock::now() + 5s;
+  auto until = std::chrono::steady_clock::now() + 5s;
   Error err;
   do {
     err = host.RunCommand("alice", info.id, cmd, &cid);
     if (!err.ok()) DrainOut(host, info.id, cids[cids.size() - 1]);
-  } while (!err.ok() && SteadyClock::now() < until);
+  } while (!err.ok() && std::chrono::steady_clock::now() < until);
   EXPECT_TRUE(err.ok()) << err.message;
 }
 
@@ -467,13 +469,11 @@ TEST(OutputBudgetTest, ParkedStreamsWakeWhenThereIsRoomAgain) {
 // IdleTimeOut -----------------------------------------------------------------
 
 TEST(ShellIdleTimeoutTest, ClientValueIsCappedByTheConfiguredMaximum) {
-  std::atomic<int64_t> now_ms{0};
+  base::ManualClock clock{At(std::chrono::milliseconds(0))};
   HostOptions options;
   options.run_as_authenticated = false;
   options.start_reaper = false;
-  options.clock = [&] {
-    return SteadyClock::time_point(std::chrono::milliseconds(now_ms.load()));
-  };
+  options.clock = clock.AsMonotonic();
   options.quotas.idle_timeout = 60s;
   ShellHost host(options);
   ShellSpec century;
@@ -485,18 +485,16 @@ TEST(ShellIdleTimeoutTest, ClientValueIsCappedByTheConfiguredMaximum) {
   shorter.idle_timeout = 5s;
   ASSERT_TRUE(host.Create(User("alice"), shorter, &b).ok());
   EXPECT_EQ(b.idle_timeout, 5s);
-  now_ms = 61000;
+  clock.Set(At(std::chrono::milliseconds(61000)));
   EXPECT_EQ(host.ReapIdle(), 2u);
 }
 
 TEST(ShellIdleTimeoutTest, HugeDurationsDoNotOverflowWithoutAMaximum) {
-  std::atomic<int64_t> now_ms{1000};
+  base::ManualClock clock{At(std::chrono::milliseconds(1000))};
   HostOptions options;
   options.run_as_authenticated = false;
   options.start_reaper = false;
-  options.clock = [&] {
-    return SteadyClock::time_point(std::chrono::milliseconds(now_ms.load()));
-  };
+  options.clock = clock.AsMonotonic();
   options.quotas.idle_timeout = 0ms;  // no maximum configured
   ShellHost host(options);
   ShellSpec spec;
@@ -505,7 +503,7 @@ TEST(ShellIdleTimeoutTest, HugeDurationsDoNotOverflowWithoutAMaximum) {
   ShellInfo info;
   ASSERT_TRUE(host.Create(User("alice"), spec, &info).ok());
   // 250 years on: as far as the clock itself goes (nanoseconds in 64 bits).
-  now_ms = int64_t{250} * 365 * 86400 * 1000;
+  clock.Set(At(std::chrono::milliseconds(int64_t{250} * 365 * 86400 * 1000)));
   EXPECT_EQ(host.ReapIdle(), 0u);  // UBSan would abort on an overflow
   EXPECT_EQ(host.shell_count(), 1u);
 }

@@ -1,5 +1,6 @@
 // Helpers the shell host's unit tests share (shell_host_test, shell_job_test):
-// an accounts-only identity, a deadline from now, and whether a pid is gone.
+// an accounts-only identity, a deadline from now, a fixed time for a
+// base::ManualClock, and whether a pid is gone.
 // Plain functions, no state: any thread.
 #ifndef WSMAND_TESTS_UNIT_SHELL_TEST_UTIL_H_
 #define WSMAND_TESTS_UNIT_SHELL_TEST_UTIL_H_
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <string>
 
+#include "base/clock.h"
 #include "providers/identity.h"
 #include "providers/shell/shell_host.h"
 
@@ -23,8 +25,13 @@ inline Identity User(const std::string& name) {
   return id;
 }
 
-inline SteadyClock::time_point In(std::chrono::milliseconds d) {
-  return SteadyClock::now() + d;
+inline base::MonotonicTime In(std::chrono::milliseconds d) {
+  return std::chrono::steady_clock::now() + d;
+}
+
+// A fixed point on the monotonic time line, for a base::ManualClock.
+inline base::MonotonicTime At(std::chrono::milliseconds since_epoch) {
+  return base::MonotonicTime(since_epoch);
 }
 
 // No process of that pid exists any more (a zombie still exists).
