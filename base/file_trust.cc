@@ -1,7 +1,6 @@
 #include "base/file_trust.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "base/file_util.h"
+#include "base/user.h"
 
 namespace wsman::base {
 namespace {
@@ -25,19 +25,8 @@ std::string ModeText(mode_t mode) {
   return buf;
 }
 
-std::string UserName(uid_t uid) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 &&
-      found != nullptr && found->pw_name != nullptr) {
-    return found->pw_name;
-  }
-  return "";
-}
-
 std::string UserText(uid_t uid) {
-  std::string name = UserName(uid);
+  std::string name = UserName(uid).value_or("");
   std::string out = "uid " + std::to_string(uid);
   if (!name.empty()) out += " (" + name + ")";
   return out;
@@ -95,7 +84,8 @@ class Walk {
     return owners_.self == 0 ? "root" : "root or " + UserText(owners_.self);
   }
   std::string ChownFix(const std::string& path) const {
-    std::string to = owners_.self == 0 ? "root" : UserName(owners_.self);
+    std::string to =
+        owners_.self == 0 ? "root" : UserName(owners_.self).value_or("");
     if (to.empty()) to = std::to_string(owners_.self);
     return "run: chown " + to + " " + path;
   }

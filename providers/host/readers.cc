@@ -23,6 +23,7 @@
 #include "base/file_util.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
+#include "base/user.h"
 
 namespace wsman::providers::host {
 namespace {
@@ -158,29 +159,9 @@ HostEnv HostEnv::Real() {
   };
   env.now = base::RealWallClock();
   env.user_groups = [](const std::string& user, gid_t gid) {
-    std::vector<gid_t> groups(64);
-    for (int attempt = 0; attempt < 4; ++attempt) {
-      int n = static_cast<int>(groups.size());
-      if (::getgrouplist(user.c_str(), gid, groups.data(), &n) >= 0) {
-        groups.resize(static_cast<size_t>(n));
-        return groups;
-      }
-      groups.resize(static_cast<size_t>(n) > groups.size()
-                        ? static_cast<size_t>(n)
-                        : groups.size() * 4);
-    }
-    return std::vector<gid_t>{gid};
+    return base::GroupsOf(user, gid);
   };
-  env.group_id = [](const std::string& name) -> std::optional<gid_t> {
-    struct group gr;
-    struct group* found = nullptr;
-    std::vector<char> buf(16384);
-    if (::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) != 0 ||
-        !found) {
-      return std::nullopt;
-    }
-    return found->gr_gid;
-  };
+  env.group_id = [](const std::string& name) { return base::GroupId(name); };
   env.clock_ticks = ::sysconf(_SC_CLK_TCK);
   env.page_size = ::sysconf(_SC_PAGESIZE);
   return env;

@@ -12,20 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/user.h"
+
 namespace wsman::providers::host {
 namespace {
-
-std::vector<gid_t> GroupsOf(const std::string& user, gid_t gid) {
-  int n = 64;
-  std::vector<gid_t> groups(static_cast<size_t>(n));
-  while (::getgrouplist(user.c_str(), gid, groups.data(), &n) < 0) {
-    if (n > 65536) break;
-    groups.resize(static_cast<size_t>(n));
-  }
-  groups.resize(static_cast<size_t>(std::max(n, 0)));
-  if (groups.empty()) groups.push_back(gid);
-  return groups;
-}
 
 void WriteAll(int fd, const void* data, size_t size) {
   const char* p = static_cast<const char*>(data);
@@ -78,7 +68,7 @@ MiResult ResolveActAs(const Identity* identity, ActAs* out,
   out->uid = identity->uid;
   out->gid = identity->gid;
   out->home = identity->home.empty() ? "/" : identity->home;
-  out->groups = GroupsOf(identity->user, identity->gid);
+  out->groups = base::GroupsOf(identity->user, identity->gid);
   return MiResult::kOk;
 }
 

@@ -1,7 +1,5 @@
 #include "providers/shell/shell_host.h"
 
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "base/user.h"
 #include "base/uuid.h"
 
 namespace wsman::providers::shell {
@@ -87,34 +86,14 @@ std::string Mib(size_t bytes) {
 }
 
 bool LookUpUser(const std::string& name, uid_t uid, bool by_name, RunAs* out) {
-  struct passwd pw;
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  int rc = by_name
-               ? ::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found)
-               : ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
-  if (rc != 0 || found == nullptr) return false;
-  out->user = pw.pw_name;
-  out->uid = pw.pw_uid;
-  out->gid = pw.pw_gid;
-  out->home = pw.pw_dir ? pw.pw_dir : "/";
-  out->shell = pw.pw_shell ? pw.pw_shell : "/bin/sh";
+  auto account = by_name ? base::LookUpUser(name) : base::LookUpUser(uid);
+  if (!account.ok()) return false;
+  out->user = account->name;
+  out->uid = account->uid;
+  out->gid = account->gid;
+  out->home = account->home.empty() ? "/" : account->home;
+  out->shell = account->shell.empty() ? "/bin/sh" : account->shell;
   return true;
-}
-
-std::vector<gid_t> GroupsOf(const std::string& user, gid_t gid) {
-  int n = 32;
-  std::vector<gid_t> groups(n);
-  for (int tries = 0; tries < 4; ++tries) {
-    int count = n;
-    if (::getgrouplist(user.c_str(), gid, groups.data(), &count) >= 0) {
-      groups.resize(count);
-      return groups;
-    }
-    n = count > n ? count : n * 4;
-    groups.resize(n);
-  }
-  return {gid};
 }
 
 }  // namespace
@@ -188,7 +167,7 @@ Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
                 "account, or set [shell] fallback_user to run such users as "
                 "an unprivileged account."};
   }
-  out->groups = GroupsOf(out->user, out->gid);
+  out->groups = base::GroupsOf(out->user, out->gid);
   out->switch_user = true;
   return Error::Ok();
 }
