@@ -327,19 +327,18 @@ class CProvider : public Provider {
   const wsmand_provider_module* m_;
 };
 
-std::shared_ptr<ClassDecl> DeclFrom(const wsmand_class_decl& c,
-                                    std::string* error) {
+base::StatusOr<std::shared_ptr<ClassDecl>> DeclFrom(
+    const wsmand_class_decl& c) {
   auto d = std::make_shared<ClassDecl>();
   d->name = c.name ? c.name : "";
   if (d->name.empty()) {
-    *error = "a class without a name";
-    return nullptr;
+    return base::Status::InvalidArgument("a class without a name");
   }
   for (size_t k = 0; k < c.property_count; ++k) {
     const wsmand_property_decl& p = c.properties[k];
     if (!p.name || !IsType(p.type)) {
-      *error = "class " + d->name + ": a property without name or type";
-      return nullptr;
+      return base::Status::InvalidArgument("class " + d->name +
+                                           ": a property without name or type");
     }
     d->properties.push_back({p.name, static_cast<CimType>(p.type),
                              p.is_array != 0, p.is_key != 0,
@@ -348,16 +347,16 @@ std::shared_ptr<ClassDecl> DeclFrom(const wsmand_class_decl& c,
   for (size_t k = 0; k < c.method_count; ++k) {
     const wsmand_method_decl& m = c.methods[k];
     if (!m.name || !IsType(m.return_type)) {
-      *error = "class " + d->name + ": a method without name or type";
-      return nullptr;
+      return base::Status::InvalidArgument("class " + d->name +
+                                           ": a method without name or type");
     }
     MethodDecl md{
         m.name, static_cast<CimType>(m.return_type), {}, m.is_static != 0};
     for (size_t j = 0; j < m.param_count; ++j) {
       const wsmand_param_decl& p = m.params[j];
       if (!p.name || !IsType(p.type)) {
-        *error = "method " + md.name + ": a parameter without name or type";
-        return nullptr;
+        return base::Status::InvalidArgument(
+            "method " + md.name + ": a parameter without name or type");
       }
       md.params.push_back({p.name, static_cast<CimType>(p.type),
                            p.is_array != 0, p.in != 0, p.out != 0, ""});
@@ -367,19 +366,16 @@ std::shared_ptr<ClassDecl> DeclFrom(const wsmand_class_decl& c,
   return d;
 }
 
-bool LoadModule(const std::string& path, Registry* registry,
-                LoadReport* report) {
-  auto refuse = [&](const std::string& why) {
-    Log(LogLevel::kError, "provider-refused",
-        {{"module", path}, {"error", why}});
-    ++report->modules_refused;
-    return false;
-  };
+// Loads one module into `registry` (counting its classes in `report`); why
+// it was refused otherwise. The module stays mapped once its entry point
+// ran, whatever follows: harmless.
+base::Status LoadModule(const std::string& path, Registry* registry,
+                        LoadReport* report) {
   // Checked before dlopen: a constructor runs as soon as the module maps.
   base::UniqueFd checked;
   std::string why;
   if (!base::OpenTrusted(path, base::TrustedKind::kFile, &checked, &why)) {
-    return refuse(why);
+    return base::Status::PermissionDenied(why);
   }
   // dlopen takes a path. Every directory on the way to the file is one only
   // root (or the daemon's user) can write, so nobody else can swap the file
@@ -388,41 +384,43 @@ bool LoadModule(const std::string& path, Registry* registry,
   }, now{};
   if (::fstat(checked.get(), &held) != 0 || ::stat(path.c_str(), &now) != 0 ||
       held.st_dev != now.st_dev || held.st_ino != now.st_ino) {
-    return refuse("the file changed while it was being checked");
+    return base::Status::FailedPrecondition(
+        "the file changed while it was being checked");
   }
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* e = ::dlerror();
-    return refuse(e ? e : "dlopen failed");
+    return base::Status::InvalidArgument(e ? e : "dlopen failed");
   }
   auto entry = reinterpret_cast<wsmand_provider_register_fn>(
       ::dlsym(handle, WSMAND_PROVIDER_ENTRY));
   if (!entry) {
     ::dlclose(handle);
-    return refuse("no " + std::string(WSMAND_PROVIDER_ENTRY) + " entry point");
+    return base::Status::InvalidArgument(
+        "no " + std::string(WSMAND_PROVIDER_ENTRY) + " entry point");
   }
   const wsmand_provider_module* returned = entry(&kHost);
   if (!returned) {
     ::dlclose(handle);
-    return refuse("the entry point returned no module");
+    return base::Status::InvalidArgument("the entry point returned no module");
   }
   base::StatusOr<wsmand_provider_module> adopted = AdoptModule(*returned);
   if (!adopted.ok()) {
     ::dlclose(handle);
-    return refuse(adopted.message());
+    return adopted.status();
   }
   auto provider = std::make_shared<CProvider>(*adopted);
   const wsmand_provider_module* module = &*adopted;
   std::vector<ClassRegistration> regs;
   for (size_t k = 0; k < module->class_count; ++k) {
-    std::string error;
-    auto decl = DeclFrom(module->classes[k], &error);
-    if (!decl) return refuse(error);  // the module stays mapped: harmless
+    base::StatusOr<std::shared_ptr<ClassDecl>> decl =
+        DeclFrom(module->classes[k]);
+    if (!decl.ok()) return decl.status();
     ClassRegistration r;
     r.namespace_name = module->classes[k].namespace_name
                            ? module->classes[k].namespace_name
                            : registry->default_namespace();
-    r.decl = decl;
+    r.decl = *std::move(decl);
     r.provider = provider;
     r.origin = path;
     regs.push_back(std::move(r));
@@ -430,7 +428,7 @@ bool LoadModule(const std::string& path, Registry* registry,
   for (ClassRegistration& r : regs) {
     std::string name = r.decl->name;
     base::Status registered = registry->Register(std::move(r));
-    if (!registered.ok()) return refuse(registered.message());
+    if (!registered.ok()) return registered;
     ++report->classes;
     Log(LogLevel::kInfo, "provider-class", {{"module", path}, {"class", name}});
   }
@@ -439,7 +437,7 @@ bool LoadModule(const std::string& path, Registry* registry,
       {{"module", path},
        {"name", module->name ? module->name : "-"},
        {"classes", std::to_string(module->class_count)}});
-  return true;
+  return base::Status::Ok();
 }
 
 }  // namespace
@@ -471,7 +469,14 @@ LoadReport LoadProviderDirectory(const std::string& directory,
   }
   ::closedir(dir);
   std::sort(files.begin(), files.end());
-  for (const std::string& f : files) LoadModule(f, registry, &report);
+  for (const std::string& f : files) {
+    base::Status loaded = LoadModule(f, registry, &report);
+    if (!loaded.ok()) {
+      Log(LogLevel::kError, "provider-refused",
+          {{"module", f}, {"error", loaded.message()}});
+      ++report.modules_refused;
+    }
+  }
   return report;
 }
 
