@@ -127,29 +127,32 @@ void Describe(const X509* cert, std::ostream& out) {
 
 }  // namespace
 
-EvpPkeyPtr GenerateKey(std::string_view key_type, std::string* error) {
+base::StatusOr<EvpPkeyPtr> GenerateKey(std::string_view key_type) {
   EvpPkeyPtr key;
   if (key_type == "rsa") {
     key.reset(EVP_RSA_gen(3072));
   } else if (key_type == "ecdsa") {
     key.reset(EVP_EC_gen("P-256"));
   } else {
-    *error =
-        "key type must be rsa or ecdsa, not \"" + std::string(key_type) + "\"";
-    return nullptr;
+    return base::Status::InvalidArgument(
+        "key type must be rsa or ecdsa, not \"" + std::string(key_type) + "\"");
   }
-  if (!key) *error = "key generation failed: " + OpenSslErrors();
+  if (!key) {
+    return base::Status::Internal("key generation failed: " + OpenSslErrors());
+  }
   return key;
 }
 
-X509Ptr IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key,
-                         const X509* issuer, EVP_PKEY* issuer_key,
-                         std::string* error) {
+base::StatusOr<X509Ptr> IssueCertificate(const CertSpec& spec,
+                                         EVP_PKEY* subject_key,
+                                         const X509* issuer,
+                                         EVP_PKEY* issuer_key) {
+  std::string why;  // AddExtension's reason
   X509Ptr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 ||
       !RandomSerial(cert.get())) {
-    *error = "cannot create a certificate: " + OpenSslErrors();
-    return nullptr;
+    return base::Status::Internal("cannot create a certificate: " +
+                                  OpenSslErrors());
   }
   X509_gmtime_adj(X509_getm_notBefore(cert.get()),
                   spec.not_before_offset_seconds);
@@ -160,8 +163,7 @@ X509Ptr IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key,
   if (X509_NAME_add_entry_by_NID(
           name, NID_commonName, MBSTRING_UTF8,
           reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) != 1) {
-    *error = "bad common name: " + OpenSslErrors();
-    return nullptr;
+    return base::Status::InvalidArgument("bad common name: " + OpenSslErrors());
   }
   X509_set_issuer_name(cert.get(),
                        issuer ? X509_get_subject_name(issuer) : name);
@@ -172,59 +174,57 @@ X509Ptr IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key,
   if (!AddExtension(
           cert.get(), signer, NID_basic_constraints,
           spec.is_ca ? "critical,CA:TRUE,pathlen:0" : "critical,CA:FALSE",
-          error) ||
+          &why) ||
       !AddExtension(cert.get(), signer, NID_key_usage,
                     spec.is_ca ? "critical,keyCertSign,cRLSign"
                     : rsa      ? "critical,digitalSignature,keyEncipherment"
                                : "critical,digitalSignature",
-                    error) ||
+                    &why) ||
       !AddExtension(cert.get(), signer, NID_subject_key_identifier, "hash",
-                    error)) {
-    return nullptr;
+                    &why)) {
+    return base::Status::InvalidArgument(why);
   }
   if (issuer != nullptr &&
       !AddExtension(cert.get(), signer, NID_authority_key_identifier,
-                    "keyid:always", error)) {
-    return nullptr;
+                    "keyid:always", &why)) {
+    return base::Status::InvalidArgument(why);
   }
   std::vector<std::string> eku;
   if (spec.server_auth) eku.push_back("serverAuth");
   if (spec.client_auth) eku.push_back("clientAuth");
   if (!eku.empty() && !AddExtension(cert.get(), signer, NID_ext_key_usage,
-                                    Join(eku, ","), error)) {
-    return nullptr;
+                                    Join(eku, ","), &why)) {
+    return base::Status::InvalidArgument(why);
   }
   std::vector<std::string> san;
   for (const auto& dns : spec.dns_names) {
     if (!ValidHostName(dns)) {
-      *error = "not a valid host name: \"" + dns + "\"";
-      return nullptr;
+      return base::Status::InvalidArgument("not a valid host name: \"" + dns +
+                                           "\"");
     }
     san.push_back("DNS:" + dns);
   }
   for (const auto& ip : spec.ip_addresses) {
     if (!IsIpLiteral(ip)) {
-      *error = "not an IP address: \"" + ip + "\"";
-      return nullptr;
+      return base::Status::InvalidArgument("not an IP address: \"" + ip + "\"");
     }
     san.push_back("IP:" + ip);
   }
   for (const auto& upn : spec.upns) {
     if (upn.empty() ||
         upn.find_first_of(",;\"\\ \t\r\n") != std::string::npos) {
-      *error = "not a valid user principal name: \"" + upn + "\"";
-      return nullptr;
+      return base::Status::InvalidArgument(
+          "not a valid user principal name: \"" + upn + "\"");
     }
     san.push_back("otherName:1.3.6.1.4.1.311.20.2.3;UTF8:" + upn);
   }
   if (!san.empty() && !AddExtension(cert.get(), signer, NID_subject_alt_name,
-                                    Join(san, ","), error)) {
-    return nullptr;
+                                    Join(san, ","), &why)) {
+    return base::Status::InvalidArgument(why);
   }
   if (X509_sign(cert.get(), issuer_key ? issuer_key : subject_key,
                 EVP_sha256()) <= 0) {
-    *error = "signing failed: " + OpenSslErrors();
-    return nullptr;
+    return base::Status::Internal("signing failed: " + OpenSslErrors());
   }
   return cert;
 }
@@ -261,37 +261,38 @@ std::vector<std::string> LocalAddresses() {
   return unique;
 }
 
-bool ValidateCreateOptions(const CreateOptions& options, std::string* error) {
+base::Status ValidateCreateOptions(const CreateOptions& options) {
   if (options.out_dir.empty()) {
-    *error = "--out-dir is required";
-    return false;
+    return base::Status::InvalidArgument("--out-dir is required");
   }
   if (options.days < 1 || options.days > 3650) {
-    *error = "--days must be between 1 and 3650";
-    return false;
+    return base::Status::InvalidArgument("--days must be between 1 and 3650");
   }
   if (options.key_type != "rsa" && options.key_type != "ecdsa") {
-    *error = "--key-type must be rsa or ecdsa";
-    return false;
+    return base::Status::InvalidArgument("--key-type must be rsa or ecdsa");
   }
   for (const auto& h : options.hostnames) {
     if (!ValidHostName(h)) {
-      *error = "not a valid host name: \"" + h + "\"";
-      return false;
+      return base::Status::InvalidArgument("not a valid host name: \"" + h +
+                                           "\"");
     }
   }
-  return true;
+  return base::Status::Ok();
 }
 
-bool CreateServerCertificate(const CreateOptions& options,
-                             CreatedCertificate* created, std::string* error) {
-  if (!ValidateCreateOptions(options, error)) return false;
+base::Status CreateServerCertificate(const CreateOptions& options,
+                                     CreatedCertificate* created) {
+  if (base::Status valid = ValidateCreateOptions(options); !valid.ok()) {
+    return valid;
+  }
+  std::string error;  // from the file helpers
+  auto io_error = [&] { return base::Status::IoError(error); };
   std::vector<std::string> hosts = options.hostnames;
   if (hosts.empty()) hosts.push_back(HostName());
   if (std::find(hosts.begin(), hosts.end(), "localhost") == hosts.end()) {
     hosts.push_back("localhost");
   }
-  if (!MakeDirectory(options.out_dir, error)) return false;
+  if (!MakeDirectory(options.out_dir, &error)) return io_error();
   const std::string& dir = options.out_dir;
   created->ca_cert_path = dir + "/ca.pem";
   created->ca_key_path = dir + "/ca-key.pem";
@@ -299,78 +300,86 @@ bool CreateServerCertificate(const CreateOptions& options,
   created->key_path = dir + "/server-key.pem";
   if (!options.force &&
       (Exists(created->cert_path) || Exists(created->key_path))) {
-    *error = created->cert_path +
-             " already exists; use --force to replace it (the CA is kept)";
-    return false;
+    return base::Status::AlreadyExists(
+        created->cert_path +
+        " already exists; use --force to replace it (the CA is kept)");
   }
 
   // The CA: reused when both files are there, so that clients which trust
   // ca.pem keep trusting renewed server certificates.
   EvpPkeyPtr ca_key;
   if (Exists(created->ca_cert_path) && Exists(created->ca_key_path)) {
-    std::vector<X509Ptr> certs;
-    if (!LoadCertificates(created->ca_cert_path, &certs, error)) return false;
-    ca_key = LoadPrivateKey(created->ca_key_path, error);
-    if (!ca_key) return false;
-    if (X509_check_private_key(certs[0].get(), ca_key.get()) != 1) {
+    base::StatusOr<std::vector<X509Ptr>> certs =
+        LoadCertificates(created->ca_cert_path);
+    if (!certs.ok()) return certs.status();
+    base::StatusOr<EvpPkeyPtr> loaded = LoadPrivateKey(created->ca_key_path);
+    if (!loaded.ok()) return loaded.status();
+    ca_key = std::move(*loaded);
+    if (X509_check_private_key((*certs)[0].get(), ca_key.get()) != 1) {
       ERR_clear_error();
-      *error =
-          created->ca_key_path + " does not belong to " + created->ca_cert_path;
-      return false;
+      return base::Status::InvalidArgument(created->ca_key_path +
+                                           " does not belong to " +
+                                           created->ca_cert_path);
     }
-    created->ca = std::move(certs[0]);
+    created->ca = std::move((*certs)[0]);
     created->reused_ca = true;
   } else if (Exists(created->ca_cert_path) && !options.force) {
-    *error = created->ca_cert_path + " exists without " + created->ca_key_path +
-             "; use --force to create a new CA";
-    return false;
+    return base::Status::AlreadyExists(
+        created->ca_cert_path + " exists without " + created->ca_key_path +
+        "; use --force to create a new CA");
   } else {
-    ca_key = GenerateKey(options.key_type, error);
-    if (!ca_key) return false;
+    base::StatusOr<EvpPkeyPtr> generated = GenerateKey(options.key_type);
+    if (!generated.ok()) return generated.status();
+    ca_key = std::move(*generated);
     CertSpec ca_spec;
     ca_spec.common_name = "wsmand CA " + hosts[0];
     ca_spec.is_ca = true;
     ca_spec.days = 3650;
-    created->ca =
-        IssueCertificate(ca_spec, ca_key.get(), nullptr, nullptr, error);
-    if (!created->ca) return false;
+    base::StatusOr<X509Ptr> ca =
+        IssueCertificate(ca_spec, ca_key.get(), nullptr, nullptr);
+    if (!ca.ok()) return ca.status();
+    created->ca = std::move(*ca);
   }
 
-  EvpPkeyPtr key = GenerateKey(options.key_type, error);
-  if (!key) return false;
+  base::StatusOr<EvpPkeyPtr> key = GenerateKey(options.key_type);
+  if (!key.ok()) return key.status();
   CertSpec spec;
   spec.common_name = hosts[0];
   spec.dns_names = hosts;
   spec.ip_addresses = LocalAddresses();
   spec.server_auth = true;
   spec.days = options.days;
-  created->cert =
-      IssueCertificate(spec, key.get(), created->ca.get(), ca_key.get(), error);
-  if (!created->cert) return false;
+  base::StatusOr<X509Ptr> cert =
+      IssueCertificate(spec, key->get(), created->ca.get(), ca_key.get());
+  if (!cert.ok()) return cert.status();
+  created->cert = std::move(*cert);
 
   if (!created->reused_ca &&
       (!WriteFileAtomic(created->ca_key_path, PrivateKeyToPem(ca_key.get()),
-                        0600, error) ||
+                        0600, &error) ||
        !WriteFileAtomic(created->ca_cert_path,
-                        CertificateToPem(created->ca.get()), 0644, error))) {
-    return false;
+                        CertificateToPem(created->ca.get()), 0644, &error))) {
+    return io_error();
   }
-  return WriteFileAtomic(created->key_path, PrivateKeyToPem(key.get()), 0600,
-                         error) &&
-         WriteFileAtomic(created->cert_path,
-                         CertificateToPem(created->cert.get()), 0644, error);
+  if (!WriteFileAtomic(created->key_path, PrivateKeyToPem(key->get()), 0600,
+                       &error) ||
+      !WriteFileAtomic(created->cert_path,
+                       CertificateToPem(created->cert.get()), 0644, &error)) {
+    return io_error();
+  }
+  return base::Status::Ok();
 }
 
 int RunCertCreate(const CreateOptions& options, std::ostream& out,
                   std::ostream& err) {
   CreatedCertificate created;
-  std::string error;
-  if (!ValidateCreateOptions(options, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status valid = ValidateCreateOptions(options); !valid.ok()) {
+    err << "wsmand: " << valid.message() << "\n";
     return 2;
   }
-  if (!CreateServerCertificate(options, &created, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status made = CreateServerCertificate(options, &created);
+      !made.ok()) {
+    err << "wsmand: " << made.message() << "\n";
     return 1;
   }
   out << "Server certificate: " << created.cert_path << "\n"
@@ -389,15 +398,14 @@ int RunCertCreate(const CreateOptions& options, std::ostream& out,
 }
 
 int RunCertShow(const std::string& path, std::ostream& out, std::ostream& err) {
-  std::vector<X509Ptr> certs;
-  std::string error;
-  if (!LoadCertificates(path, &certs, &error)) {
-    err << "wsmand: " << error << "\n";
+  base::StatusOr<std::vector<X509Ptr>> certs = LoadCertificates(path);
+  if (!certs.ok()) {
+    err << "wsmand: " << certs.message() << "\n";
     return 1;
   }
-  for (size_t i = 0; i < certs.size(); ++i) {
+  for (size_t i = 0; i < certs->size(); ++i) {
     out << path << " [" << i << "]\n";
-    Describe(certs[i].get(), out);
+    Describe((*certs)[i].get(), out);
   }
   return 0;
 }

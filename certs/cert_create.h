@@ -31,13 +31,14 @@ struct CertSpec {
 };
 
 // "rsa" (3072 bits) or "ecdsa" (P-256).
-EvpPkeyPtr GenerateKey(std::string_view key_type, std::string* error);
+base::StatusOr<EvpPkeyPtr> GenerateKey(std::string_view key_type);
 
 // Signs `spec` for `subject_key` with `issuer`/`issuer_key` (both null:
 // self-signed). SHA-256, random 128-bit serial, v3 extensions.
-X509Ptr IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key,
-                         const X509* issuer, EVP_PKEY* issuer_key,
-                         std::string* error);
+base::StatusOr<X509Ptr> IssueCertificate(const CertSpec& spec,
+                                         EVP_PKEY* subject_key,
+                                         const X509* issuer,
+                                         EVP_PKEY* issuer_key);
 
 // The host's addresses (getifaddrs, up interfaces, IPv6 link-local left
 // out) plus 127.0.0.1 and ::1, without duplicates.
@@ -59,12 +60,12 @@ struct CreatedCertificate {
 };
 
 // Usage errors (missing directory, bad days, key type or host name).
-bool ValidateCreateOptions(const CreateOptions& options, std::string* error);
+base::Status ValidateCreateOptions(const CreateOptions& options);
 
 // Writes ca.pem + ca-key.pem (unless both exist: reused), server.pem and
 // server-key.pem under out_dir (created 0700 when missing); keys 0600.
-bool CreateServerCertificate(const CreateOptions& options,
-                             CreatedCertificate* created, std::string* error);
+base::Status CreateServerCertificate(const CreateOptions& options,
+                                     CreatedCertificate* created);
 
 // `wsmand cert create`: exit 0 ok, 1 I/O or OpenSSL failure, 2 bad usage.
 int RunCertCreate(const CreateOptions& options, std::ostream& out,

@@ -104,7 +104,11 @@ bool EditMapFile(const std::string& path, bool create, Edit edit,
     content = std::string(kHeader) + "\n";
   }
   ClientCertMap map;
-  if (!ClientCertMap::Parse(content, path, &map, error)) return false;
+  if (base::Status parsed = ClientCertMap::Parse(content, path, &map);
+      !parsed.ok()) {
+    *error = parsed.message();
+    return false;
+  }
   std::vector<std::string_view> views = SplitLines(content);
   std::vector<std::string> lines(views.begin(), views.end());
   if (!edit(map, &lines)) return true;  // nothing to write
@@ -113,9 +117,12 @@ bool EditMapFile(const std::string& path, bool create, Edit edit,
 
 bool LoadThumbprintOf(const std::string& file, std::string* thumbprint,
                       std::string* error) {
-  std::vector<X509Ptr> certs;
-  if (!LoadCertificates(file, &certs, error)) return false;
-  *thumbprint = Sha1Thumbprint(certs[0].get());
+  base::StatusOr<std::vector<X509Ptr>> certs = LoadCertificates(file);
+  if (!certs.ok()) {
+    *error = certs.message();
+    return false;
+  }
+  *thumbprint = Sha1Thumbprint((*certs)[0].get());
   return true;
 }
 
@@ -154,71 +161,67 @@ std::string CertMapping::ToLine() const {
   return user + " issuer=" + issuer + " subject=" + Quote(subject);
 }
 
-bool ValidMapUser(std::string_view user, std::string* error) {
+base::Status ValidMapUser(std::string_view user) {
   if (user.empty() || user.size() > 256) {
-    *error = "user name must be 1 to 256 bytes";
-    return false;
+    return base::Status::InvalidArgument("user name must be 1 to 256 bytes");
   }
   if (user[0] == '#') {
-    *error = "user name must not start with '#'";
-    return false;
+    return base::Status::InvalidArgument("user name must not start with '#'");
   }
   for (char c : user) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ' ' ||
         c == '=' || c == '"' || c == '\\') {
-      *error =
+      return base::Status::InvalidArgument(
           "user name must not hold white space, '=', '\"', '\\' or "
-          "control characters";
-      return false;
+          "control characters");
     }
   }
-  return true;
+  return base::Status::Ok();
 }
 
-bool ValidateMapping(const CertMapping& m, std::string* error) {
-  if (!ValidMapUser(m.user, error)) return false;
+base::Status ValidateMapping(const CertMapping& m) {
+  if (base::Status s = ValidMapUser(m.user); !s.ok()) return s;
   if (!m.thumbprint.empty()) {
     if (!m.issuer.empty() || !m.subject.empty()) {
-      *error = "a mapping has either a thumbprint or an issuer and a subject";
-      return false;
+      return base::Status::InvalidArgument(
+          "a mapping has either a thumbprint or an issuer and a subject");
     }
     if (NormalizeThumbprint(m.thumbprint) != m.thumbprint) {
-      *error = "thumbprint must be 40 hex digits";
-      return false;
+      return base::Status::InvalidArgument("thumbprint must be 40 hex digits");
     }
-    return true;
+    return base::Status::Ok();
   }
   if (m.issuer.empty() || m.subject.empty()) {
-    *error = "a mapping needs a thumbprint, or an issuer and a subject";
-    return false;
+    return base::Status::InvalidArgument(
+        "a mapping needs a thumbprint, or an issuer and a subject");
   }
   if (NormalizeThumbprint(m.issuer) != m.issuer) {
-    *error = "issuer must be the CA's thumbprint (40 hex digits)";
-    return false;
+    return base::Status::InvalidArgument(
+        "issuer must be the CA's thumbprint (40 hex digits)");
   }
   if (m.subject.find('*', 1) != std::string::npos) {
-    *error = "subject may hold one '*', as its first character only";
-    return false;
+    return base::Status::InvalidArgument(
+        "subject may hold one '*', as its first character only");
   }
   for (char c : m.subject) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      *error = "subject must not hold control characters";
-      return false;
+      return base::Status::InvalidArgument(
+          "subject must not hold control characters");
     }
   }
-  return true;
+  return base::Status::Ok();
 }
 
-bool ClientCertMap::Parse(std::string_view content, std::string_view file_name,
-                          ClientCertMap* out, std::string* error) {
+base::Status ClientCertMap::Parse(std::string_view content,
+                                  std::string_view file_name,
+                                  ClientCertMap* out) {
   out->entries_.clear();
   int line_no = 0;
   for (std::string_view line : SplitLines(content)) {
     ++line_no;
     auto fail = [&](const std::string& what) {
-      *error =
-          std::string(file_name) + ":" + std::to_string(line_no) + ": " + what;
-      return false;
+      return base::Status::InvalidArgument(
+          std::string(file_name) + ":" + std::to_string(line_no) + ": " + what);
     };
     size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string_view::npos || line[first] == '#') continue;
@@ -248,18 +251,20 @@ bool ClientCertMap::Parse(std::string_view content, std::string_view file_name,
       if (value.empty()) return fail("empty " + key);
       *field = value;
     }
-    std::string why;
-    if (!ValidateMapping(m, &why)) return fail(why);
+    if (base::Status valid = ValidateMapping(m); !valid.ok()) {
+      return fail(valid.message());
+    }
     out->entries_.push_back(std::move(m));
   }
-  return true;
+  return base::Status::Ok();
 }
 
-bool ClientCertMap::Load(const std::string& path, ClientCertMap* out,
-                         std::string* error) {
-  std::string content;
-  if (!ReadTrustedFile(path, &content, error)) return false;
-  return Parse(content, path, out, error);
+base::Status ClientCertMap::Load(const std::string& path, ClientCertMap* out) {
+  std::string content, error;
+  if (!ReadTrustedFile(path, &content, &error)) {
+    return base::Status::IoError(error);
+  }
+  return Parse(content, path, out);
 }
 
 std::optional<std::string> ClientCertMap::Match(const ClientCertInfo& cert,
@@ -314,11 +319,12 @@ std::optional<std::string> ClientCertMap::Match(const ClientCertInfo& cert,
   return chosen->user;
 }
 
-bool AddCertMapping(const std::string& path, const CertMapping& mapping,
-                    bool* replaced, std::string* error) {
-  if (!ValidateMapping(mapping, error)) return false;
+base::Status AddCertMapping(const std::string& path, const CertMapping& mapping,
+                            bool* replaced) {
+  if (base::Status valid = ValidateMapping(mapping); !valid.ok()) return valid;
   *replaced = false;
-  return EditMapFile(
+  std::string error;
+  bool edited = EditMapFile(
       path, /*create=*/true,
       [&](const ClientCertMap& map, std::vector<std::string>* lines) {
         for (const CertMapping& m : map.entries()) {
@@ -331,22 +337,23 @@ bool AddCertMapping(const std::string& path, const CertMapping& mapping,
         lines->push_back(mapping.ToLine());
         return true;
       },
-      error);
+      &error);
+  return edited ? base::Status::Ok() : base::Status::IoError(error);
 }
 
-bool DeleteCertMappings(const std::string& path, std::string_view user,
-                        std::string_view thumbprint, std::string_view subject,
-                        int* removed, std::string* error) {
+base::Status DeleteCertMappings(const std::string& path, std::string_view user,
+                                std::string_view thumbprint,
+                                std::string_view subject, int* removed) {
   *removed = 0;
   std::string print;
   if (!thumbprint.empty()) {
     print = NormalizeThumbprint(thumbprint);
     if (print.empty()) {
-      *error = "thumbprint must be 40 hex digits";
-      return false;
+      return base::Status::InvalidArgument("thumbprint must be 40 hex digits");
     }
   }
-  return EditMapFile(
+  std::string error;
+  bool edited = EditMapFile(
       path, /*create=*/false,
       [&](const ClientCertMap& map, std::vector<std::string>* lines) {
         std::vector<bool> drop(lines->size(), false);
@@ -367,7 +374,8 @@ bool DeleteCertMappings(const std::string& path, std::string_view user,
         *lines = std::move(kept);
         return true;
       },
-      error);
+      &error);
+  return edited ? base::Status::Ok() : base::Status::IoError(error);
 }
 
 ClientCertMapSource::ClientCertMapSource(std::string path)
@@ -390,17 +398,15 @@ std::optional<ClientCertMapSource::Stamp> ClientCertMapSource::StatFile()
   return s;
 }
 
-bool ClientCertMapSource::Reload(std::string* error) {
+base::Status ClientCertMapSource::Reload() {
   base::MutexLock lock(&mu_);
   std::optional<Stamp> stamp = StatFile();
   auto map = std::make_shared<ClientCertMap>();
-  if (!ClientCertMap::Load(path_, map.get(), error)) {
-    stamp_ = stamp;  // do not retry a broken file until it changes
-    return false;
-  }
-  stamp_ = stamp;
+  base::Status loaded = ClientCertMap::Load(path_, map.get());
+  stamp_ = stamp;  // a broken file is not retried until it changes
+  if (!loaded.ok()) return loaded;
   map_.Store(std::move(map));
-  return true;
+  return base::Status::Ok();
 }
 
 std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
@@ -417,10 +423,10 @@ std::shared_ptr<const ClientCertMap> ClientCertMapSource::Current() {
       changed = stamp != stamp_;
     }
     if (changed) {
-      std::string error;
-      if (!Reload(&error)) {
+      if (base::Status reloaded = Reload(); !reloaded.ok()) {
         log::Error("cert-map-reload-failed",
-                   {{"error", error}, {"detail", "keeping the running map"}});
+                   {{"error", reloaded.message()},
+                    {"detail", "keeping the running map"}});
       } else {
         log::Info("cert-map-loaded", {{"file", path_}});
       }
@@ -478,13 +484,14 @@ int RunCertMapAdd(const MapAddOptions& o, std::ostream& out,
       }
     }
   }
-  if (!ValidateMapping(m, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status valid = ValidateMapping(m); !valid.ok()) {
+    err << "wsmand: " << valid.message() << "\n";
     return 2;
   }
   bool replaced = false;
-  if (!AddCertMapping(o.map_file, m, &replaced, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status added = AddCertMapping(o.map_file, m, &replaced);
+      !added.ok()) {
+    err << "wsmand: " << added.message() << "\n";
     return 1;
   }
   out << (replaced ? "Updated: " : "Added: ") << m.ToLine() << "\n";
@@ -494,16 +501,16 @@ int RunCertMapAdd(const MapAddOptions& o, std::ostream& out,
 int RunCertMapDel(const std::string& map_file, const std::string& user,
                   const std::string& thumbprint, const std::string& subject,
                   std::ostream& out, std::ostream& err) {
-  std::string error;
-  if (!ValidMapUser(user, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status valid = ValidMapUser(user); !valid.ok()) {
+    err << "wsmand: " << valid.message() << "\n";
     return 2;
   }
   int removed = 0;
-  if (!DeleteCertMappings(map_file, user, thumbprint, subject, &removed,
-                          &error)) {
-    err << "wsmand: " << error << "\n";
-    return error.find("thumbprint") != std::string::npos ? 2 : 1;
+  base::Status deleted =
+      DeleteCertMappings(map_file, user, thumbprint, subject, &removed);
+  if (!deleted.ok()) {
+    err << "wsmand: " << deleted.message() << "\n";
+    return deleted.message().find("thumbprint") != std::string::npos ? 2 : 1;
   }
   if (removed == 0) {
     err << "wsmand: no such mapping for " << user << " in " << map_file << "\n";
@@ -517,9 +524,8 @@ int RunCertMapDel(const std::string& map_file, const std::string& user,
 int RunCertMapList(const std::string& map_file, std::ostream& out,
                    std::ostream& err) {
   ClientCertMap map;
-  std::string error;
-  if (!ClientCertMap::Load(map_file, &map, &error)) {
-    err << "wsmand: " << error << "\n";
+  if (base::Status loaded = ClientCertMap::Load(map_file, &map); !loaded.ok()) {
+    err << "wsmand: " << loaded.message() << "\n";
     return 1;
   }
   for (const CertMapping& m : map.entries()) out << m.ToLine() << "\n";

@@ -40,6 +40,7 @@
 
 #include "base/mutex.h"
 #include "base/snapshot.h"
+#include "base/status.h"
 #include "certs/client_cert.h"
 
 namespace wsman::certs {
@@ -57,17 +58,16 @@ struct CertMapping {
 
 // Ok unless empty, longer than 256 bytes, starting with '#', or holding
 // white space, '=', '"' or a control character.
-bool ValidMapUser(std::string_view user, std::string* error);
+base::Status ValidMapUser(std::string_view user);
 // Checks a mapping's fields (user, thumbprints, subject pattern).
-bool ValidateMapping(const CertMapping& mapping, std::string* error);
+base::Status ValidateMapping(const CertMapping& mapping);
 
 class ClientCertMap {
  public:
   // Parses file content; errors read "<file_name>:<line>: <what>".
-  static bool Parse(std::string_view content, std::string_view file_name,
-                    ClientCertMap* out, std::string* error);
-  static bool Load(const std::string& path, ClientCertMap* out,
-                   std::string* error);
+  static base::Status Parse(std::string_view content,
+                            std::string_view file_name, ClientCertMap* out);
+  static base::Status Load(const std::string& path, ClientCertMap* out);
 
   const std::vector<CertMapping>& entries() const { return entries_; }
 
@@ -91,13 +91,13 @@ bool SubjectPatternMatches(std::string_view pattern, std::string_view value);
 // Adds a mapping, or moves an existing one with the same key (thumbprint,
 // or issuer + subject) to `mapping.user` (*replaced). Creates the file
 // (0600) when missing; atomic rewrite under a directory lock.
-bool AddCertMapping(const std::string& path, const CertMapping& mapping,
-                    bool* replaced, std::string* error);
+base::Status AddCertMapping(const std::string& path, const CertMapping& mapping,
+                            bool* replaced);
 // Removes `user`'s mappings; with `thumbprint` or `subject` set, only those
 // that match it. *removed counts them.
-bool DeleteCertMappings(const std::string& path, std::string_view user,
-                        std::string_view thumbprint, std::string_view subject,
-                        int* removed, std::string* error);
+base::Status DeleteCertMappings(const std::string& path, std::string_view user,
+                                std::string_view thumbprint,
+                                std::string_view subject, int* removed);
 
 // The map file as the daemon uses it: loaded once, re-read when the file
 // changes on disk (checked at most once a second) so that `wsmand cert map`
@@ -107,8 +107,8 @@ bool DeleteCertMappings(const std::string& path, std::string_view user,
 class ClientCertMapSource {
  public:
   explicit ClientCertMapSource(std::string path);
-  // Loads the file now; false (and the old map kept) on error.
-  bool Reload(std::string* error) EXCLUDES(mu_);
+  // Loads the file now; on error the old map is kept.
+  base::Status Reload() EXCLUDES(mu_);
   std::shared_ptr<const ClientCertMap> Current() EXCLUDES(mu_);
   const std::string& path() const { return path_; }
 

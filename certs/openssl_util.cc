@@ -185,34 +185,32 @@ bool IsExpired(const X509* cert, time_t now) {
 
 namespace {
 
-bool ReadCertificates(BIO* bio, const std::string& label,
-                      std::vector<X509Ptr>* out, std::string* error) {
-  out->clear();
+base::StatusOr<std::vector<X509Ptr>> ReadCertificates(
+    BIO* bio, const std::string& label) {
+  std::vector<X509Ptr> out;
   for (;;) {
     X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
     if (cert == nullptr) break;
-    out->emplace_back(cert);
+    out.emplace_back(cert);
   }
   // The loop ends with a "no start line" error at the end of the file.
   ERR_clear_error();
-  if (out->empty()) {
-    *error = label + ": no PEM certificate found";
-    return false;
+  if (out.empty()) {
+    return base::Status::InvalidArgument(label + ": no PEM certificate found");
   }
-  return true;
+  return out;
 }
 
-EvpPkeyPtr ReadPrivateKey(BIO* bio, const std::string& label,
-                          std::string* error) {
+base::StatusOr<EvpPkeyPtr> ReadPrivateKey(BIO* bio, const std::string& label) {
   // An empty passphrase callback: encrypted keys are refused, not prompted.
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(
       bio, nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
   if (!key) {
     std::string why = OpenSslErrors();
-    *error = label +
-             ": no usable PEM private key (encrypted keys are not "
-             "supported)" +
-             (why.empty() ? "" : ": " + why);
+    return base::Status::InvalidArgument(
+        label +
+        ": no usable PEM private key (encrypted keys are not supported)" +
+        (why.empty() ? "" : ": " + why));
   }
   return key;
 }
@@ -223,47 +221,36 @@ BioPtr MemoryBio(std::string_view pem) {
 
 }  // namespace
 
-bool LoadCertificates(const std::string& path, std::vector<X509Ptr>* out,
-                      std::string* error) {
-  out->clear();
+base::StatusOr<std::vector<X509Ptr>> LoadCertificates(const std::string& path) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
   if (!bio) {
     ERR_clear_error();
-    *error = path + ": cannot open";
-    return false;
+    return base::Status::IoError(path + ": cannot open");
   }
-  return ReadCertificates(bio.get(), path, out, error);
+  return ReadCertificates(bio.get(), path);
 }
 
-EvpPkeyPtr LoadPrivateKey(const std::string& path, std::string* error) {
+base::StatusOr<EvpPkeyPtr> LoadPrivateKey(const std::string& path) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
   if (!bio) {
     ERR_clear_error();
-    *error = path + ": cannot open";
-    return nullptr;
+    return base::Status::IoError(path + ": cannot open");
   }
-  return ReadPrivateKey(bio.get(), path, error);
+  return ReadPrivateKey(bio.get(), path);
 }
 
-bool CertificatesFromPem(std::string_view pem, const std::string& label,
-                         std::vector<X509Ptr>* out, std::string* error) {
-  out->clear();
+base::StatusOr<std::vector<X509Ptr>> CertificatesFromPem(
+    std::string_view pem, const std::string& label) {
   BioPtr bio = MemoryBio(pem);
-  if (!bio) {
-    *error = label + ": out of memory";
-    return false;
-  }
-  return ReadCertificates(bio.get(), label, out, error);
+  if (!bio) return base::Status::Internal(label + ": out of memory");
+  return ReadCertificates(bio.get(), label);
 }
 
-EvpPkeyPtr PrivateKeyFromPem(std::string_view pem, const std::string& label,
-                             std::string* error) {
+base::StatusOr<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem,
+                                             const std::string& label) {
   BioPtr bio = MemoryBio(pem);
-  if (!bio) {
-    *error = label + ": out of memory";
-    return nullptr;
-  }
-  return ReadPrivateKey(bio.get(), label, error);
+  if (!bio) return base::Status::Internal(label + ": out of memory");
+  return ReadPrivateKey(bio.get(), label);
 }
 
 std::string CertificateToPem(const X509* cert) {

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
+
 namespace wsman::certs {
 
 template <auto Free>
@@ -75,16 +77,15 @@ std::string NotAfterText(const X509* cert);
 bool IsExpired(const X509* cert, time_t now);
 
 // Reads every certificate of a PEM file (at least one).
-bool LoadCertificates(const std::string& path, std::vector<X509Ptr>* out,
-                      std::string* error);
+base::StatusOr<std::vector<X509Ptr>> LoadCertificates(const std::string& path);
 // Reads a PEM private key (unencrypted).
-EvpPkeyPtr LoadPrivateKey(const std::string& path, std::string* error);
+base::StatusOr<EvpPkeyPtr> LoadPrivateKey(const std::string& path);
 // The same from PEM text already read (the daemon reads its TLS files with
 // the ownership checks of base/file_trust.h); `label` names it in errors.
-bool CertificatesFromPem(std::string_view pem, const std::string& label,
-                         std::vector<X509Ptr>* out, std::string* error);
-EvpPkeyPtr PrivateKeyFromPem(std::string_view pem, const std::string& label,
-                             std::string* error);
+base::StatusOr<std::vector<X509Ptr>> CertificatesFromPem(
+    std::string_view pem, const std::string& label);
+base::StatusOr<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem,
+                                             const std::string& label);
 
 // The DER-PEM text of a certificate / private key (PKCS#8).
 std::string CertificateToPem(const X509* cert);

@@ -27,15 +27,25 @@ bool LoadTrustedCertificates(const std::string& path, std::vector<X509Ptr>* out,
                              std::string* error) {
   std::string pem;
   if (!base::ReadTrustedFile(path, &pem, error)) return false;
-  return CertificatesFromPem(pem, path, out, error);
+  base::StatusOr<std::vector<X509Ptr>> certs = CertificatesFromPem(pem, path);
+  if (!certs.ok()) {
+    *error = certs.message();
+    return false;
+  }
+  *out = std::move(*certs);
+  return true;
 }
 
 EvpPkeyPtr LoadTrustedPrivateKey(const std::string& path, std::string* error) {
   std::string pem;
   if (!base::ReadTrustedFile(path, &pem, error)) return nullptr;
-  EvpPkeyPtr key = PrivateKeyFromPem(pem, path, error);
+  base::StatusOr<EvpPkeyPtr> key = PrivateKeyFromPem(pem, path);
   OPENSSL_cleanse(pem.data(), pem.size());
-  return key;
+  if (!key.ok()) {
+    *error = key.message();
+    return nullptr;
+  }
+  return std::move(*key);
 }
 
 // Every certificate (and CRL) of the client CA bundle goes into the

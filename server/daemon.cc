@@ -121,14 +121,14 @@ bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
 // Loads the client certificate map; a missing file is an empty map (it is
 // picked up once `wsmand cert map add` creates it), a broken one an error.
 bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
-  std::string error;
-  if (map->Reload(&error)) return true;
+  base::Status reloaded = map->Reload();
+  if (reloaded.ok()) return true;
   if (::access(map->path().c_str(), F_OK) != 0) {
     log::Warn(event,
               {{"detail", "no client certificate map yet: " + map->path()}});
     return true;
   }
-  log::Error(event, {{"error", error}});
+  log::Error(event, {{"error", reloaded.message()}});
   return false;
 }
 

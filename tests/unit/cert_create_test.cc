@@ -9,9 +9,14 @@
 
 #include "certs/openssl_util.h"
 #include "tests/unit/auth_test_util.h"
+#include "tests/unit/cert_test_util.h"
 
 namespace wsman::certs {
 namespace {
+
+using testing::Into;
+using testing::Ok;
+using testing::Value;
 
 using auth::testing::TempDir;
 
@@ -46,7 +51,8 @@ TEST(CertCreate, WritesCaServerCertAndPrivateKeysWithMode0600) {
   TempDir dir;
   CreatedCertificate created;
   std::string error;
-  ASSERT_TRUE(CreateServerCertificate(Options(dir), &created, &error)) << error;
+  ASSERT_TRUE(Ok(CreateServerCertificate(Options(dir), &created), &error))
+      << error;
   EXPECT_FALSE(created.reused_ca);
   EXPECT_EQ(ModeOf(dir.File("pki")), 0700u);
   EXPECT_EQ(ModeOf(created.key_path), 0600u);
@@ -54,9 +60,11 @@ TEST(CertCreate, WritesCaServerCertAndPrivateKeysWithMode0600) {
   EXPECT_EQ(ModeOf(created.cert_path), 0644u);
 
   std::vector<X509Ptr> certs, cas;
-  ASSERT_TRUE(LoadCertificates(created.cert_path, &certs, &error)) << error;
-  ASSERT_TRUE(LoadCertificates(created.ca_cert_path, &cas, &error)) << error;
-  EvpPkeyPtr key = LoadPrivateKey(created.key_path, &error);
+  ASSERT_TRUE(Into(LoadCertificates(created.cert_path), &certs, &error))
+      << error;
+  ASSERT_TRUE(Into(LoadCertificates(created.ca_cert_path), &cas, &error))
+      << error;
+  EvpPkeyPtr key = Value(LoadPrivateKey(created.key_path), &error);
   ASSERT_TRUE(key) << error;
   EXPECT_EQ(X509_check_private_key(certs[0].get(), key.get()), 1);
   EXPECT_TRUE(VerifiesAgainst(certs[0].get(), cas[0].get()));
@@ -67,7 +75,7 @@ TEST(CertCreate, SubjectAltNamesHoldNamesLoopbackAndLocalAddresses) {
   TempDir dir;
   CreatedCertificate created;
   std::string error;
-  ASSERT_TRUE(CreateServerCertificate(Options(dir), &created, &error));
+  ASSERT_TRUE(Ok(CreateServerCertificate(Options(dir), &created), &error));
   std::vector<std::string> names = AltNamesText(created.cert.get());
   EXPECT_TRUE(Contains(names, "DNS:host.example.com"));
   EXPECT_TRUE(Contains(names, "DNS:alias"));
@@ -87,7 +95,7 @@ TEST(CertCreate, ServerCertificateHasServerAuthAndIsNoCa) {
   TempDir dir;
   CreatedCertificate created;
   std::string error;
-  ASSERT_TRUE(CreateServerCertificate(Options(dir), &created, &error));
+  ASSERT_TRUE(Ok(CreateServerCertificate(Options(dir), &created), &error));
   X509* cert = created.cert.get();
   EXPECT_EQ(X509_check_purpose(cert, X509_PURPOSE_SSL_SERVER, 0), 1);
   EXPECT_EQ(X509_check_ca(cert), 0);
@@ -100,12 +108,12 @@ TEST(CertCreate, RefusesToOverwriteWithoutForceAndReusesTheCa) {
   TempDir dir;
   CreatedCertificate first, second, third;
   std::string error;
-  ASSERT_TRUE(CreateServerCertificate(Options(dir), &first, &error));
-  EXPECT_FALSE(CreateServerCertificate(Options(dir), &second, &error));
+  ASSERT_TRUE(Ok(CreateServerCertificate(Options(dir), &first), &error));
+  EXPECT_FALSE(Ok(CreateServerCertificate(Options(dir), &second), &error));
   EXPECT_NE(error.find("--force"), std::string::npos) << error;
   CreateOptions force = Options(dir);
   force.force = true;
-  ASSERT_TRUE(CreateServerCertificate(force, &third, &error)) << error;
+  ASSERT_TRUE(Ok(CreateServerCertificate(force, &third), &error)) << error;
   EXPECT_TRUE(third.reused_ca);
   EXPECT_EQ(Sha1Thumbprint(third.ca.get()), Sha1Thumbprint(first.ca.get()));
   EXPECT_NE(Sha1Thumbprint(third.cert.get()), Sha1Thumbprint(first.cert.get()));
@@ -118,7 +126,7 @@ TEST(CertCreate, RsaIsTheDefaultKeyType) {
   o.key_type = CreateOptions().key_type;
   CreatedCertificate created;
   std::string error;
-  ASSERT_TRUE(CreateServerCertificate(o, &created, &error)) << error;
+  ASSERT_TRUE(Ok(CreateServerCertificate(o, &created), &error)) << error;
   EVP_PKEY* key = X509_get0_pubkey(created.cert.get());
   EXPECT_TRUE(EVP_PKEY_is_a(key, "RSA"));
   EXPECT_EQ(EVP_PKEY_get_bits(key), 3072);
@@ -127,19 +135,19 @@ TEST(CertCreate, RsaIsTheDefaultKeyType) {
 TEST(CertCreate, ValidatesOptions) {
   std::string error;
   CreateOptions o;
-  EXPECT_FALSE(ValidateCreateOptions(o, &error));  // no directory
+  EXPECT_FALSE(Ok(ValidateCreateOptions(o), &error));  // no directory
   o.out_dir = "/tmp/x";
-  EXPECT_TRUE(ValidateCreateOptions(o, &error));
+  EXPECT_TRUE(Ok(ValidateCreateOptions(o), &error));
   o.days = 0;
-  EXPECT_FALSE(ValidateCreateOptions(o, &error));
+  EXPECT_FALSE(Ok(ValidateCreateOptions(o), &error));
   o.days = 30;
   o.key_type = "dsa";
-  EXPECT_FALSE(ValidateCreateOptions(o, &error));
+  EXPECT_FALSE(Ok(ValidateCreateOptions(o), &error));
   o.key_type = "ecdsa";
   o.hostnames = {"bad name,DNS:evil"};
-  EXPECT_FALSE(ValidateCreateOptions(o, &error));
+  EXPECT_FALSE(Ok(ValidateCreateOptions(o), &error));
   o.hostnames = {"*.example.com", "under_score.local"};
-  EXPECT_TRUE(ValidateCreateOptions(o, &error)) << error;
+  EXPECT_TRUE(Ok(ValidateCreateOptions(o), &error)) << error;
 }
 
 TEST(CertCreate, RunPrintsThumbprintAndFingerprint) {
@@ -148,7 +156,8 @@ TEST(CertCreate, RunPrintsThumbprintAndFingerprint) {
   ASSERT_EQ(RunCertCreate(Options(dir), out, err), 0) << err.str();
   std::vector<X509Ptr> certs;
   std::string error;
-  ASSERT_TRUE(LoadCertificates(dir.File("pki/server.pem"), &certs, &error));
+  ASSERT_TRUE(
+      Into(LoadCertificates(dir.File("pki/server.pem")), &certs, &error));
   std::string text = out.str();
   EXPECT_NE(
       text.find("Thumbprint (SHA-1):   " + Sha1Thumbprint(certs[0].get())),
@@ -165,12 +174,13 @@ TEST(CertCreate, RunPrintsThumbprintAndFingerprint) {
 }
 
 TEST(CertThumbprint, FormsAndNormalization) {
-  EvpPkeyPtr key = GenerateKey("ecdsa", nullptr);
+  EvpPkeyPtr key = Value(GenerateKey("ecdsa"), nullptr);
   ASSERT_TRUE(key);
   CertSpec spec;
   spec.common_name = "x";
   std::string error;
-  X509Ptr cert = IssueCertificate(spec, key.get(), nullptr, nullptr, &error);
+  X509Ptr cert =
+      Value(IssueCertificate(spec, key.get(), nullptr, nullptr), &error);
   ASSERT_TRUE(cert) << error;
   std::string sha1 = Sha1Thumbprint(cert.get());
   ASSERT_EQ(sha1.size(), 40u);
@@ -192,33 +202,35 @@ TEST(CertThumbprint, FormsAndNormalization) {
 }
 
 TEST(CertNames, UpnSubjectAltNamesAreReadBack) {
-  EvpPkeyPtr key = GenerateKey("ecdsa", nullptr);
+  EvpPkeyPtr key = Value(GenerateKey("ecdsa"), nullptr);
   CertSpec spec;
   spec.common_name = "Alice Smith";
   spec.upns = {"alice@example.com"};
   spec.client_auth = true;
   std::string error;
-  X509Ptr cert = IssueCertificate(spec, key.get(), nullptr, nullptr, &error);
+  X509Ptr cert =
+      Value(IssueCertificate(spec, key.get(), nullptr, nullptr), &error);
   ASSERT_TRUE(cert) << error;
   EXPECT_EQ(UserPrincipalNames(cert.get()),
             std::vector<std::string>{"alice@example.com"});
   EXPECT_EQ(SubjectCommonName(cert.get()), "Alice Smith");
   EXPECT_TRUE(Contains(AltNamesText(cert.get()), "UPN:alice@example.com"));
   spec.upns = {"a,b"};
-  EXPECT_FALSE(IssueCertificate(spec, key.get(), nullptr, nullptr, &error));
+  EXPECT_FALSE(
+      Value(IssueCertificate(spec, key.get(), nullptr, nullptr), &error));
 }
 
 TEST(CertLoad, ReportsMissingAndEncryptedFiles) {
   TempDir dir;
   std::vector<X509Ptr> certs;
   std::string error;
-  EXPECT_FALSE(LoadCertificates(dir.File("none.pem"), &certs, &error));
+  EXPECT_FALSE(Into(LoadCertificates(dir.File("none.pem")), &certs, &error));
   EXPECT_NE(error.find("none.pem"), std::string::npos);
-  EXPECT_FALSE(LoadPrivateKey(dir.File("none.pem"), &error));
+  EXPECT_FALSE(Value(LoadPrivateKey(dir.File("none.pem")), &error));
   FILE* f = std::fopen(dir.File("junk.pem").c_str(), "w");
   std::fputs("not pem\n", f);
   std::fclose(f);
-  EXPECT_FALSE(LoadCertificates(dir.File("junk.pem"), &certs, &error));
+  EXPECT_FALSE(Into(LoadCertificates(dir.File("junk.pem")), &certs, &error));
   EXPECT_NE(error.find("no PEM certificate"), std::string::npos);
 }
 

@@ -17,9 +17,14 @@
 #include "server/config.h"
 #include "server/http/socket_stream.h"
 #include "tests/unit/auth_test_util.h"
+#include "tests/unit/cert_test_util.h"
 
 namespace wsman::certs {
 namespace {
+
+using testing::Into;
+using testing::Ok;
+using testing::Value;
 
 using auth::testing::TempDir;
 using server::http::SocketStream;
@@ -36,24 +41,25 @@ void WritePem(const std::string& path, const std::string& pem) {
 Pki MakePki(const TempDir& dir) {
   Pki p;
   std::string error;
-  p.ca_key = GenerateKey("ecdsa", &error);
-  p.key = GenerateKey("ecdsa", &error);
-  p.other_key = GenerateKey("ecdsa", &error);
+  p.ca_key = Value(GenerateKey("ecdsa"), &error);
+  p.key = Value(GenerateKey("ecdsa"), &error);
+  p.other_key = Value(GenerateKey("ecdsa"), &error);
   CertSpec ca;
   ca.common_name = "test CA";
   ca.is_ca = true;
-  p.ca = IssueCertificate(ca, p.ca_key.get(), nullptr, nullptr, &error);
+  p.ca = Value(IssueCertificate(ca, p.ca_key.get(), nullptr, nullptr), &error);
   CertSpec server;
   server.common_name = "localhost";
   server.dns_names = {"localhost"};
   server.ip_addresses = {"127.0.0.1"};
   server.server_auth = true;
   p.server =
-      IssueCertificate(server, p.key.get(), p.ca.get(), p.ca_key.get(), &error);
+      Value(IssueCertificate(server, p.key.get(), p.ca.get(), p.ca_key.get()),
+            &error);
   CertSpec other;
   other.common_name = "other";
-  p.other =
-      IssueCertificate(other, p.other_key.get(), nullptr, nullptr, &error);
+  p.other = Value(IssueCertificate(other, p.other_key.get(), nullptr, nullptr),
+                  &error);
   EXPECT_TRUE(p.ca && p.server && p.other) << error;
   WritePem(dir.File("ca.pem"), CertificateToPem(p.ca.get()));
   WritePem(dir.File("server.pem"), CertificateToPem(p.server.get()));
