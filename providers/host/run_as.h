@@ -2,8 +2,8 @@
 // runs as root, a host-changing act (kill a process, start a command, start
 // or stop a service) runs in a forked child that first drops to the user
 // (setgroups to the user's groups, setgid, setuid) and reports its outcome
-// through a pipe. When wsmand does not run as root it cannot switch, and the
-// child acts with the daemon's own rights.
+// through a pipe (base/child_process.h). When wsmand does not run as root it
+// cannot switch, and the child acts with the daemon's own rights.
 #ifndef WSMAND_PROVIDERS_HOST_RUN_AS_H_
 #define WSMAND_PROVIDERS_HOST_RUN_AS_H_
 

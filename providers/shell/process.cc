@@ -1,9 +1,7 @@
 #include "providers/shell/process.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,60 +10,13 @@
 #include <cstring>
 #include <utility>
 
+#include "base/child_process.h"
+
 namespace wsman::providers::shell {
 namespace {
 
-// What the child reports through the close-on-exec error pipe when a step
-// before execve fails.
-enum ChildStep : int {
-  kStepCgroup = 1,
-  kStepSetsid,
-  kStepDup,
-  kStepRlimit,
-  kStepGroups,
-  kStepGid,
-  kStepUid,
-  kStepChdir,
-  kStepExec,
-};
-
-const char* StepName(int step) {
-  switch (step) {
-    case kStepCgroup:
-      return "joining the command's cgroup";
-    case kStepSetsid:
-      return "setsid";
-    case kStepDup:
-      return "dup2";
-    case kStepRlimit:
-      return "setrlimit(RLIMIT_AS)";
-    case kStepGroups:
-      return "setgroups";
-    case kStepGid:
-      return "setgid";
-    case kStepUid:
-      return "setuid";
-    case kStepChdir:
-      return "chdir to the working directory";
-    case kStepExec:
-      return "execve /bin/sh";
-  }
-  return "start";
-}
-
-struct Report {
-  int step;
-  int err;
-};
-
-[[noreturn]] void ChildFail(int report_fd, int step) {
-  Report r{step, errno};
-  (void)!::write(report_fd, &r, sizeof r);
-  ::_exit(127);
-}
-
-// Reaps a child that never became a command (its exec failed, or it could
-// not be held): it is ours and unreaped, so its pid is still its own.
+// Reaps a child that never became a command (it could not be held): it is
+// ours and unreaped, so its pid is still its own.
 void KillAndReap(pid_t pid) {
   ::kill(pid, SIGKILL);
   int status;
@@ -105,10 +56,6 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   } else {
     args.push_back(request.command.command_line);
   }
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
   std::vector<std::pair<std::string, std::string>> env_pairs =
       BaseEnvironment(request.run_as);
   for (const auto& [name, value] : request.environment) {
@@ -126,108 +73,57 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   for (const auto& [name, value] : env_pairs) {
     env_strings.push_back(name + "=" + value);
   }
-  std::vector<char*> envp;
-  for (std::string& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  const base::PreparedExec exec("/bin/sh", std::move(args),
+                                std::move(env_strings));
 
-  std::string cwd = request.working_directory;
-  const bool default_cwd = cwd.empty();
-  if (cwd.empty())
-    cwd = request.run_as.home.empty() ? "/" : request.run_as.home;
-  const RunAs& who = request.run_as;
-  rlim_t memory_limit =
-      request.memory_limit_mb > 0
-          ? static_cast<rlim_t>(request.memory_limit_mb) * 1024 * 1024
-          : RLIM_INFINITY;
-
-  base::Pipe in, outp, errp, report;
-  if (!in.Open() || !outp.Open() || !errp.Open() || !report.Open()) {
+  base::Pipe in, outp, errp;
+  if (!in.Open() || !outp.Open() || !errp.Open()) {
     return {Errc::kSpawnFailed,
             std::string("cannot create pipes: ") + std::strerror(errno)};
   }
-  const int join_fd = request.cgroup_join_fd;
-
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    return {Errc::kSpawnFailed, std::string("fork: ") + std::strerror(errno)};
+  const RunAs& who = request.run_as;
+  base::ChildSetup setup;
+  // Into the command's cgroup first (still root), so that nothing it
+  // starts is ever outside it; a session of its own (no controlling
+  // terminal); the pipes on 0/1/2 and nothing else of the daemon's open.
+  setup.cgroup_join_fd = request.cgroup_join_fd;
+  setup.new_session = true;
+  setup.reset_signals = true;
+  setup.stdio[0] = in.read.get();
+  setup.stdio[1] = outp.write.get();
+  setup.stdio[2] = errp.write.get();
+  setup.close_other_fds = true;
+  if (request.memory_limit_mb > 0) {
+    setup.memory_limit =
+        static_cast<rlim_t>(request.memory_limit_mb) * 1024 * 1024;
   }
-  if (pid == 0) {
-    // Child: async-signal-safe calls only.
-    int rfd = report.write.get();
-    // Into the command's cgroup first (still root), so that nothing it
-    // starts is ever outside it.
-    if (join_fd >= 0 && ::write(join_fd, "0", 1) != 1) {
-      ChildFail(rfd, kStepCgroup);
-    }
-    // A session of its own: no controlling terminal (a daemon run on a
-    // terminal must not lend it to commands: TIOCSTI), and the process
-    // group and session ids are the leader's pid.
-    if (::setsid() < 0) ChildFail(rfd, kStepSetsid);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction dfl;
-    std::memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig == SIGKILL || sig == SIGSTOP) continue;
-      ::sigaction(sig, &dfl, nullptr);  // fails harmlessly for RT internals
-    }
-    if (::dup2(in.read.get(), 0) < 0 || ::dup2(outp.write.get(), 1) < 0 ||
-        ::dup2(errp.write.get(), 2) < 0) {
-      ChildFail(rfd, kStepDup);
-    }
-    // Nothing else of the daemon's (sockets, files) may leak into the
-    // command: mark every other descriptor close-on-exec. The report pipe
-    // is already close-on-exec, so it closes exactly at a successful exec.
-    if (::syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) !=
-        0) {
-      for (int fd = 3; fd < 65536; ++fd) {
-        if (fd != rfd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-      }
-    }
-    if (memory_limit != RLIM_INFINITY) {
-      struct rlimit rl = {memory_limit, memory_limit};
-      if (::setrlimit(RLIMIT_AS, &rl) != 0) ChildFail(rfd, kStepRlimit);
-    }
-    if (who.switch_user) {
-      if (::setgroups(who.groups.size(), who.groups.data()) != 0) {
-        ChildFail(rfd, kStepGroups);
-      }
-      if (::setgid(who.gid) != 0) ChildFail(rfd, kStepGid);
-      if (::setuid(who.uid) != 0) ChildFail(rfd, kStepUid);
-    }
-    if (::chdir(cwd.c_str()) != 0) {
-      // A home directory that does not exist (useradd -M) is not fatal, as
-      // for login(1): start in "/" instead. An explicit one is.
-      if (!default_cwd || ::chdir("/") != 0) ChildFail(rfd, kStepChdir);
-    }
-    ::execve("/bin/sh", argv.data(), envp.data());
-    ChildFail(rfd, kStepExec);
+  if (who.switch_user) {
+    setup.drop_to = base::Credentials{who.uid, who.gid, who.groups};
   }
+  setup.working_directory = request.working_directory.empty()
+                                ? (who.home.empty() ? "/" : who.home)
+                                : request.working_directory;
+  setup.chdir_falls_back_to_root = request.working_directory.empty();
 
-  // Parent.
+  base::ChildFailure failure;
+  const pid_t pid = base::ForkExec(setup, exec, &failure);
   in.read.reset();
   outp.write.reset();
   errp.write.reset();
-  report.write.reset();
-  Report r{0, 0};
-  ssize_t n;
-  do {
-    n = ::read(report.read.get(), &r, sizeof r);
-  } while (n < 0 && errno == EINTR);
-  report.read.reset();
-  if (n == static_cast<ssize_t>(sizeof r)) {
-    KillAndReap(pid);  // it exits by itself; the kill only makes sure
-    Errc code =
-        r.step == kStepChdir ? Errc::kInvalidArgument : Errc::kSpawnFailed;
-    std::string message = std::string("cannot start the command: ") +
-                          StepName(r.step) + " failed: " + std::strerror(r.err);
-    if (r.step == kStepChdir) {
-      message = "the working directory \"" + cwd +
-                "\" cannot be used: " + std::strerror(r.err);
+  if (pid < 0) {
+    if (failure.step == base::ChildStep::kChdir) {
+      return {Errc::kInvalidArgument,
+              "the working directory \"" + setup.working_directory +
+                  "\" cannot be used: " + std::strerror(failure.err)};
     }
-    return {code, message};
+    if (failure.step == base::ChildStep::kFork) {
+      return {Errc::kSpawnFailed,
+              std::string("fork: ") + std::strerror(failure.err)};
+    }
+    std::string step(base::ChildStepName(failure.step));
+    if (failure.step == base::ChildStep::kExec) step += " /bin/sh";
+    return {Errc::kSpawnFailed, "cannot start the command: " + step +
+                                    " failed: " + std::strerror(failure.err)};
   }
 
   base::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));

@@ -1,9 +1,10 @@
-// Starting one command's process: fork, then in the child only
-// async-signal-safe calls (into the command's cgroup, a session of its own
-// with no controlling terminal, default signal dispositions, the pipes on
-// 0/1/2, every other descriptor closed, RLIMIT_AS, the run-as account's
-// groups/gid/uid, the working directory, execve). Everything that allocates
-// (argv, envp, the group list) is prepared before the fork. Any thread.
+// Starting one command's process through base/child_process.h: fork, then
+// in the child only async-signal-safe calls (into the command's cgroup, a
+// session of its own with no controlling terminal, default signal
+// dispositions, the pipes on 0/1/2, every other descriptor closed,
+// RLIMIT_AS, the run-as account's groups/gid/uid, the working directory,
+// execve). Everything that allocates (argv, envp, the group list) is
+// prepared before the fork. Any thread.
 #ifndef WSMAND_PROVIDERS_SHELL_PROCESS_H_
 #define WSMAND_PROVIDERS_SHELL_PROCESS_H_
 
