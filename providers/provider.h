@@ -6,6 +6,16 @@
 // context->PostResult(...), from any thread, before or after returning
 // (keep a copy of the ContextPtr to finish asynchronously). A call that
 // throws or drops its last ContextPtr without PostResult gets kFailed.
+//
+// Concurrency (docs/providers.md#concurrency): one provider's methods run
+// concurrently, on several threads at once, for the same and for different
+// users; guard state kept between calls with a lock of the provider's own.
+// GetInstance, ModifyInstance, CreateInstance, DeleteInstance and Invoke
+// run on the request's HTTP worker thread; EnumerateInstances,
+// AssociatorInstances and ReferenceInstances on a thread of the engine's
+// bounded enumeration pool ([enumeration] provider_threads), which the call
+// holds until it returns, so return promptly and stop when the context is
+// cancelled.
 #ifndef WSMAND_PROVIDERS_PROVIDER_H_
 #define WSMAND_PROVIDERS_PROVIDER_H_
 

@@ -70,6 +70,8 @@ std::shared_ptr<engine::cim::CimEngine> MakeCimEngine(const Config& config) {
       static_cast<size_t>(config.enumeration_max_contexts_per_user);
   settings.enumeration.queue_capacity =
       static_cast<size_t>(config.enumeration_queue_capacity);
+  settings.enumeration.provider_threads =
+      static_cast<size_t>(config.enumeration_provider_threads);
   return std::make_shared<engine::cim::CimEngine>(registry, settings);
 }
 

@@ -106,6 +106,8 @@ const KeySpec kKeys[] = {
      &Config::enumeration_max_contexts_per_user, 1, 100000},
     {"enumeration", "queue_capacity", &Config::enumeration_queue_capacity, 1,
      1000000},
+    {"enumeration", "provider_threads", &Config::enumeration_provider_threads,
+     1, 4096},
 
     {"providers", "default_namespace", &Config::providers_default_namespace},
     {"providers", "directory", &Config::providers_directory},

@@ -76,6 +76,7 @@ struct Config {
   std::chrono::seconds enumeration_max_expiry{3600};
   int enumeration_max_contexts_per_user = 64;
   int enumeration_queue_capacity = 1000;
+  int enumeration_provider_threads = 16;
 
   // [providers] CIM providers (docs/providers.md).
   std::string providers_default_namespace = "root/cimv2";

@@ -1,5 +1,8 @@
 #include "engine/cim/enumeration.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "providers/log.h"
 #include "soap/duration.h"
 #include "soap/response_writer.h"
@@ -36,7 +39,9 @@ const std::vector<std::string>* ItemFilter::projection() const {
 }
 
 EnumerationManager::EnumerationManager(EnumerationSettings settings)
-    : settings_(settings) {
+    : settings_(std::move(settings)),
+      pool_(std::make_shared<Pool>(
+          std::max<size_t>(1, settings_.provider_threads))) {
   reaper_ = std::thread([this] { ReaperLoop(); });
 }
 
@@ -53,7 +58,8 @@ soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
   context->id = soap::NewMessageId();
   const std::string& owner = context->owner;
   base::MutexLock lock(&mu_);
-  context->expires_at = soap::DeadlineAfter(context->lifetime);
+  context->expires_at =
+      soap::DeadlineAfter(context->lifetime, settings_.clock());
   if (stopping_) {
     return soap::Fault(soap::FaultCode::kEndpointUnavailable, {},
                        "The service is shutting down.");
@@ -77,7 +83,7 @@ std::shared_ptr<EnumerationContext> EnumerationManager::Find(
   auto it = contexts_.find(id);
   if (it == contexts_.end()) return nullptr;
   if (it->second->owner != user) return nullptr;
-  if (it->second->expires_at <= Clock::now()) return nullptr;
+  if (it->second->expires_at <= settings_.clock()) return nullptr;
   return it->second;
 }
 
@@ -86,7 +92,7 @@ std::chrono::milliseconds EnumerationManager::Touch(
     std::optional<std::chrono::milliseconds> lifetime) {
   base::MutexLock lock(&mu_);
   if (lifetime) context.lifetime = *lifetime;
-  context.expires_at = soap::DeadlineAfter(context.lifetime);
+  context.expires_at = soap::DeadlineAfter(context.lifetime, settings_.clock());
   return context.lifetime;
 }
 
@@ -98,7 +104,7 @@ void EnumerationManager::BeginPull(EnumerationContext& context) {
 void EnumerationManager::EndPull(EnumerationContext& context) {
   base::MutexLock lock(&mu_);
   --context.pulls_in_progress;
-  context.expires_at = soap::DeadlineAfter(context.lifetime);
+  context.expires_at = soap::DeadlineAfter(context.lifetime, settings_.clock());
 }
 
 void EnumerationManager::Close(const std::string& id) {
@@ -130,7 +136,7 @@ size_t EnumerationManager::ReapExpired() {
   std::vector<std::string> expired;
   {
     base::MutexLock lock(&mu_);
-    Clock::time_point now = Clock::now();
+    base::MonotonicTime now = settings_.clock();
     for (const auto& [id, context] : contexts_) {
       if (context->expires_at <= now && context->pulls_in_progress == 0) {
         expired.push_back(id);
@@ -156,54 +162,79 @@ void EnumerationManager::ReaperLoop() {
   }
 }
 
-EnumerationManager::Threads::~Threads() NO_THREAD_SAFETY_ANALYSIS {
-  // The last owner: no other thread refers to this any more.
-  for (std::list<std::thread>* list : {&running, &finished}) {
-    for (std::thread& t : *list) {
-      if (t.joinable()) t.detach();
-    }
-  }
-}
-
-void EnumerationManager::Threads::JoinFinished() {
-  std::list<std::thread> done;
-  {
-    base::MutexLock lock(&mu);
-    done.swap(finished);
-  }
-  for (std::thread& t : done) t.join();
-}
-
-void EnumerationManager::Spawn(std::function<void()> work) {
-  std::shared_ptr<Threads> threads = threads_;
-  threads->JoinFinished();
-  base::MutexLock lock(&threads->mu);
-  // The new thread takes mu before it looks at its handle.
-  auto self = threads->running.emplace(threads->running.end());
-  *self = std::thread([threads, self, work = std::move(work)]() mutable {
+void EnumerationManager::Pool::Run(Worker* self) {
+  base::UniqueMutexLock lock(&mu);
+  for (;;) {
+    while (queue.empty() && !stopping) work_cv.Wait(lock);
+    if (queue.empty()) break;  // stopping, nothing left to run
+    std::function<void()> work = std::move(queue.front());
+    queue.pop_front();
+    lock.Unlock();
     work();
     // Drop what the work holds (the provider's context, the provider, the
-    // enumeration queue) before saying this thread is done: Shutdown() lets
-    // the engine and the process go away once no thread is running.
+    // enumeration queue) before saying it is done: Shutdown() lets the
+    // engine and the process go away once nothing is busy.
     work = nullptr;
-    base::MutexLock lock(&threads->mu);
-    threads->finished.splice(threads->finished.end(), threads->running, self);
-    threads->cv.NotifyAll();
-  });
+    lock.Lock();
+    --busy;
+    idle_cv.NotifyAll();
+  }
+  self->exited = true;
+  idle_cv.NotifyAll();
 }
 
 soap::Status EnumerationManager::Start(const std::string& id,
                                        std::function<void()> work) {
-  (void)id;
-  Spawn(std::move(work));
-  return soap::Ok{};
+  std::shared_ptr<Pool> pool = pool_;
+  std::optional<soap::Fault> refused;
+  {
+    base::MutexLock lock(&pool->mu);
+    if (pool->stopping) {
+      refused = soap::Fault(soap::FaultCode::kEndpointUnavailable, {},
+                            "The service is shutting down.");
+    } else if (pool->busy >= pool->size) {
+      refused = soap::Fault(
+          soap::FaultCode::kQuotaLimit, {},
+          "All " + std::to_string(pool->size) +
+              " enumeration provider threads ([enumeration] "
+              "provider_threads) are busy with other enumerations. Try "
+              "again when one ends; releasing open enumerations ends them.");
+    } else {
+      ++pool->busy;
+      pool->queue.push_back(std::move(work));
+      // Every busy call has a worker: start one more when they are all
+      // taken (workers stay until Shutdown).
+      if (pool->workers.size() < pool->busy) {
+        Pool::Worker* w = &pool->workers.emplace_back();
+        // The new worker takes mu before it looks at its entry.
+        w->thread = std::thread([pool, w] { pool->Run(w); });
+      } else {
+        pool->work_cv.NotifyOne();
+      }
+      return soap::Ok{};
+    }
+  }
+  work = nullptr;
+  Close(id);
+  return *std::move(refused);
+}
+
+size_t EnumerationManager::BusyWorkers() const {
+  base::MutexLock lock(&pool_->mu);
+  return pool_->busy;
+}
+
+int EnumerationManager::TEST_PullsInProgress(
+    const EnumerationContext& context) const {
+  base::MutexLock lock(&mu_);
+  return context.pulls_in_progress;
 }
 
 std::chrono::milliseconds EnumerationManager::Remaining(
     const EnumerationContext& context) const {
   base::MutexLock lock(&mu_);
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-      context.expires_at - Clock::now());
+      context.expires_at - settings_.clock());
 }
 
 void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
@@ -218,18 +249,40 @@ void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
   reaper_cv_.NotifyAll();
   if (reaper_.joinable()) reaper_.join();
   for (auto& [id, context] : all) context->mi->Cancel();
+  all.clear();
+  Pool& pool = *pool_;
+  std::list<Pool::Worker> workers;
   {
-    Threads& threads = *threads_;
-    base::UniqueMutexLock lock(&threads.mu);
-    const Clock::time_point until = Clock::now() + wait;
-    while (!threads.running.empty() && threads.cv.WaitUntil(lock, until)) {
+    base::UniqueMutexLock lock(&pool.mu);
+    pool.stopping = true;
+    pool.work_cv.NotifyAll();
+    // Real time: this bounds the daemon's exit, whatever clock expiry uses.
+    const auto until = std::chrono::steady_clock::now() + wait;
+    auto all_exited = [&]() REQUIRES(pool.mu) {
+      for (const Pool::Worker& w : pool.workers) {
+        if (!w.exited) return false;
+      }
+      return true;
+    };
+    while (!all_exited() && pool.idle_cv.WaitUntil(lock, until)) {
     }
-    if (!threads.running.empty()) {
+    if (!all_exited()) {
       providers::Log(providers::LogLevel::kWarn, "providers-still-running",
-                     {{"threads", std::to_string(threads.running.size())}});
+                     {{"threads", std::to_string(pool.busy)}});
+    }
+    // Exited workers are joined below; a worker still in a provider is
+    // detached (the documented exception): it keeps `pool` alive itself.
+    for (auto it = pool.workers.begin(); it != pool.workers.end();) {
+      auto next = std::next(it);
+      if (it->exited) {
+        workers.splice(workers.end(), pool.workers, it);
+      } else {
+        it->thread.detach();
+      }
+      it = next;
     }
   }
-  threads_->JoinFinished();
+  for (Pool::Worker& w : workers) w.thread.join();
 }
 
 }  // namespace wsman::engine::cim

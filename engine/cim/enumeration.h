@@ -3,7 +3,16 @@
 // expiry, the engine-side filter and the one serialised item that did not
 // fit the last response. The manager enforces the per-user quota, answers
 // lookups only for the owner, reaps expired contexts on a thread, and runs
-// the enumeration providers on their own threads.
+// the enumeration providers on a bounded pool of threads.
+//
+// Threads ([docs/architecture.md](../../docs/architecture.md#threads)): one
+// reaper; up to `provider_threads` pool workers, started as needed and kept
+// until Shutdown. A provider occupies a worker from Enumerate until it posts
+// its result (for a large enumeration, until the client has pulled all but
+// the last queue_capacity instances); an Enumerate that finds every worker
+// busy is refused with w:QuotaLimit, never queued. Every public method is
+// safe from any thread. Expiry reads the injected MonotonicClock; the
+// waits of a Pull (Context::WaitReady) use real time.
 #ifndef WSMAND_ENGINE_CIM_ENUMERATION_H_
 #define WSMAND_ENGINE_CIM_ENUMERATION_H_
 
@@ -17,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/mutex.h"
 #include "engine/cim/wql.h"
 #include "providers/context.h"
@@ -35,6 +45,11 @@ struct EnumerationSettings {
   // Instances queued per context before the provider blocks.
   size_t queue_capacity = 1000;
   std::chrono::milliseconds reap_interval{std::chrono::seconds(1)};
+  // Enumeration providers running at once (the pool's size, [enumeration]
+  // provider_threads); one more Enumerate gets w:QuotaLimit.
+  size_t provider_threads = 16;
+  // Time for expiry (tests inject a base::ManualClock).
+  base::MonotonicClock clock = base::RealMonotonicClock();
 };
 
 // What the engine filters and projects (when the provider does not).
@@ -51,8 +66,6 @@ struct ItemFilter {
 enum class EnumerationMode { kObject, kObjectAndEpr, kEpr };
 
 struct EnumerationContext {
-  using Clock = std::chrono::steady_clock;
-
   // Set before EnumerationManager::Open publishes the context, never
   // changed afterwards (so read without a lock).
   std::string id;  // given by Open
@@ -69,7 +82,7 @@ struct EnumerationContext {
   // `lifetime` before). The analysis cannot name another object's mutex;
   // only EnumerationManager touches these, always under its mu_.
   std::chrono::milliseconds lifetime{0};
-  Clock::time_point expires_at;
+  base::MonotonicTime expires_at;
   int pulls_in_progress = 0;
 
   // One Pull at a time. A context with a Pull in progress does not expire.
@@ -80,8 +93,6 @@ struct EnumerationContext {
 
 class EnumerationManager {
  public:
-  using Clock = std::chrono::steady_clock;
-
   explicit EnumerationManager(EnumerationSettings settings);
   ~EnumerationManager();
   EnumerationManager(const EnumerationManager&) = delete;
@@ -116,15 +127,25 @@ class EnumerationManager {
   // Closes every expired context now (the reaper calls this).
   size_t ReapExpired() EXCLUDES(mu_);
 
-  // Runs `work` (a provider call) on its own thread; tracked for shutdown.
-  void Spawn(std::function<void()> work);
-  // Starts the provider of the open context `id` (`work`, a provider call);
-  // when it cannot start, closes the context and returns the fault.
-  soap::Status Start(const std::string& id, std::function<void()> work);
+  // Runs `work` (the provider call of the open context `id`) on a pool
+  // worker. When every worker is busy (w:QuotaLimit) or the manager is
+  // stopping (w:EndpointUnavailable) the context is closed and the fault
+  // returned; `work` is then destroyed without running.
+  soap::Status Start(const std::string& id, std::function<void()> work)
+      EXCLUDES(mu_);
+  // Provider calls running or about to run on the pool.
+  size_t BusyWorkers() const;
+  // Pulls in progress on `context` (tests wait for a Pull to be waiting).
+  int TEST_PullsInProgress(const EnumerationContext& context) const
+      EXCLUDES(mu_);
   // How long `context` has left before it expires (negative: expired).
   std::chrono::milliseconds Remaining(const EnumerationContext& context) const
       EXCLUDES(mu_);
-  // Cancels every context and waits (up to `wait`) for provider threads.
+  // Cancels every context, waits (up to `wait`) for the providers to
+  // return, and joins every pool worker. The one exception: a worker still
+  // inside a provider that ignores cancellation after `wait` is detached
+  // (logged as providers-still-running), since joining it would hang the
+  // daemon's exit; it holds the pool's shared state, nothing of the manager.
   void Shutdown(std::chrono::milliseconds wait = std::chrono::seconds(5))
       EXCLUDES(mu_);
 
@@ -139,21 +160,26 @@ class EnumerationManager {
   bool stopping_ GUARDED_BY(mu_) = false;
   base::CondVar reaper_cv_;
   std::thread reaper_;
-  // Provider threads; shared with them so that a thread outliving the
-  // manager (a provider ignoring cancellation) touches no freed memory.
-  // Finished threads are joined (by the next Spawn and by Shutdown), so
-  // that none is still in its thread-exit handlers when the process exits.
-  struct Threads {
+  // The provider pool; shared with its workers so that a worker outliving
+  // the manager (a provider ignoring cancellation) touches no freed memory.
+  struct Pool {
+    explicit Pool(size_t size) : size(size) {}
+    const size_t size;
     base::Mutex mu;
-    base::CondVar cv;
-    std::list<std::thread> running GUARDED_BY(mu);   // in their work
-    std::list<std::thread> finished GUARDED_BY(mu);  // done, to be joined
-    // Detaches what was never joined: a thread that outlived Shutdown's
-    // wait, possibly the one destroying this.
-    ~Threads();
-    void JoinFinished() EXCLUDES(mu);
+    base::CondVar work_cv;  // work queued, or stopping
+    base::CondVar idle_cv;  // a provider call returned
+    std::list<std::function<void()>> queue GUARDED_BY(mu);
+    size_t busy GUARDED_BY(mu) = 0;  // queued + running
+    bool stopping GUARDED_BY(mu) = false;
+    struct Worker {
+      std::thread thread;
+      bool exited = false;  // guarded by mu
+    };
+    std::list<Worker> workers GUARDED_BY(mu);
+
+    void Run(Worker* self) EXCLUDES(mu);
   };
-  std::shared_ptr<Threads> threads_ = std::make_shared<Threads>();
+  std::shared_ptr<Pool> pool_;
 };
 
 }  // namespace wsman::engine::cim

@@ -51,6 +51,18 @@ size_t Count(const std::string& s, const std::string& what) {
   return n;
 }
 
+// Waits (polling) until `done` holds, for another thread's progress; false
+// after 10 s.
+template <typename Pred>
+bool WaitFor(Pred done) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
 class EngineEnumeration : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,6 +72,7 @@ class EngineEnumeration : public ::testing::Test {
     settings.enumeration.max_contexts_per_user = 3;
     settings.enumeration.queue_capacity = 16;
     settings.enumeration.reap_interval = 50ms;
+    settings.enumeration.clock = clock_.AsMonotonic();
     engine_ = std::make_shared<CimEngine>(registry, settings);
     dispatcher_.Add(CimRoutes(engine_));
     alice_.user = "alice";
@@ -106,6 +119,7 @@ class EngineEnumeration : public ::testing::Test {
         who, max_envelope);
   }
 
+  base::ManualClock clock_;  // expiry time; outlives the engine
   std::shared_ptr<CimEngine> engine_;
   Dispatcher dispatcher_;
   providers::Identity alice_, bob_;
@@ -159,8 +173,11 @@ TEST_F(EngineEnumeration, OwnershipAndQuota) {
 
 TEST_F(EngineEnumeration, ExpiredContextsAreReapedAndProvidersCancelled) {
   std::string id = Open(1000000, alice_, "PT0.1S");
-  std::this_thread::sleep_for(400ms);
-  EXPECT_EQ(engine_->enumerations().OpenCount(), 0u);
+  EXPECT_EQ(engine_->enumerations().OpenCount(), 1u);
+  clock_.Advance(200ms);
+  // The reaper thread (every 50 ms) closes it.
+  EXPECT_TRUE(
+      WaitFor([&] { return engine_->enumerations().OpenCount() == 0; }));
   auto r = Pull(id, 1, alice_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.fault().code, soap::FaultCode::kInvalidEnumerationContext);
@@ -168,12 +185,13 @@ TEST_F(EngineEnumeration, ExpiredContextsAreReapedAndProvidersCancelled) {
 
 TEST_F(EngineEnumeration, BoundedQueueKeepsAMillionItemProviderWaiting) {
   std::string id = Open(1000000, alice_);
-  std::this_thread::sleep_for(100ms);
+  auto ec = engine_->enumerations().Find(id, "alice");
+  ASSERT_TRUE(ec);
+  // The provider fills the queue of 16 and waits.
+  EXPECT_TRUE(WaitFor([&] { return ec->mi->queued() == 16u; }));
   auto r = Pull(id, 5, alice_);
   ASSERT_TRUE(r.ok());
   // Pulled 5 of a million; the provider is blocked on a queue of 16.
-  auto ec = engine_->enumerations().Find(id, "alice");
-  ASSERT_TRUE(ec);
   EXPECT_LE(ec->mi->peak_queued(), 16u);
   engine_->enumerations().Close(id);
   EXPECT_TRUE(ec->mi->IsCancelled());
@@ -188,8 +206,13 @@ TEST_F(EngineEnumeration, ReleaseDuringAWaitingPullEndsItAtOnce) {
   ASSERT_TRUE(r.ok());
   std::string id =
       Between(*r, "<n:EnumerationContext>", "</n:EnumerationContext>");
+  auto ec = engine_->enumerations().Find(id, "alice");
+  ASSERT_TRUE(ec);
   std::thread releaser([&] {
-    std::this_thread::sleep_for(200ms);
+    // Once the Pull is waiting for the first item.
+    EXPECT_TRUE(WaitFor([&] {
+      return engine_->enumerations().TEST_PullsInProgress(*ec) == 1;
+    }));
     engine_->enumerations().Close(id);
   });
   auto start = std::chrono::steady_clock::now();
@@ -205,7 +228,7 @@ TEST_F(EngineEnumeration, APullInProgressKeepsTheContextFromExpiring) {
   auto ec = engine_->enumerations().Find(id, "alice");
   ASSERT_TRUE(ec);
   engine_->enumerations().BeginPull(*ec);
-  std::this_thread::sleep_for(300ms);
+  clock_.Advance(300ms);
   EXPECT_EQ(engine_->enumerations().ReapExpired(), 0u);
   engine_->enumerations().EndPull(*ec);
   EXPECT_TRUE(engine_->enumerations().Find(id, "alice"));
@@ -361,7 +384,7 @@ TEST_F(EngineEnumeration, OpenRefusesAContextWithoutItsProvider) {
   engine_->enumerations().ReapExpired();
   std::string id = Open(5, alice_, "PT0.001S");
   ASSERT_FALSE(id.empty());
-  std::this_thread::sleep_for(5ms);
+  clock_.Advance(5ms);
   EXPECT_EQ(engine_->enumerations().ReapExpired(), 1u);
 }
 
@@ -392,6 +415,100 @@ TEST_F(EngineEnumeration, ContextsExpiringAtOnceRaceTheReaper) {
   reaper.join();
   engine_->Shutdown();
   EXPECT_EQ(engine_->enumerations().OpenCount(), 0u);
+}
+
+// ------------------------------------------------ provider pool (item 5)
+
+// Enumerates nothing until cancelled (or 10 s pass): holds its pool worker.
+class HangingProvider : public providers::Provider {
+ public:
+  void EnumerateInstances(const providers::CallInfo&,
+                          providers::ContextPtr ctx) override {
+    auto until = std::chrono::steady_clock::now() + 10s;
+    while (!ctx->IsCancelled() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(1ms);
+    }
+    ctx->PostResult(providers::MiResult::kFailed);
+  }
+};
+
+class EnginePool : public EngineEnumeration {
+ protected:
+  void SetUp() override {
+    EngineEnumeration::SetUp();
+    auto registry = std::make_shared<providers::Registry>();
+    ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
+    providers::ClassRegistration hanging;
+    hanging.namespace_name = "root/cimv2";
+    auto decl = std::make_shared<providers::ClassDecl>();
+    decl->name = "WSMAN_TestHanging";
+    decl->Key("Id", providers::CimType::kUint32);
+    hanging.decl = decl;
+    hanging.provider = std::make_shared<HangingProvider>();
+    hanging.origin = "test";
+    base::Status registered = registry->Register(std::move(hanging));
+    ASSERT_TRUE(registered.ok()) << registered.message();
+    CimEngineSettings settings;
+    settings.enumeration.provider_threads = 2;
+    settings.enumeration.clock = clock_.AsMonotonic();
+    engine_ = std::make_shared<CimEngine>(registry, settings);
+    dispatcher_ = Dispatcher();
+    dispatcher_.Add(CimRoutes(engine_));
+  }
+  // An enumeration whose provider holds its worker until cancelled.
+  soap::Result<std::string> OpenSlow(const providers::Identity& who) {
+    return Call(Envelope("Enumerate", "<n:Enumerate/>", "",
+                         "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
+                         "WSMAN_TestHanging"),
+                who);
+  }
+};
+
+TEST_F(EnginePool, AFullPoolAnswersQuotaLimitAndFreesOnRelease) {
+  auto a = OpenSlow(alice_);
+  ASSERT_TRUE(a.ok()) << a.fault().message;
+  auto b = OpenSlow(bob_);
+  ASSERT_TRUE(b.ok()) << b.fault().message;
+  EXPECT_EQ(engine_->enumerations().BusyWorkers(), 2u);
+  // The pool is shared by every user: a third user's Enumerate is refused,
+  // and the context it would have opened is not left behind.
+  providers::Identity carol;
+  carol.user = "carol";
+  auto full = OpenSlow(carol);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.fault().code, soap::FaultCode::kQuotaLimit);
+  EXPECT_NE(full.fault().message.find("provider_threads"), std::string::npos)
+      << full.fault().message;
+  EXPECT_EQ(engine_->enumerations().OpenCount("carol"), 0u);
+  EXPECT_EQ(engine_->enumerations().OpenCount(), 2u);
+  // Operations that need no pool worker are still served.
+  auto get = Call(GetEnvelope("WSMAN_TestItem", ""), carol);
+  EXPECT_TRUE(get.ok()) << get.fault().message;
+  // Releasing one cancels its provider; its worker serves the next.
+  std::string id =
+      Between(*a, "<n:EnumerationContext>", "</n:EnumerationContext>");
+  auto released =
+      Call(Envelope("Release", "<n:Release><n:EnumerationContext>" + id +
+                                   "</n:EnumerationContext></n:Release>"),
+           alice_);
+  ASSERT_TRUE(released.ok()) << released.fault().message;
+  EXPECT_TRUE(
+      WaitFor([&] { return engine_->enumerations().BusyWorkers() == 1u; }));
+  auto again = OpenSlow(carol);
+  EXPECT_TRUE(again.ok()) << again.fault().message;
+}
+
+TEST_F(EnginePool, ShutdownCancelsAndJoinsEveryWorker) {
+  ASSERT_TRUE(OpenSlow(alice_).ok());
+  ASSERT_TRUE(OpenSlow(bob_).ok());
+  EXPECT_EQ(engine_->enumerations().BusyWorkers(), 2u);
+  engine_->Shutdown();
+  // The providers honour cancellation: every worker was joined.
+  EXPECT_EQ(engine_->enumerations().BusyWorkers(), 0u);
+  EXPECT_EQ(engine_->enumerations().OpenCount(), 0u);
+  auto after = OpenSlow(alice_);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.fault().code, soap::FaultCode::kEndpointUnavailable);
 }
 
 }  // namespace
