@@ -127,10 +127,12 @@ const KeySpec kKeys[] = {
 
 // What a SIGHUP reload applies to the running service (server/daemon.cc):
 // the log level, the authenticator ([auth], except allow_unencrypted, which
-// each plain-HTTP listener fixes when it starts) and the TLS context ([tls]
-// files and ciphers; the certificate map's path is fixed at start).
+// each plain-HTTP listener fixes when it starts), the XML parse limits
+// ([xml], per request) and the TLS context ([tls] files and ciphers; the
+// certificate map's path is fixed at start).
 bool Reloadable(std::string_view section, std::string_view key) {
   if (section == "server") return key == "log_level";
+  if (section == "xml") return true;
   if (section == "auth") return key != "allow_unencrypted";
   if (section == "tls") return key != "client_cert_map";
   return false;

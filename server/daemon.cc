@@ -133,9 +133,9 @@ bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
 }
 
 // A reload applies log_level, [auth] (but allow_unencrypted, fixed per
-// listener) and the [tls] files; every other key is built into the running
-// service. One warning per such key the file changed, each reload, until
-// a restart applies it.
+// listener), [xml] and the [tls] files; every other key is built into the
+// running service. One warning per such key the file changed, each reload,
+// until a restart applies it.
 void WarnRestartOnly(const Config& running, const Config& fresh) {
   std::vector<ConfigKey> was = ConfigKeys(running);
   std::vector<ConfigKey> now = ConfigKeys(fresh);
@@ -327,6 +327,12 @@ int RunDaemon(Config config, const std::string& config_path,
         continue;
       }
       log::SetLevel(*log::ParseLevel(fresh.log_level));
+      // [xml]: per-request parse limits, for requests from now on.
+      soap::ParseLimits limits = settings.parse_limits;
+      limits.max_depth = fresh.xml_max_depth;
+      limits.max_nodes = fresh.xml_max_nodes;
+      limits.max_attributes = fresh.xml_max_attributes;
+      endpoint.SetParseLimits(limits);
       WarnRestartOnly(started, fresh);
       // A new authenticator re-reads the accounts file and starts with an
       // empty credential cache; a bad file keeps the running one.

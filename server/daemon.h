@@ -16,8 +16,9 @@ namespace wsman::server {
 // authenticator, the TLS context, the client certificate map, the shell
 // isolation or the CIM providers). `config_path` is re-read on SIGHUP
 // ("" = none); `overrides` re-applies the command-line flags after each
-// reload, which applies log_level, [auth] and [tls] and logs a warning
-// naming each other changed key (they take a restart; ConfigKey::reloadable).
+// reload, which applies log_level, [auth], [xml] and [tls] and logs a
+// warning naming each other changed key (they take a restart;
+// ConfigKey::reloadable).
 int RunDaemon(Config config, const std::string& config_path,
               const std::function<void(Config*)>& overrides);
 

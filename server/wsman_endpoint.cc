@@ -47,6 +47,7 @@ class WsmanEndpoint::PendingRequest : public http::Exchange {
                  std::unique_ptr<server::Exchange> exchange, bool anonymous,
                  OperationQuota::Slot slot)
       : endpoint_(endpoint),
+        parse_limits_(endpoint->parse_limits_.Load()),
         exchange_(std::move(exchange)),
         anonymous_(anonymous),
         slot_(std::move(slot)) {}
@@ -78,6 +79,7 @@ class WsmanEndpoint::PendingRequest : public http::Exchange {
               http::Response* res);
 
   const WsmanEndpoint* endpoint_;
+  const std::shared_ptr<const soap::ParseLimits> parse_limits_;
   std::unique_ptr<server::Exchange> exchange_;
   const bool anonymous_;
   OperationQuota::Slot slot_;  // held until the answer is written
@@ -89,7 +91,9 @@ WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
     : settings_(std::move(settings)),
       dispatcher_(dispatcher),
       quota_(settings_.max_operations_per_user),
-      authenticator_(std::move(authenticator)) {}
+      authenticator_(std::move(authenticator)),
+      parse_limits_(
+          std::make_shared<const soap::ParseLimits>(settings_.parse_limits)) {}
 
 void WsmanEndpoint::SetAuthenticator(
     std::shared_ptr<auth::Authenticator> authenticator) {
@@ -99,6 +103,10 @@ void WsmanEndpoint::SetAuthenticator(
 void WsmanEndpoint::SetCertificateMap(
     std::shared_ptr<certs::ClientCertMapSource> map) {
   cert_map_.Store(std::move(map));
+}
+
+void WsmanEndpoint::SetParseLimits(const soap::ParseLimits& limits) {
+  parse_limits_.Store(std::make_shared<const soap::ParseLimits>(limits));
 }
 
 std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
@@ -242,7 +250,7 @@ bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
       soap::DecodeToUtf8(req.body, declared, charset);
   if (!utf8.ok()) return answer_fault(utf8.fault());
   soap::Result<soap::Envelope> envelope =
-      soap::ParseEnvelope(*utf8, settings.parse_limits, &message_id);
+      soap::ParseEnvelope(*utf8, *parse_limits_, &message_id);
   if (!envelope.ok()) return answer_fault(envelope.fault());
   const soap::Request& request = envelope->request();
   exchange_->Addressed(request.action, request.resource_uri);

@@ -31,7 +31,7 @@ using engine::OperationContext;
 struct EndpointSettings {
   std::string machine_name;
   size_t max_envelope_size = 512000;
-  soap::ParseLimits parse_limits;
+  soap::ParseLimits parse_limits;  // at start; SetParseLimits replaces them
   // MaxConcurrentOperationsPerUser ([MS-WSMV] 3.1.4.1.19); 0 = no limit.
   size_t max_operations_per_user = 256;
 };
@@ -48,6 +48,10 @@ class WsmanEndpoint : public http::Handler {
   // Enables client-certificate logins on HTTPS listeners with this map
   // (null: disabled). See docs/https.md.
   void SetCertificateMap(std::shared_ptr<certs::ClientCertMapSource> map);
+
+  // Swaps in new XML parse limits (SIGHUP with changed [xml] settings);
+  // each request parses with the limits current when its head arrived.
+  void SetParseLimits(const soap::ParseLimits& limits);
 
   std::unique_ptr<http::Exchange> Begin(const http::Request& head,
                                         const http::ConnectionInfo& connection,
@@ -66,6 +70,7 @@ class WsmanEndpoint : public http::Handler {
   OperationQuota quota_;
   base::Snapshot<auth::Authenticator> authenticator_;
   base::Snapshot<certs::ClientCertMapSource> cert_map_;
+  base::Snapshot<const soap::ParseLimits> parse_limits_;
 };
 
 }  // namespace wsman::server

@@ -1,11 +1,16 @@
-"""SIGHUP against the real daemon: what a reload applies (log_level, [auth])
-and a warning naming every changed key it cannot apply, on each reload until
-a restart; nothing is logged for keys that did not change."""
+"""SIGHUP against the real daemon: what a reload applies (log_level, [auth],
+[xml]) and a warning naming every changed key it cannot apply, on each
+reload until a restart; nothing is logged for keys that did not change."""
 import re
 import signal
 import time
 
 from conftest import Daemon, IDENTIFY
+
+# An anonymous Identify whose body nests 40 elements deep.
+DEEP_IDENTIFY = IDENTIFY.replace(
+    "<wsmid:Identify/>",
+    "<wsmid:Identify>" + "<x>" * 40 + "</x>" * 40 + "</wsmid:Identify>")
 
 BASE = """[server]
 log_level = "debug"
@@ -56,6 +61,8 @@ def test_reload_warns_for_each_restart_only_key(tmp_path):
         # An unchanged file: no warning.
         reload(d, 0)
         assert restart_warnings(d.log()) == []
+        deep = d.post(DEEP_IDENTIFY, path="/wsman-anon", user=None)
+        assert deep[0] == 200, deep
 
         with open(d.config, "w") as f:
             f.write(CHANGED)
@@ -64,12 +71,16 @@ def test_reload_warns_for_each_restart_only_key(tmp_path):
         warned = restart_warnings(d.log()[mark:])
         assert sorted(warned) == sorted([
             "server.machine_name", "http.worker_threads",
-            "http.max_envelope_size", "xml.max_depth",
+            "http.max_envelope_size",
             "enumeration.max_contexts_per_user", "providers.host"]), warned
         # Applied: [auth] (a new authenticator) and the log level (the
         # debug lines stop), with no warning for either.
         assert "auth." not in " ".join(warned)
         assert "server.log_level" not in warned
+        assert "xml.max_depth" not in warned
+        # [xml] applied: 40 levels are now beyond max_depth = 32.
+        deep = d.post(DEEP_IDENTIFY, path="/wsman-anon", user=None)
+        assert deep[0] != 200 and b"EncodingLimit" in deep[2], deep
         # The running service kept its values: still served, same limits.
         assert d.identify_ok()
 
@@ -85,5 +96,7 @@ def test_reload_warns_for_each_restart_only_key(tmp_path):
         reload(d, 3)
         assert restart_warnings(d.log()[mark:]) == []
         assert d.identify_ok()
+        deep = d.post(DEEP_IDENTIFY, path="/wsman-anon", user=None)
+        assert deep[0] == 200, deep
     finally:
         assert d.stop() == 0

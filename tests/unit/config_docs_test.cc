@@ -171,9 +171,10 @@ TEST(ConfigDocsTest, KeysRenderAsToml) {
   EXPECT_EQ(keys["providers.host"], "true");
 }
 
-TEST(ConfigDocsTest, ReloadAppliesLogLevelAuthAndTlsOnly) {
+TEST(ConfigDocsTest, ReloadAppliesLogLevelAuthXmlAndTlsOnly) {
   for (const ConfigKey& k : ConfigKeys()) {
     bool expected = (k.section == "server" && k.key == "log_level") ||
+                    k.section == "xml" ||
                     (k.section == "auth" && k.key != "allow_unencrypted") ||
                     (k.section == "tls" && k.key != "client_cert_map");
     EXPECT_EQ(k.reloadable, expected) << k.section << "." << k.key;
