@@ -138,7 +138,7 @@ struct ProcessDetails {
   bool executable_path = true;
 };
 using ProcessDetailsFilter = std::function<ProcessDetails(const ProcessInfo&)>;
-// The numeric entries of /proc.
+// The numeric entries of /proc (process_reader.cc, as ReadProcess).
 std::vector<pid_t> ListPids(const HostEnv& env);
 // nullopt when the process is gone (or unreadable). Every file is read
 // through one open /proc/<pid> directory, so that `details` decides about
