@@ -59,10 +59,10 @@ std::string RandomToken() {
 // Reads the whole file after the ownership checks of base/file_trust.h (a
 // file others may write could hand out any account, root's included);
 // *missing tells ENOENT apart from other errors.
-StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
+base::StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
   std::string content, error;
   if (!base::ReadTrustedFile(path, &content, &error, missing)) {
-    return Status::Error(error);
+    return base::Status::IoError(error);
   }
   return content;
 }
@@ -72,47 +72,48 @@ StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
 // must be one only root (or the editing user) can write: the new file is
 // created there and renamed over the old one.
 template <typename Edit>
-Status EditFile(const std::string& path, bool create_if_missing, Edit edit) {
+base::Status EditFile(const std::string& path, bool create_if_missing,
+                      Edit edit) {
   const std::string dir = base::DirectoryOf(path);
   base::UniqueFd dir_fd;
   std::string why;
   if (!base::OpenTrusted(dir, base::TrustedKind::kDirectory, &dir_fd, &why)) {
-    return Status::Error(why);
+    return base::Status::IoError(why);
   }
   base::DirectoryLock lock(dir);
-  if (!lock.ok()) return Status::Error(lock.error());
+  if (!lock.ok()) return base::Status::IoError(lock.error());
   bool missing = false;
-  StatusOr<std::string> content = ReadAll(path, &missing);
+  base::StatusOr<std::string> content = ReadAll(path, &missing);
   if (!content.ok() && !(missing && create_if_missing)) {
     return content.status();
   }
   std::string text = content.ok() ? std::move(content).value() : "";
-  StatusOr<AccountsFile> parsed = AccountsFile::Parse(text, path);
+  base::StatusOr<AccountsFile> parsed = AccountsFile::Parse(text, path);
   if (!parsed.ok()) return parsed.status();
   std::vector<std::string_view> views = base::SplitLines(text);
   std::vector<std::string> lines(views.begin(), views.end());
   bool changed = false;
-  Status s = edit(parsed.value(), lines, changed);
+  base::Status s = edit(parsed.value(), lines, changed);
   if (!s.ok() || !changed) return s;
   std::string error;
   if (!base::WriteFileAtomic(path, base::JoinLines(lines), 0600, &error)) {
-    return Status::Error(error);
+    return base::Status::IoError(error);
   }
-  return Status::Ok();
+  return base::Status::Ok();
 }
 
 }  // namespace
 
 AccountsFile::AccountsFile() = default;
 
-StatusOr<AccountsFile> AccountsFile::Load(const std::string& path) {
-  StatusOr<std::string> content = ReadAll(path, nullptr);
+base::StatusOr<AccountsFile> AccountsFile::Load(const std::string& path) {
+  base::StatusOr<std::string> content = ReadAll(path, nullptr);
   if (!content.ok()) return content.status();
   return Parse(content.value(), path);
 }
 
-StatusOr<AccountsFile> AccountsFile::Parse(std::string_view content,
-                                           std::string_view file_name) {
+base::StatusOr<AccountsFile> AccountsFile::Parse(std::string_view content,
+                                                 std::string_view file_name) {
   AccountsFile file;
   auto error = [&](int line, std::string_view what) {
     std::string m(file_name);
@@ -120,7 +121,7 @@ StatusOr<AccountsFile> AccountsFile::Parse(std::string_view content,
     m += std::to_string(line);
     m += ": ";
     m += what;
-    return Status::Error(std::move(m));
+    return base::Status::InvalidArgument(std::move(m));
   };
   int line_no = 0;
   for (std::string_view line : base::SplitLines(content)) {
@@ -134,7 +135,7 @@ StatusOr<AccountsFile> AccountsFile::Parse(std::string_view content,
     }
     std::string_view name = line.substr(0, colon);
     std::string_view hash = line.substr(colon + 1);
-    if (Status s = ValidateAccountName(name); !s.ok()) {
+    if (base::Status s = ValidateAccountName(name); !s.ok()) {
       return error(line_no, s.message());
     }
     if (!IsAcceptedHash(hash)) {
@@ -190,50 +191,55 @@ bool AccountsFile::Verify(std::string_view name,
   return known && usable && match;
 }
 
-Status ValidateAccountName(std::string_view name) {
-  if (name.empty()) return Status::Error("empty user name");
+base::Status ValidateAccountName(std::string_view name) {
+  if (name.empty()) return base::Status::InvalidArgument("empty user name");
   if (name.size() > kMaxUserBytes) {
-    return Status::Error("user name longer than 256 bytes");
+    return base::Status::InvalidArgument("user name longer than 256 bytes");
   }
-  if (name.front() == '#') return Status::Error("user name starts with '#'");
+  if (name.front() == '#')
+    return base::Status::InvalidArgument("user name starts with '#'");
   if (name.front() == ' ' || name.front() == '\t' || name.back() == ' ' ||
       name.back() == '\t') {
-    return Status::Error("user name has leading or trailing white space");
+    return base::Status::InvalidArgument(
+        "user name has leading or trailing white space");
   }
   for (char c : name) {
     auto u = static_cast<unsigned char>(c);
-    if (c == ':') return Status::Error("user name contains ':'");
+    if (c == ':')
+      return base::Status::InvalidArgument("user name contains ':'");
     if (u < 0x20 || u == 0x7f) {
-      return Status::Error("user name contains a control character");
+      return base::Status::InvalidArgument(
+          "user name contains a control character");
     }
   }
-  return Status::Ok();
+  return base::Status::Ok();
 }
 
-StatusOr<std::string> HashPassword(std::string_view password,
-                                   std::string_view prefix) {
+base::StatusOr<std::string> HashPassword(std::string_view password,
+                                         std::string_view prefix) {
   if (prefix != "$y$" && prefix != "$6$") {
-    return Status::Error("unsupported hash method");
+    return base::Status::InvalidArgument("unsupported hash method");
   }
   if (password.find('\0') != std::string_view::npos) {
-    return Status::Error("password contains a NUL byte");
+    return base::Status::InvalidArgument("password contains a NUL byte");
   }
   std::string p(prefix);
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
   if (crypt_gensalt_rn(p.c_str(), 0, nullptr, 0, salt, sizeof salt) ==
       nullptr) {
-    return Status::Error(std::string("crypt_gensalt failed: ") +
-                         std::strerror(errno));
+    return base::Status::Internal(std::string("crypt_gensalt failed: ") +
+                                  std::strerror(errno));
   }
   std::string hash = Crypt(password, salt);
-  if (hash.empty()) return Status::Error("crypt failed");
+  if (hash.empty()) return base::Status::Internal("crypt failed");
   return hash;
 }
 
-Status AddAccountHash(const std::string& path, std::string_view name,
-                      std::string_view hash, bool* replaced) {
-  if (Status s = ValidateAccountName(name); !s.ok()) return s;
-  if (!IsAcceptedHash(hash)) return Status::Error("unsupported password hash");
+base::Status AddAccountHash(const std::string& path, std::string_view name,
+                            std::string_view hash, bool* replaced) {
+  if (base::Status s = ValidateAccountName(name); !s.ok()) return s;
+  if (!IsAcceptedHash(hash))
+    return base::Status::InvalidArgument("unsupported password hash");
   if (replaced) *replaced = false;
   std::string line = std::string(name) + ":" + std::string(hash);
   return EditFile(path, /*create_if_missing=*/true,
@@ -244,46 +250,48 @@ Status AddAccountHash(const std::string& path, std::string_view name,
                       if (e.name == name) {
                         lines[static_cast<size_t>(e.line - 1)] = line;
                         if (replaced) *replaced = true;
-                        return Status::Ok();
+                        return base::Status::Ok();
                       }
                     }
                     lines.push_back(line);
-                    return Status::Ok();
+                    return base::Status::Ok();
                   });
 }
 
-Status AddAccount(const std::string& path, std::string_view name,
-                  std::string_view password, bool* replaced) {
-  if (Status s = ValidateAccountName(name); !s.ok()) return s;
-  if (password.empty()) return Status::Error("empty password");
+base::Status AddAccount(const std::string& path, std::string_view name,
+                        std::string_view password, bool* replaced) {
+  if (base::Status s = ValidateAccountName(name); !s.ok()) return s;
+  if (password.empty()) return base::Status::InvalidArgument("empty password");
   if (password.size() > kMaxPasswordBytes) {
-    return Status::Error("password longer than 1024 bytes");
+    return base::Status::InvalidArgument("password longer than 1024 bytes");
   }
-  StatusOr<std::string> hash = HashPassword(password);
+  base::StatusOr<std::string> hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   return AddAccountHash(path, name, hash.value(), replaced);
 }
 
-StatusOr<bool> DeleteAccount(const std::string& path, std::string_view name) {
+base::StatusOr<bool> DeleteAccount(const std::string& path,
+                                   std::string_view name) {
   bool found = false;
-  Status s = EditFile(path, /*create_if_missing=*/false,
-                      [&](const AccountsFile& file,
-                          std::vector<std::string>& lines, bool& changed) {
-                        for (const auto& e : file.entries()) {
-                          if (e.name == name) {
-                            lines.erase(lines.begin() + (e.line - 1));
-                            found = changed = true;
-                            break;
-                          }
-                        }
-                        return Status::Ok();
-                      });
+  base::Status s =
+      EditFile(path, /*create_if_missing=*/false,
+               [&](const AccountsFile& file, std::vector<std::string>& lines,
+                   bool& changed) {
+                 for (const auto& e : file.entries()) {
+                   if (e.name == name) {
+                     lines.erase(lines.begin() + (e.line - 1));
+                     found = changed = true;
+                     break;
+                   }
+                 }
+                 return base::Status::Ok();
+               });
   if (!s.ok()) return s;
   return found;
 }
 
-StatusOr<std::vector<std::string>> ListAccounts(const std::string& path) {
-  StatusOr<AccountsFile> file = AccountsFile::Load(path);
+base::StatusOr<std::vector<std::string>> ListAccounts(const std::string& path) {
+  base::StatusOr<AccountsFile> file = AccountsFile::Load(path);
   if (!file.ok()) return file.status();
   std::vector<std::string> names;
   for (const auto& e : file->entries()) names.push_back(e.name);
@@ -296,7 +304,7 @@ int RunUserAdd(const std::string& accounts, const std::string& name,
     err << "wsmand: user add: no accounts file given (--accounts FILE)\n";
     return 2;
   }
-  if (Status s = ValidateAccountName(name); !s.ok()) {
+  if (base::Status s = ValidateAccountName(name); !s.ok()) {
     err << "wsmand: user add: " << s.message() << "\n";
     return 2;
   }
@@ -315,7 +323,7 @@ int RunUserAdd(const std::string& accounts, const std::string& name,
     return 2;
   }
   bool replaced = false;
-  Status s = AddAccount(accounts, name, password, &replaced);
+  base::Status s = AddAccount(accounts, name, password, &replaced);
   OPENSSL_cleanse(password.data(), password.size());
   if (!s.ok()) {
     err << "wsmand: user add: " << s.message() << "\n";
@@ -332,11 +340,11 @@ int RunUserDel(const std::string& accounts, const std::string& name,
     err << "wsmand: user del: no accounts file given (--accounts FILE)\n";
     return 2;
   }
-  if (Status s = ValidateAccountName(name); !s.ok()) {
+  if (base::Status s = ValidateAccountName(name); !s.ok()) {
     err << "wsmand: user del: " << s.message() << "\n";
     return 2;
   }
-  StatusOr<bool> deleted = DeleteAccount(accounts, name);
+  base::StatusOr<bool> deleted = DeleteAccount(accounts, name);
   if (!deleted.ok()) {
     err << "wsmand: user del: " << deleted.message() << "\n";
     return 1;
@@ -355,7 +363,7 @@ int RunUserList(const std::string& accounts, std::ostream& out,
     err << "wsmand: user list: no accounts file given (--accounts FILE)\n";
     return 2;
   }
-  StatusOr<std::vector<std::string>> names = ListAccounts(accounts);
+  base::StatusOr<std::vector<std::string>> names = ListAccounts(accounts);
   if (!names.ok()) {
     err << "wsmand: user list: " << names.message() << "\n";
     return 1;

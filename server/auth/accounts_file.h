@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/auth/status.h"
+#include "base/status.h"
 
 namespace wsman::auth {
 
@@ -31,10 +31,10 @@ class AccountsFile {
   // owned by root, or by the daemon's own user when it is not root, and not
   // writable by group or others); a refused file is not read and the error
   // says why and how to fix it.
-  static StatusOr<AccountsFile> Load(const std::string& path);
+  static base::StatusOr<AccountsFile> Load(const std::string& path);
   // Parses file content; `file_name` only labels error messages.
-  static StatusOr<AccountsFile> Parse(std::string_view content,
-                                      std::string_view file_name);
+  static base::StatusOr<AccountsFile> Parse(std::string_view content,
+                                            std::string_view file_name);
 
   const std::vector<AccountEntry>& entries() const { return entries_; }
   bool Contains(std::string_view name) const;
@@ -54,12 +54,12 @@ class AccountsFile {
 // Ok unless `name` is empty, longer than 256 bytes, starts with '#' or
 // contains ':', a control character (newline, NUL, ...) or surrounding
 // white space.
-Status ValidateAccountName(std::string_view name);
+base::Status ValidateAccountName(std::string_view name);
 
 // Hashes `password` with a fresh random salt. `prefix` is a libxcrypt method
 // prefix: "$y$" (yescrypt, default cost) or "$6$" (SHA-512-crypt).
-StatusOr<std::string> HashPassword(std::string_view password,
-                                   std::string_view prefix = "$y$");
+base::StatusOr<std::string> HashPassword(std::string_view password,
+                                         std::string_view prefix = "$y$");
 
 // Adds `name` or replaces its hash when present (*replaced tells which).
 // Creates the file when missing. The rewrite is atomic: a temporary file in
@@ -67,15 +67,16 @@ StatusOr<std::string> HashPassword(std::string_view password,
 // Concurrent editors are serialised with flock on the directory. The edits
 // refuse what Load refuses, a directory others may write, and a path that is
 // a symbolic link (it would be replaced by a file; give the target instead).
-Status AddAccount(const std::string& path, std::string_view name,
-                  std::string_view password, bool* replaced = nullptr);
+base::Status AddAccount(const std::string& path, std::string_view name,
+                        std::string_view password, bool* replaced = nullptr);
 // Same, with a ready-made hash (must be "$y$..." or "$6$...").
-Status AddAccountHash(const std::string& path, std::string_view name,
-                      std::string_view hash, bool* replaced = nullptr);
+base::Status AddAccountHash(const std::string& path, std::string_view name,
+                            std::string_view hash, bool* replaced = nullptr);
 // Removes `name`. Returns false when there was no such user.
-StatusOr<bool> DeleteAccount(const std::string& path, std::string_view name);
+base::StatusOr<bool> DeleteAccount(const std::string& path,
+                                   std::string_view name);
 // The user names in file order.
-StatusOr<std::vector<std::string>> ListAccounts(const std::string& path);
+base::StatusOr<std::vector<std::string>> ListAccounts(const std::string& path);
 
 // `wsmand user add NAME --accounts FILE --password-stdin`: reads one line
 // from `in` as the password (trailing "\n" or "\r\n" removed; empty refused).

@@ -128,21 +128,22 @@ Authenticator::Authenticator(Options options)
 
 Authenticator::~Authenticator() = default;
 
-StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
+base::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     Options options) {
   auto auth = std::make_unique<Authenticator>(std::move(options));
-  if (Status s = auth->Reload(); !s.ok()) return s;
+  if (base::Status s = auth->Reload(); !s.ok()) return s;
   return auth;
 }
 
-Status Authenticator::Reload() {
+base::Status Authenticator::Reload() {
   base::MutexLock lock(&reload_mu_);
   cache_.Clear();
   recheck_.Clear();
-  if (options_.accounts_file.empty()) return Status::Ok();
+  if (options_.accounts_file.empty()) return base::Status::Ok();
   // Stamp first: the content read next is at least this new.
   FileStamp stamp = FileStamp::Of(options_.accounts_file);
-  StatusOr<AccountsFile> file = AccountsFile::Load(options_.accounts_file);
+  base::StatusOr<AccountsFile> file =
+      AccountsFile::Load(options_.accounts_file);
   *stamp_ = stamp;  // the watcher retries only once the file changes again
   if (!file.ok()) {
     log::Error("accounts_reload_failed", {{"error", file.message()}});
@@ -157,7 +158,7 @@ Status Authenticator::Reload() {
   std::string count = std::to_string(users);
   log::Info("accounts_loaded",
             {{"file", options_.accounts_file}, {"users", count}});
-  return Status::Ok();
+  return base::Status::Ok();
 }
 
 void Authenticator::ClearCache() {

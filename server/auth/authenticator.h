@@ -21,12 +21,12 @@
 #include "base/clock.h"
 #include "base/mutex.h"
 #include "base/snapshot.h"
+#include "base/status.h"
 #include "server/auth/account_recheck.h"
 #include "server/auth/accounts_file.h"
 #include "server/auth/credential_cache.h"
 #include "server/auth/identity.h"
 #include "server/auth/pam_backend.h"
-#include "server/auth/status.h"
 #include "server/auth/throttle.h"
 #include "server/auth/verify_gate.h"
 
@@ -101,11 +101,11 @@ class Authenticator {
   Authenticator& operator=(const Authenticator&) = delete;
 
   // Constructs and loads; the error names the file and line.
-  static StatusOr<std::unique_ptr<Authenticator>> Create(Options options);
+  static base::StatusOr<std::unique_ptr<Authenticator>> Create(Options options);
 
   // Re-reads the accounts file (if any) and clears the credential cache. On
   // error the previous accounts stay in force (the cache is cleared anyway).
-  Status Reload() EXCLUDES(reload_mu_);
+  base::Status Reload() EXCLUDES(reload_mu_);
 
   // Drops every cached credential (e.g. after `user del`).
   void ClearCache();

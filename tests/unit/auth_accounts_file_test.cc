@@ -245,7 +245,7 @@ TEST(AuthAccountsFile, AFileOthersMayWriteIsRefusedAndTheOldAccountsKept) {
   ASSERT_TRUE(auth.ok()) << auth.message();
 
   ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
-  StatusOr<std::string> hash = HashPassword("r00tpw");
+  base::StatusOr<std::string> hash = HashPassword("r00tpw");
   ASSERT_TRUE(hash.ok());
   std::ofstream(path, std::ios::app) << "root:" << hash.value() << "\n";
 
@@ -255,7 +255,7 @@ TEST(AuthAccountsFile, AFileOthersMayWriteIsRefusedAndTheOldAccountsKept) {
                                   ": it is writable by group or others (mode "
                                   "0666); run: chmod go-w " +
                                   path);
-  Status reload = auth.value()->Reload();
+  base::Status reload = auth.value()->Reload();
   EXPECT_FALSE(reload.ok());
   EXPECT_EQ(auth.value()
                 ->Authenticate(testing::BasicHeader("root", "r00tpw"), "::1")
@@ -326,7 +326,7 @@ TEST(AuthAccountsFile, EditsRefuseADirectoryOthersMayWrite) {
   std::string open = dir.File("open");
   ASSERT_EQ(::mkdir(open.c_str(), 0700), 0);
   ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
-  Status s = AddAccount(open + "/accounts", "alice", "wonderland");
+  base::Status s = AddAccount(open + "/accounts", "alice", "wonderland");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "refusing " + open +
                              ": it is writable by group or others (mode "

@@ -263,7 +263,7 @@ TEST_F(AuthAuthenticatorTest, FailedReloadKeepsOldAccounts) {
   ASSERT_TRUE(auth.ok());
   Authenticator& a = *auth.value();
   std::ofstream(path_, std::ios::app) << "this line is broken\n";
-  Status s = a.Reload();
+  base::Status s = a.Reload();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("accounts.db:3:"), std::string::npos)
       << s.message();
