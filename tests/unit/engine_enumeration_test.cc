@@ -10,6 +10,7 @@
 #include "engine/dispatch.h"
 #include "providers/testing/test_providers.h"
 #include "soap/envelope_parser.h"
+#include "tests/unit/testing/xml.h"
 
 namespace wsman::engine::cim {
 namespace {
@@ -34,22 +35,8 @@ std::string Envelope(const std::string& action, const std::string& body,
          "</s:Header><s:Body>" + body + "</s:Body></s:Envelope>";
 }
 
-std::string Between(const std::string& s, const std::string& open,
-                    const std::string& close) {
-  size_t a = s.find(open);
-  if (a == std::string::npos) return {};
-  a += open.size();
-  return s.substr(a, s.find(close, a) - a);
-}
-
-size_t Count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t p = s.find(what); p != std::string::npos;
-       p = s.find(what, p + 1)) {
-    ++n;
-  }
-  return n;
-}
+using testutil::Between;
+using testutil::Count;
 
 // Waits (polling) until `done` holds, for another thread's progress; false
 // after 10 s.

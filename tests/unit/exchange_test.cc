@@ -14,6 +14,7 @@
 #include "server/wsman_endpoint.h"
 #include "tests/unit/auth_test_util.h"
 #include "tests/unit/http_test_stream.h"
+#include "tests/unit/testing/xml.h"
 
 namespace wsman::server {
 namespace {
@@ -32,14 +33,7 @@ std::string Envelope(const std::string& action) {
   return xml;
 }
 
-size_t CountLines(const std::string& log, std::string_view what) {
-  size_t n = 0;
-  for (size_t at = log.find(what); at != std::string::npos;
-       at = log.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
+using testutil::Count;
 
 // Runs `body` with stderr captured; returns what was logged.
 template <typename F>
@@ -61,7 +55,7 @@ TEST(ExchangeTest, AnsweredWritesOneLineWhenItEnds) {
     exchange.Answered(400, "InvalidSelectors", "why");
     EXPECT_EQ(exchange.identity()->user, "alice");
   });
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("peer=192.0.2.7"), std::string::npos) << log;
   EXPECT_NE(log.find("user=alice"), std::string::npos) << log;
   EXPECT_NE(log.find("action=urn:get"), std::string::npos) << log;
@@ -79,7 +73,7 @@ TEST(ExchangeTest, UnansweredIsClientGone) {
     EXPECT_EQ(exchange.identity(), nullptr);
     EXPECT_FALSE(exchange.answered());
   });
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("status=499"), std::string::npos) << log;
   EXPECT_NE(log.find("outcome=client-gone"), std::string::npos) << log;
 }
@@ -152,7 +146,7 @@ TEST_F(EndpointExitTest, Success) {
   std::string log = Serve(Post(Envelope("urn:ok")), &out);
   EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
   EXPECT_NE(out.find("<answer user=\"alice\"/>"), std::string::npos) << out;
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("user=alice action=urn:ok resource=urn:res status=200 "
                      "outcome=ok"),
             std::string::npos)
@@ -163,12 +157,12 @@ TEST_F(EndpointExitTest, SoapFault) {
   std::string out;
   std::string log = Serve(Post(Envelope("urn:fault")), &out);
   EXPECT_NE(out.find("HTTP/1.1 500"), std::string::npos) << out;
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("status=500 outcome=InvalidSelectors"), std::string::npos)
       << log;
   // A body that is no envelope at all: a fault too, one line.
   log = Serve(Post("<not-soap/>"), &out);
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("user=alice"), std::string::npos) << log;
 }
 
@@ -176,7 +170,7 @@ TEST_F(EndpointExitTest, AuthenticationFailures) {
   std::string out;
   std::string log = Serve(Post(Envelope("urn:ok"), "/wsman", false), &out);
   EXPECT_NE(out.find("HTTP/1.1 401"), std::string::npos) << out;
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("outcome=no-credentials"), std::string::npos) << log;
 
   std::string wrong = Post(Envelope("urn:ok"));
@@ -185,20 +179,20 @@ TEST_F(EndpointExitTest, AuthenticationFailures) {
                 auth::testing::BasicHeader("alice", "looking-glass"));
   log = Serve(wrong, &out);
   EXPECT_NE(out.find("HTTP/1.1 401"), std::string::npos) << out;
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("outcome=denied"), std::string::npos) << log;
 
   // Unencrypted Basic where the listener refuses it.
   connection_.allow_unencrypted = false;
   log = Serve(Post(Envelope("urn:ok")), &out);
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("outcome=unencrypted-refused"), std::string::npos) << log;
 
   // Anonymous, but not an Identify: refused once the envelope is read.
   connection_.allow_unencrypted = true;
   log = Serve(Post(Envelope("urn:ok"), "/wsman-anon", false), &out);
   EXPECT_NE(out.find("HTTP/1.1 401"), std::string::npos) << out;
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("action=urn:ok resource=urn:res status=401 "
                      "outcome=anonymous-not-identify"),
             std::string::npos)
@@ -222,7 +216,7 @@ TEST_F(EndpointExitTest, HeadCheckRefusals) {
   };
   for (const Case& c : cases) {
     std::string log = Serve(c.input);
-    EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+    EXPECT_EQ(Count(log, "event=access"), 1u) << log;
     EXPECT_NE(log.find(c.outcome), std::string::npos) << c.outcome << log;
   }
 }
@@ -237,12 +231,12 @@ TEST_F(EndpointExitTest, ChunkedBodyTooLargeOrMalformed) {
   char size[16];
   std::snprintf(size, sizeof size, "%zx", big.size());
   std::string log = Serve(head + size + "\r\n" + big + "\r\n0\r\n\r\n");
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("user=alice"), std::string::npos) << log;
   EXPECT_NE(log.find("outcome=EncodingLimit"), std::string::npos) << log;
 
   log = Serve(head + "zz\r\nhello\r\n0\r\n\r\n");
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("user=alice"), std::string::npos) << log;
   EXPECT_NE(log.find("status=400 outcome=bad-request"), std::string::npos)
       << log;
@@ -254,7 +248,7 @@ TEST_F(EndpointExitTest, ClientGoneBeforeTheBody) {
   std::string out;
   std::string log = Serve(input, &out);
   EXPECT_EQ(out, "");
-  EXPECT_EQ(CountLines(log, "event=access"), 1u) << log;
+  EXPECT_EQ(Count(log, "event=access"), 1u) << log;
   EXPECT_NE(log.find("user=alice action=- resource=- status=499 "
                      "outcome=client-gone"),
             std::string::npos)

@@ -15,21 +15,16 @@
 #include "soap/fault.h"
 #include "soap/namespaces.h"
 #include "soap/response_writer.h"
+#include "tests/unit/testing/xml.h"
 
 namespace wsman::soap {
 namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
-
-DocPtr Parse(const std::string& xml) {
-  return DocPtr(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
-                              "mem.xml", "UTF-8",
-                              XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-}
+using DocPtr = testutil::XmlDocPtr;
+using Envelope = testutil::XmlEnvelope;  // XPath with Windows' prefixes
+using testutil::S;
+using testutil::X;
+DocPtr Parse(const std::string& xml) { return testutil::ParseXml(xml); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,60 +32,6 @@ std::string ReadFile(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
-
-const char* S(const xmlChar* c) { return reinterpret_cast<const char*>(c); }
-const xmlChar* X(const char* c) { return reinterpret_cast<const xmlChar*>(c); }
-
-// XPath over a parsed envelope with Windows' prefixes registered.
-class Envelope {
- public:
-  explicit Envelope(const std::string& xml) : doc_(Parse(xml)) {
-    if (!doc_) return;
-    ctx_ = xmlXPathNewContext(doc_.get());
-    const std::pair<const char*, std::string_view> prefixes[] = {
-        {"s", ns::kSoap12},   {"a", ns::kAddressing},  {"w", ns::kWsman},
-        {"p", ns::kMsWsman},  {"n", ns::kEnumeration}, {"e", ns::kEventing},
-        {"x", ns::kTransfer}, {"f", ns::kWsmanFault},
-    };
-    for (const auto& [p, uri] : prefixes) {
-      std::string u(uri);
-      xmlXPathRegisterNs(ctx_, X(p), X(u.c_str()));
-    }
-  }
-  ~Envelope() {
-    if (ctx_) xmlXPathFreeContext(ctx_);
-  }
-  Envelope(const Envelope&) = delete;
-  Envelope& operator=(const Envelope&) = delete;
-
-  bool ok() const { return doc_ != nullptr; }
-  xmlDoc* doc() const { return doc_.get(); }
-
-  std::vector<xmlNode*> Nodes(const std::string& xpath) const {
-    std::vector<xmlNode*> out;
-    xmlXPathObject* r = xmlXPathEvalExpression(X(xpath.c_str()), ctx_);
-    if (r && r->nodesetval) {
-      for (int i = 0; i < r->nodesetval->nodeNr; ++i) {
-        out.push_back(r->nodesetval->nodeTab[i]);
-      }
-    }
-    xmlXPathFreeObject(r);
-    return out;
-  }
-  size_t Count(const std::string& xpath) const { return Nodes(xpath).size(); }
-  std::string Text(const std::string& xpath) const {
-    auto n = Nodes(xpath);
-    if (n.size() != 1) return "<" + std::to_string(n.size()) + " nodes>";
-    xmlChar* c = xmlNodeGetContent(n[0]);
-    std::string s = c ? S(c) : "";
-    xmlFree(c);
-    return s;
-  }
-
- private:
-  DocPtr doc_;
-  xmlXPathContext* ctx_ = nullptr;
-};
 
 // Resolves the QName text/attribute value `qname` in the scope of `node`.
 std::pair<std::string, std::string> ResolveQName(xmlNode* node,

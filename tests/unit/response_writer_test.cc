@@ -13,23 +13,14 @@
 #include <vector>
 
 #include "soap/namespaces.h"
+#include "tests/unit/testing/xml.h"
 
 namespace wsman::soap {
 namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
-
-DocPtr Parse(const std::string& xml) {
-  return DocPtr(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
-                              "mem.xml", "UTF-8",
-                              XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-}
-
-const char* S(const xmlChar* c) { return reinterpret_cast<const char*>(c); }
+using DocPtr = testutil::XmlDocPtr;
+using testutil::S;
+DocPtr Parse(const std::string& xml) { return testutil::ParseXml(xml); }
 
 std::vector<std::string> RootPrefixes(xmlDoc* doc) {
   std::vector<std::string> out;

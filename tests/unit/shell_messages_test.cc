@@ -14,6 +14,7 @@
 #include "engine/shell/winrs_messages.h"
 #include "soap/envelope_parser.h"
 #include "soap/fault.h"
+#include "tests/unit/testing/xml.h"
 
 namespace wsman::engine::shell {
 namespace {
@@ -31,13 +32,7 @@ soap::Envelope Parse(const std::string& xml) {
   return std::move(env).value();
 }
 
-bool WellFormed(const std::string& xml) {
-  xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr,
-                              nullptr, XML_PARSE_NONET);
-  if (doc == nullptr) return false;
-  xmlFreeDoc(doc);
-  return true;
-}
+using testutil::WellFormed;
 
 TEST(ShellBase64Test, RoundTripsEveryLength) {
   EXPECT_EQ(Base64Encode(""), "");

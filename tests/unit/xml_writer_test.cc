@@ -10,33 +10,17 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/unit/testing/xml.h"
+
 namespace wsman::soap {
 namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
-
+using DocPtr = testutil::XmlDocPtr;
+using testutil::AttrOf;
 DocPtr Parse(const std::string& xml) {
-  return DocPtr(xmlReadMemory(
-      xml.data(), static_cast<int>(xml.size()), "mem.xml", "UTF-8",
-      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  return testutil::ParseXml(xml, testutil::Blanks::kKeep);
 }
-
-std::string Content(xmlNode* n) {
-  xmlChar* c = xmlNodeGetContent(n);
-  std::string s = c ? reinterpret_cast<const char*>(c) : "";
-  xmlFree(c);
-  return s;
-}
-
-std::string AttrOf(xmlNode* n, const char* name) {
-  xmlChar* c = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  std::string s = c ? reinterpret_cast<const char*>(c) : "<missing>";
-  xmlFree(c);
-  return s;
-}
+std::string Content(xmlNode* n) { return testutil::NodeText(n); }
 
 // Writes <r v="s">s</r>, parses it back and returns {text, attribute}.
 std::pair<std::string, std::string> RoundTrip(std::string_view s) {
