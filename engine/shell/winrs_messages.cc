@@ -438,9 +438,9 @@ std::string FormatDayTime(std::chrono::milliseconds d) {
   return buf;
 }
 
-soap::Fault FaultFor(const ps::Error& error, std::string_view shell_id,
+soap::Fault FaultFor(const base::Status& error, std::string_view shell_id,
                      std::string_view command_id) {
-  switch (error.code) {
+  switch (ps::ErrcOf(error)) {
     case ps::Errc::kOk:
       break;
     case ps::Errc::kShellNotFound:
@@ -461,30 +461,30 @@ soap::Fault FaultFor(const ps::Error& error, std::string_view shell_id,
                    "Either the command has completed execution or the client "
                    "specified an invalid command identifier.");
     case ps::Errc::kAccessDenied:
-      return Fault(FaultCode::kAccessDenied, {}, error.message);
+      return Fault(FaultCode::kAccessDenied, {}, error.message());
     case ps::Errc::kMaxShellsPerUser: {
-      Fault f(FaultCode::kQuotaLimit, {}, error.message);
+      Fault f(FaultCode::kQuotaLimit, {}, error.message());
       f.wsman_code = 2150859173u;  // assumed: ERROR_WSMAN_QUOTA_MAX_SHELLS
       return f;
     }
     case ps::Errc::kMaxConcurrentUsers:
     case ps::Errc::kMaxProcessesPerShell:
     case ps::Errc::kMaxOutputPerShell:
-      return Fault(FaultCode::kQuotaLimit, {}, error.message);
+      return Fault(FaultCode::kQuotaLimit, {}, error.message());
     case ps::Errc::kInvalidArgument:
     case ps::Errc::kStdinClosed:
-      return Fault(FaultCode::kInvalidParameter, {}, error.message);
+      return Fault(FaultCode::kInvalidParameter, {}, error.message());
     case ps::Errc::kTimedOut:
       // The catalogue reason names OperationTimeout, which Go winrm's retry
       // test looks for; the WSManFault code 2150858793 is pywinrm's.
       return Fault(FaultCode::kTimedOut);
     case ps::Errc::kSpawnFailed:
-      return Fault(FaultCode::kInternalError, {}, error.message);
+      return Fault(FaultCode::kInternalError, {}, error.message());
     case ps::Errc::kShuttingDown:
       return Fault(FaultCode::kInternalError, {}, "The service is stopping.");
   }
   (void)command_id;
-  return Fault(FaultCode::kInternalError, {}, error.message);
+  return Fault(FaultCode::kInternalError, {}, error.message());
 }
 
 }  // namespace wsman::engine::shell

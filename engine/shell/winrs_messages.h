@@ -90,8 +90,9 @@ void WriteEmptyResponse(std::string_view action, std::string_view body_element,
 std::string FormatSeconds(std::chrono::milliseconds d);
 std::string FormatDayTime(std::chrono::milliseconds d);
 
-// The fault for a shell host error on this shell / command.
-soap::Fault FaultFor(const ps::Error& error, std::string_view shell_id,
+// The fault for a shell host error (its Errc, ErrcOf(error)) on this shell /
+// command: the one place the host's codes become WS-Man faults.
+soap::Fault FaultFor(const base::Status& error, std::string_view shell_id,
                      std::string_view command_id);
 
 }  // namespace wsman::engine::shell

@@ -65,11 +65,11 @@ Command::~Command() {
   RunAll(std::move(wake));
 }
 
-Error Command::Start(SpawnRequest request,
-                     std::shared_ptr<CommandGroup> group) {
+base::Status Command::Start(SpawnRequest request,
+                            std::shared_ptr<CommandGroup> group) {
   SpawnedProcess p;
   request.cgroup_join_fd = group->join_fd();
-  Error err = Spawn(request, &p);
+  base::Status err = Spawn(request, &p);
   if (!err.ok()) return err;
   group->SetLeader(p.pid);
   std::shared_ptr<Command> self = shared_from_this();
@@ -99,7 +99,7 @@ Error Command::Start(SpawnRequest request,
   pid_watched_ = loop_->Watch(pidfd_.get(), pid_token_, EPOLLIN,
                               [self](uint32_t) { self->OnExit(); });
   stdin_token_ = loop_->NewToken();
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 void Command::OnOutput(int s, uint32_t events) {
@@ -276,30 +276,34 @@ void Command::WakeWaiters() {
   cv_.NotifyAll();
 }
 
-Error Command::Send(std::string_view data, bool end,
-                    base::MonotonicTime deadline,
-                    const std::stop_token& cancel) {
+base::Status Command::Send(std::string_view data, bool end,
+                           base::MonotonicTime deadline,
+                           const std::stop_token& cancel) {
   // Declared before the lock: destroyed after it is released (a callback in
   // progress needs mu_).
   std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
   base::UniqueMutexLock lock(&mu_);
-  if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+  if (killed_)
+    return ShellError(Errc::kShellNotFound, "the command was terminated");
   if (stdin_closed_ || stdin_end_) {
-    if (data.empty()) return Error::Ok();  // a repeated end-of-input
-    return {Errc::kStdinClosed, "the command's input stream is already closed"};
+    if (data.empty()) return base::Status::Ok();  // a repeated end-of-input
+    return ShellError(Errc::kStdinClosed,
+                      "the command's input stream is already closed");
   }
   while (stdin_buf_.size() - stdin_head_ >= limits_.stdin_buffer) {
     if (cancel.stop_requested()) {
-      return {Errc::kTimedOut, "the client disconnected"};
+      return ShellError(Errc::kTimedOut, "the client disconnected");
     }
     if (!cv_.WaitUntil(lock, deadline) &&
         stdin_buf_.size() - stdin_head_ >= limits_.stdin_buffer) {
-      return {Errc::kTimedOut, "the command did not read its input in time"};
+      return ShellError(Errc::kTimedOut,
+                        "the command did not read its input in time");
     }
-    if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+    if (killed_)
+      return ShellError(Errc::kShellNotFound, "the command was terminated");
     if (stdin_closed_) {
-      return {Errc::kStdinClosed,
-              "the command's input stream is already closed"};
+      return ShellError(Errc::kStdinClosed,
+                        "the command's input stream is already closed");
     }
   }
   if (stdin_head_ > 0 && stdin_head_ == stdin_buf_.size()) {
@@ -309,12 +313,13 @@ Error Command::Send(std::string_view data, bool end,
   stdin_buf_.append(data);
   if (end) stdin_end_ = true;
   TryWriteStdinLocked();
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
-Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                       base::MonotonicTime deadline, ReceiveResult* out,
-                       const std::stop_token& cancel) {
+base::Status Command::Receive(bool want_stdout, bool want_stderr,
+                              size_t max_bytes, base::MonotonicTime deadline,
+                              ReceiveResult* out,
+                              const std::stop_token& cancel) {
   const bool want[2] = {want_stdout, want_stderr};
   max_bytes = std::max<size_t>(max_bytes, 64);
   // A client that disconnects wakes the wait. Declared before the lock, so
@@ -322,9 +327,11 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   // callback in progress, which needs mu_).
   std::stop_callback on_cancel(cancel, [this] { WakeWaiters(); });
   base::UniqueMutexLock lock(&mu_);
-  const Error cancelled{Errc::kTimedOut, "the client disconnected"};
+  const base::Status cancelled =
+      ShellError(Errc::kTimedOut, "the client disconnected");
   for (;;) {
-    if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+    if (killed_)
+      return ShellError(Errc::kShellNotFound, "the command was terminated");
     if (cancel.stop_requested()) return cancelled;
     base::MonotonicTime now = std::chrono::steady_clock::now();
     if (GraceOverLocked(now) && WantedAvailLocked(want) == 0) {
@@ -336,7 +343,8 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
     }
     if (WantedAvailLocked(want) > 0 || CompleteLocked()) break;
     if (now >= deadline) {
-      return {Errc::kTimedOut, "no output within the operation timeout"};
+      return ShellError(Errc::kTimedOut,
+                        "no output within the operation timeout");
     }
     base::MonotonicTime wake = deadline;
     if (exited_ && !StreamsEndedLocked()) {
@@ -353,7 +361,8 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
            WantedAvailLocked(want) < max_bytes && !cancel.stop_requested()) {
       if (!cv_.WaitUntil(lock, until)) break;
     }
-    if (killed_) return {Errc::kShellNotFound, "the command was terminated"};
+    if (killed_)
+      return ShellError(Errc::kShellNotFound, "the command was terminated");
     if (cancel.stop_requested()) return cancelled;
   }
 
@@ -402,7 +411,7 @@ Error Command::Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
   std::vector<std::function<void()>> wake = UnbufferLocked(take[0] + take[1]);
   lock.Unlock();
   RunAll(std::move(wake));
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 void Command::Signal(SignalCode code) {

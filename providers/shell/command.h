@@ -69,13 +69,14 @@ class Command : public std::enable_shared_from_this<Command> {
 
   // Starts the process in `group` and registers its descriptors with the
   // loop.
-  Error Start(SpawnRequest request, std::shared_ptr<CommandGroup> group)
+  base::Status Start(SpawnRequest request, std::shared_ptr<CommandGroup> group)
       EXCLUDES(mu_);
 
   // Queues stdin bytes; `end` closes stdin once they are written. Waits
   // (until `deadline`, or `cancel`: kTimedOut) while the stdin queue is full.
-  Error Send(std::string_view data, bool end, base::MonotonicTime deadline,
-             const std::stop_token& cancel = {}) EXCLUDES(mu_);
+  base::Status Send(std::string_view data, bool end,
+                    base::MonotonicTime deadline,
+                    const std::stop_token& cancel = {}) EXCLUDES(mu_);
 
   // Waits until there is something to report (output, the end of the
   // streams, the exit) or `deadline`, then takes at most `max_bytes` of
@@ -83,9 +84,9 @@ class Command : public std::enable_shared_from_this<Command> {
   // client left: nothing is taken, so a later Receive gets it);
   // kShellNotFound when the command was killed by Delete/terminate
   // meanwhile.
-  Error Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
-                base::MonotonicTime deadline, ReceiveResult* out,
-                const std::stop_token& cancel = {}) EXCLUDES(mu_);
+  base::Status Receive(bool want_stdout, bool want_stderr, size_t max_bytes,
+                       base::MonotonicTime deadline, ReceiveResult* out,
+                       const std::stop_token& cancel = {}) EXCLUDES(mu_);
 
   // ctrl_c: SIGINT; ctrl_break: SIGTERM; terminate: SIGKILL (and the command
   // is finished: see Kill).

@@ -91,24 +91,25 @@ std::chrono::milliseconds JobHost::tick_interval() const {
   return mode_ == Isolation::kSession ? 100ms : 1000ms;
 }
 
-Error JobHost::NewJob(const std::string& shell_id, int max_processes,
-                      std::shared_ptr<Job>* out) {
-  if (!error_.empty()) return {Errc::kSpawnFailed, error_};
+base::Status JobHost::NewJob(const std::string& shell_id, int max_processes,
+                             std::shared_ptr<Job>* out) {
+  if (!error_.empty()) return ShellError(Errc::kSpawnFailed, error_);
   {
     base::MutexLock lock(&mu_);
-    if (shut_down_) return {Errc::kShuttingDown, "the service is stopping"};
+    if (shut_down_)
+      return ShellError(Errc::kShuttingDown, "the service is stopping");
   }
   std::string dir;
   if (mode_ == Isolation::kCgroup) {
     dir = home_.dir + "/" + shell_id;
     std::string why;
-    if (!cgroup::MakeDir(dir, &why)) return {Errc::kSpawnFailed, why};
+    if (!cgroup::MakeDir(dir, &why)) return ShellError(Errc::kSpawnFailed, why);
     if (home_.pids && max_processes > 0) {
       cgroup::SetPidsMax(dir, max_processes);
     }
   }
   *out = std::make_shared<Job>(shared_from_this(), std::move(dir));
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 void JobHost::RemoveLater(std::string dir) {
@@ -188,8 +189,8 @@ Job::~Job() {
   if (!dir_.empty()) host_->RemoveLater(dir_);
 }
 
-Error Job::NewGroup(const std::string& command_id,
-                    std::shared_ptr<CommandGroup>* out) {
+base::Status Job::NewGroup(const std::string& command_id,
+                           std::shared_ptr<CommandGroup>* out) {
   std::shared_ptr<CommandGroup> group;
   if (dir_.empty()) {
     group =
@@ -198,11 +199,12 @@ Error Job::NewGroup(const std::string& command_id,
   } else {
     std::string dir = dir_ + "/" + command_id;
     std::string why;
-    if (!cgroup::MakeDir(dir, &why)) return {Errc::kSpawnFailed, why};
+    if (!cgroup::MakeDir(dir, &why)) return ShellError(Errc::kSpawnFailed, why);
     base::UniqueFd join = cgroup::OpenProcsForJoin(dir);
     if (!join) {
       cgroup::RemoveDir(dir);
-      return {Errc::kSpawnFailed, "cannot open " + dir + "/cgroup.procs"};
+      return ShellError(Errc::kSpawnFailed,
+                        "cannot open " + dir + "/cgroup.procs");
     }
     group =
         std::make_shared<CommandGroup>(host_, std::move(dir), std::move(join));
@@ -210,7 +212,7 @@ Error Job::NewGroup(const std::string& command_id,
   base::MutexLock lock(&mu_);
   groups_.push_back(group);
   *out = std::move(group);
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 std::vector<std::shared_ptr<CommandGroup>> Job::LiveGroups() {

@@ -83,8 +83,8 @@ class JobHost : public std::enable_shared_from_this<JobHost> {
   std::chrono::milliseconds tick_interval() const;
 
   // A job for one shell; max_processes > 0 becomes its pids.max.
-  Error NewJob(const std::string& shell_id, int max_processes,
-               std::shared_ptr<Job>* out) EXCLUDES(mu_);
+  base::Status NewJob(const std::string& shell_id, int max_processes,
+                      std::shared_ptr<Job>* out) EXCLUDES(mu_);
 
   // Session mode: one /proc snapshot for every tracked command. Both modes:
   // retries removing emptied cgroups.
@@ -126,8 +126,8 @@ class Job {
   Job& operator=(const Job&) = delete;
 
   // The group a new command's processes go in.
-  Error NewGroup(const std::string& command_id,
-                 std::shared_ptr<CommandGroup>* out) EXCLUDES(mu_);
+  base::Status NewGroup(const std::string& command_id,
+                        std::shared_ptr<CommandGroup>* out) EXCLUDES(mu_);
   // Every process of the shell: each command's live processes, and its
   // leader while held.
   int CountProcesses() EXCLUDES(mu_);

@@ -40,7 +40,7 @@ std::vector<std::pair<std::string, std::string>> BaseEnvironment(
           {"LANG", "C.UTF-8"}};
 }
 
-Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
+base::Status Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   // Everything the child needs, prepared before fork.
   std::vector<std::string> args;
   args.push_back("/bin/sh");
@@ -51,7 +51,7 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
     args.push_back("exec \"$0\" \"$@\"");
     for (const std::string& a : request.command.argv) args.push_back(a);
     if (request.command.argv.empty()) {
-      return {Errc::kInvalidArgument, "the command line is empty"};
+      return ShellError(Errc::kInvalidArgument, "the command line is empty");
     }
   } else {
     args.push_back(request.command.command_line);
@@ -78,8 +78,8 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
 
   base::Pipe in, outp, errp;
   if (!in.Open() || !outp.Open() || !errp.Open()) {
-    return {Errc::kSpawnFailed,
-            std::string("cannot create pipes: ") + std::strerror(errno)};
+    return ShellError(Errc::kSpawnFailed, std::string("cannot create pipes: ") +
+                                              std::strerror(errno));
   }
   const RunAs& who = request.run_as;
   base::ChildSetup setup;
@@ -112,18 +112,19 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   errp.write.reset();
   if (pid < 0) {
     if (failure.step == base::ChildStep::kChdir) {
-      return {Errc::kInvalidArgument,
-              "the working directory \"" + setup.working_directory +
-                  "\" cannot be used: " + std::strerror(failure.err)};
+      return ShellError(Errc::kInvalidArgument,
+                        "the working directory \"" + setup.working_directory +
+                            "\" cannot be used: " + std::strerror(failure.err));
     }
     if (failure.step == base::ChildStep::kFork) {
-      return {Errc::kSpawnFailed,
-              std::string("fork: ") + std::strerror(failure.err)};
+      return ShellError(Errc::kSpawnFailed,
+                        std::string("fork: ") + std::strerror(failure.err));
     }
     std::string step(base::ChildStepName(failure.step));
     if (failure.step == base::ChildStep::kExec) step += " /bin/sh";
-    return {Errc::kSpawnFailed, "cannot start the command: " + step +
-                                    " failed: " + std::strerror(failure.err)};
+    return ShellError(Errc::kSpawnFailed,
+                      "cannot start the command: " + step +
+                          " failed: " + std::strerror(failure.err));
   }
 
   base::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
@@ -132,7 +133,8 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
     // Still unreaped, so the group of that id is the child's own.
     ::kill(-pid, SIGKILL);
     KillAndReap(pid);
-    return {Errc::kSpawnFailed, std::string("pidfd_open: ") + std::strerror(e)};
+    return ShellError(Errc::kSpawnFailed,
+                      std::string("pidfd_open: ") + std::strerror(e));
   }
   for (const base::UniqueFd* fd : {&in.write, &outp.read, &errp.read}) {
     ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
@@ -142,7 +144,7 @@ Error Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   out->stdin_fd = std::move(in.write);
   out->stdout_fd = std::move(outp.read);
   out->stderr_fd = std::move(errp.read);
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 }  // namespace wsman::providers::shell

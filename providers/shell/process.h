@@ -47,7 +47,7 @@ std::vector<std::pair<std::string, std::string>> BaseEnvironment(
 
 // Starts the process. On failure returns kSpawnFailed (or kInvalidArgument
 // for an unusable working directory) with a message naming the step.
-Error Spawn(const SpawnRequest& request, SpawnedProcess* out);
+base::Status Spawn(const SpawnRequest& request, SpawnedProcess* out);
 
 }  // namespace wsman::providers::shell
 

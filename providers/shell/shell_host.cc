@@ -130,7 +130,8 @@ base::MonotonicTime ShellHost::Now() const {
   return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
 }
 
-Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
+base::Status ShellHost::ResolveRunAs(const Identity& identity,
+                                     RunAs* out) const {
   if (!options_.run_as_authenticated) {
     if (!LookUpUser({}, ::geteuid(), false, out)) {
       out->user = identity.user;
@@ -141,7 +142,7 @@ Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
       out->shell = "/bin/sh";
     }
     out->switch_user = false;
-    return Error::Ok();
+    return base::Status::Ok();
   }
   if (identity.system_account) {
     out->user = identity.user;
@@ -151,32 +152,35 @@ Error ShellHost::ResolveRunAs(const Identity& identity, RunAs* out) const {
     out->shell = identity.shell.empty() ? "/bin/sh" : identity.shell;
   } else if (!options_.fallback_user.empty()) {
     if (!LookUpUser(options_.fallback_user, 0, true, out)) {
-      return {Errc::kAccessDenied, "the [shell] fallback_user \"" +
-                                       options_.fallback_user +
-                                       "\" is not a system account"};
+      return ShellError(Errc::kAccessDenied, "the [shell] fallback_user \"" +
+                                                 options_.fallback_user +
+                                                 "\" is not a system account");
     }
     if (out->uid == 0) {
-      return {Errc::kAccessDenied,
-              "the [shell] fallback_user must be an unprivileged account"};
+      return ShellError(
+          Errc::kAccessDenied,
+          "the [shell] fallback_user must be an unprivileged account");
     }
   } else {
-    return {Errc::kAccessDenied,
-            "The user \"" + identity.user +
-                "\" has no system account of the same name, and wsmand runs "
-                "commands as the authenticated system user. Create the "
-                "account, or set [shell] fallback_user to run such users as "
-                "an unprivileged account."};
+    return ShellError(
+        Errc::kAccessDenied,
+        "The user \"" + identity.user +
+            "\" has no system account of the same name, and wsmand runs "
+            "commands as the authenticated system user. Create the "
+            "account, or set [shell] fallback_user to run such users as "
+            "an unprivileged account.");
   }
   out->groups = base::GroupsOf(out->user, out->gid);
   out->switch_user = true;
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
-Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
-                        ShellInfo* out) {
-  if (!jobs_->error().empty()) return {Errc::kSpawnFailed, jobs_->error()};
+base::Status ShellHost::Create(const Identity& identity, const ShellSpec& spec,
+                               ShellInfo* out) {
+  if (!jobs_->error().empty())
+    return ShellError(Errc::kSpawnFailed, jobs_->error());
   RunAs run_as;
-  Error err = ResolveRunAs(identity, &run_as);
+  base::Status err = ResolveRunAs(identity, &run_as);
   if (!err.ok()) return err;
   auto shell = std::make_shared<Shell>(Now());
   shell->id = base::NewUuid();
@@ -201,27 +205,30 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
       std::make_shared<OutputBudget>(options_.quotas.max_output_per_shell);
   {
     base::MutexLock lock(&mu_);
-    if (shut_down_) return {Errc::kShuttingDown, "the service is stopping"};
+    if (shut_down_)
+      return ShellError(Errc::kShuttingDown, "the service is stopping");
     const Quotas& q = options_.quotas;
     auto it = shells_per_user_.find(identity.user);
     int mine = it == shells_per_user_.end() ? 0 : it->second;
     if (mine == 0 && q.max_concurrent_users > 0 &&
         static_cast<int>(shells_per_user_.size()) >= q.max_concurrent_users) {
-      return {Errc::kMaxConcurrentUsers,
-              "The WS-Management service cannot process the request. The "
-              "maximum number of concurrent users (MaxConcurrentUsers = " +
-                  std::to_string(q.max_concurrent_users) +
-                  ") holding shells has been reached. Retry later or raise "
-                  "the quota."};
+      return ShellError(
+          Errc::kMaxConcurrentUsers,
+          "The WS-Management service cannot process the request. The "
+          "maximum number of concurrent users (MaxConcurrentUsers = " +
+              std::to_string(q.max_concurrent_users) +
+              ") holding shells has been reached. Retry later or raise "
+              "the quota.");
     }
     if (q.max_shells_per_user > 0 && mine >= q.max_shells_per_user) {
-      return {Errc::kMaxShellsPerUser,
-              "The WS-Management service cannot process the request. This "
-              "user is allowed a maximum number of " +
-                  std::to_string(q.max_shells_per_user) +
-                  " concurrent shells (MaxShellsPerUser), which has been "
-                  "exceeded. Close existing shells or raise the quota for "
-                  "this user."};
+      return ShellError(
+          Errc::kMaxShellsPerUser,
+          "The WS-Management service cannot process the request. This "
+          "user is allowed a maximum number of " +
+              std::to_string(q.max_shells_per_user) +
+              " concurrent shells (MaxShellsPerUser), which has been "
+              "exceeded. Close existing shells or raise the quota for "
+              "this user.");
     }
     err = jobs_->NewJob(shell->id, q.max_processes_per_shell, &shell->job);
     if (!err.ok()) return err;
@@ -235,7 +242,7 @@ Error ShellHost::Create(const Identity& identity, const ShellSpec& spec,
   out->input_streams = shell->input_streams;
   out->output_streams = shell->output_streams;
   out->run_time = out->inactivity = std::chrono::milliseconds(0);
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 std::shared_ptr<ShellHost::Shell> ShellHost::Find(
@@ -246,10 +253,10 @@ std::shared_ptr<ShellHost::Shell> ShellHost::Find(
   return it->second;
 }
 
-Error ShellHost::Info(std::string_view user, std::string_view shell_id,
-                      ShellInfo* out) {
+base::Status ShellHost::Info(std::string_view user, std::string_view shell_id,
+                             ShellInfo* out) {
   std::shared_ptr<Shell> shell = Find(user, shell_id);
-  if (!shell) return {Errc::kShellNotFound, {}};
+  if (!shell) return ShellError(Errc::kShellNotFound, {});
   base::MonotonicTime now = Now();
   base::MutexLock lock(&shell->mu);
   out->id = shell->id;
@@ -262,42 +269,45 @@ Error ShellHost::Info(std::string_view user, std::string_view shell_id,
       now - shell->created);
   out->inactivity = std::chrono::duration_cast<std::chrono::milliseconds>(
       now - shell->last_activity);
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
-Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
-                            const CommandSpec& command,
-                            std::string* command_id) {
+base::Status ShellHost::RunCommand(std::string_view user,
+                                   std::string_view shell_id,
+                                   const CommandSpec& command,
+                                   std::string* command_id) {
   std::shared_ptr<Shell> shell = Find(user, shell_id);
-  if (!shell) return {Errc::kShellNotFound, {}};
+  if (!shell) return ShellError(Errc::kShellNotFound, {});
   ActiveRequest active(this, shell.get());
   // Every process of the shell counts, however it was started or detached
   // (the job holds them all), and so does each leader until it is reaped.
   int max = options_.quotas.max_processes_per_shell;
   if (max > 0 && shell->job->CountProcesses() >= max) {
-    return {Errc::kMaxProcessesPerShell,
-            "The WS-Management service cannot process the request. The "
-            "maximum number of processes per shell (MaxProcessesPerShell = " +
-                std::to_string(max) +
-                ") has been reached; background processes of earlier "
-                "commands count too. Wait for them to finish, terminate "
-                "those commands, or raise the quota."};
+    return ShellError(
+        Errc::kMaxProcessesPerShell,
+        "The WS-Management service cannot process the request. The "
+        "maximum number of processes per shell (MaxProcessesPerShell = " +
+            std::to_string(max) +
+            ") has been reached; background processes of earlier "
+            "commands count too. Wait for them to finish, terminate "
+            "those commands, or raise the quota.");
   }
   if (shell->output->Exhausted()) {
-    return {Errc::kMaxOutputPerShell,
-            "The WS-Management service cannot process the request. The "
-            "shell holds " +
-                Mib(shell->output->used()) +
-                " MiB of command output that has not been received "
-                "([shell] max_output_per_shell_mb = " +
-                Mib(shell->output->limit()) +
-                "). Receive the output of earlier commands or terminate "
-                "them, then retry."};
+    return ShellError(
+        Errc::kMaxOutputPerShell,
+        "The WS-Management service cannot process the request. The "
+        "shell holds " +
+            Mib(shell->output->used()) +
+            " MiB of command output that has not been received "
+            "([shell] max_output_per_shell_mb = " +
+            Mib(shell->output->limit()) +
+            "). Receive the output of earlier commands or terminate "
+            "them, then retry.");
   }
   SpawnRequest request;
   {
     base::MutexLock lock(&shell->mu);
-    if (shell->closed) return {Errc::kShellNotFound, {}};
+    if (shell->closed) return ShellError(Errc::kShellNotFound, {});
     request.run_as = shell->run_as;
     request.working_directory = shell->working_directory;
     request.environment = shell->environment;
@@ -307,7 +317,7 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
   auto cmd = std::make_shared<Command>(base::NewUuid(), &loop_,
                                        options_.command_limits, shell->output);
   std::shared_ptr<CommandGroup> group;
-  Error err = shell->job->NewGroup(cmd->id(), &group);
+  base::Status err = shell->job->NewGroup(cmd->id(), &group);
   if (!err.ok()) return err;
   err = cmd->Start(std::move(request), std::move(group));
   if (!err.ok()) return err;
@@ -315,65 +325,70 @@ Error ShellHost::RunCommand(std::string_view user, std::string_view shell_id,
     base::MutexLock lock(&shell->mu);
     if (shell->closed) {
       cmd->Kill();
-      return {Errc::kShellNotFound, {}};
+      return ShellError(Errc::kShellNotFound, {});
     }
     shell->commands[cmd->id()] = cmd;
   }
   *command_id = cmd->id();
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
-Error ShellHost::FindCommand(std::string_view user, std::string_view shell_id,
-                             std::string_view command_id,
-                             std::shared_ptr<Shell>* shell,
-                             std::shared_ptr<Command>* command) const {
+base::Status ShellHost::FindCommand(std::string_view user,
+                                    std::string_view shell_id,
+                                    std::string_view command_id,
+                                    std::shared_ptr<Shell>* shell,
+                                    std::shared_ptr<Command>* command) const {
   *shell = Find(user, shell_id);
-  if (!*shell) return {Errc::kShellNotFound, {}};
+  if (!*shell) return ShellError(Errc::kShellNotFound, {});
   base::MutexLock lock(&(*shell)->mu);
   auto it = (*shell)->commands.find(std::string(command_id));
-  if (it == (*shell)->commands.end()) return {Errc::kCommandNotFound, {}};
+  if (it == (*shell)->commands.end())
+    return ShellError(Errc::kCommandNotFound, {});
   *command = it->second;
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
-Error ShellHost::Send(std::string_view user, std::string_view shell_id,
-                      std::string_view command_id, std::string_view data,
-                      bool end, base::MonotonicTime deadline,
-                      std::stop_token cancel) {
+base::Status ShellHost::Send(std::string_view user, std::string_view shell_id,
+                             std::string_view command_id, std::string_view data,
+                             bool end, base::MonotonicTime deadline,
+                             std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
-  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  base::Status err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
   ActiveRequest active(this, shell.get());
   return command->Send(data, end, deadline, cancel);
 }
 
-Error ShellHost::Receive(std::string_view user, std::string_view shell_id,
-                         std::string_view command_id, bool want_stdout,
-                         bool want_stderr, size_t max_bytes,
-                         base::MonotonicTime deadline, ReceiveResult* out,
-                         std::stop_token cancel) {
+base::Status ShellHost::Receive(std::string_view user,
+                                std::string_view shell_id,
+                                std::string_view command_id, bool want_stdout,
+                                bool want_stderr, size_t max_bytes,
+                                base::MonotonicTime deadline,
+                                ReceiveResult* out, std::stop_token cancel) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
-  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  base::Status err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
   ActiveRequest active(this, shell.get());
   err = command->Receive(want_stdout, want_stderr, max_bytes, deadline, out,
                          cancel);
-  if (err.code == Errc::kShellNotFound) {
+  if (ErrcOf(err) == Errc::kShellNotFound) {
     // Killed while waiting: by Delete (the shell is gone) or by a terminate
     // signal (only the command is).
     base::MutexLock lock(&shell->mu);
-    if (!shell->closed) err.code = Errc::kCommandNotFound;
+    if (!shell->closed) {
+      err = ShellError(Errc::kCommandNotFound, err.message());
+    }
   }
   return err;
 }
 
-Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
-                        std::string_view command_id, SignalCode code) {
+base::Status ShellHost::Signal(std::string_view user, std::string_view shell_id,
+                               std::string_view command_id, SignalCode code) {
   std::shared_ptr<Shell> shell;
   std::shared_ptr<Command> command;
-  Error err = FindCommand(user, shell_id, command_id, &shell, &command);
+  base::Status err = FindCommand(user, shell_id, command_id, &shell, &command);
   if (!err.ok()) return err;
   ActiveRequest active(this, shell.get());
   command->Signal(code);
@@ -382,7 +397,7 @@ Error ShellHost::Signal(std::string_view user, std::string_view shell_id,
     base::MutexLock lock(&shell->mu);
     shell->commands.erase(std::string(command_id));
   }
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 void ShellHost::CloseShell(Shell* shell) {
@@ -399,13 +414,14 @@ void ShellHost::CloseShell(Shell* shell) {
   shell->job->KillAll();
 }
 
-Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
+base::Status ShellHost::Delete(std::string_view user,
+                               std::string_view shell_id) {
   std::shared_ptr<Shell> shell;
   {
     base::MutexLock lock(&mu_);
     auto it = shells_.find(std::string(shell_id));
     if (it == shells_.end() || it->second->owner != user) {
-      return {Errc::kShellNotFound, {}};
+      return ShellError(Errc::kShellNotFound, {});
     }
     shell = it->second;
     shells_.erase(it);
@@ -414,7 +430,7 @@ Error ShellHost::Delete(std::string_view user, std::string_view shell_id) {
     }
   }
   CloseShell(shell.get());
-  return Error::Ok();
+  return base::Status::Ok();
 }
 
 size_t ShellHost::ReapIdle() {

@@ -71,26 +71,29 @@ class ShellHost {
   ShellHost(const ShellHost&) = delete;
   ShellHost& operator=(const ShellHost&) = delete;
 
-  Error Create(const Identity& identity, const ShellSpec& spec, ShellInfo* out)
-      EXCLUDES(mu_);
-  Error Info(std::string_view user, std::string_view shell_id, ShellInfo* out)
-      EXCLUDES(mu_);
-  Error RunCommand(std::string_view user, std::string_view shell_id,
-                   const CommandSpec& command, std::string* command_id)
+  base::Status Create(const Identity& identity, const ShellSpec& spec,
+                      ShellInfo* out) EXCLUDES(mu_);
+  base::Status Info(std::string_view user, std::string_view shell_id,
+                    ShellInfo* out) EXCLUDES(mu_);
+  base::Status RunCommand(std::string_view user, std::string_view shell_id,
+                          const CommandSpec& command, std::string* command_id)
       EXCLUDES(mu_);
   // Send and Receive wait until `deadline`, or until `cancel` is requested
   // (nobody waits for the answer any more): kTimedOut, nothing taken.
-  Error Send(std::string_view user, std::string_view shell_id,
-             std::string_view command_id, std::string_view data, bool end,
-             base::MonotonicTime deadline, std::stop_token cancel = {})
+  base::Status Send(std::string_view user, std::string_view shell_id,
+                    std::string_view command_id, std::string_view data,
+                    bool end, base::MonotonicTime deadline,
+                    std::stop_token cancel = {}) EXCLUDES(mu_);
+  base::Status Receive(std::string_view user, std::string_view shell_id,
+                       std::string_view command_id, bool want_stdout,
+                       bool want_stderr, size_t max_bytes,
+                       base::MonotonicTime deadline, ReceiveResult* out,
+                       std::stop_token cancel = {}) EXCLUDES(mu_);
+  base::Status Signal(std::string_view user, std::string_view shell_id,
+                      std::string_view command_id, SignalCode code)
       EXCLUDES(mu_);
-  Error Receive(std::string_view user, std::string_view shell_id,
-                std::string_view command_id, bool want_stdout, bool want_stderr,
-                size_t max_bytes, base::MonotonicTime deadline,
-                ReceiveResult* out, std::stop_token cancel = {}) EXCLUDES(mu_);
-  Error Signal(std::string_view user, std::string_view shell_id,
-               std::string_view command_id, SignalCode code) EXCLUDES(mu_);
-  Error Delete(std::string_view user, std::string_view shell_id) EXCLUDES(mu_);
+  base::Status Delete(std::string_view user, std::string_view shell_id)
+      EXCLUDES(mu_);
 
   // Ends shells idle longer than their IdleTimeOut (no request in progress)
   // or older than their Lifetime. Returns how many were ended.
@@ -123,10 +126,12 @@ class ShellHost {
   base::MonotonicTime Now() const;
   std::shared_ptr<Shell> Find(std::string_view user,
                               std::string_view shell_id) const EXCLUDES(mu_);
-  Error ResolveRunAs(const Identity& identity, RunAs* out) const;
-  Error FindCommand(std::string_view user, std::string_view shell_id,
-                    std::string_view command_id, std::shared_ptr<Shell>* shell,
-                    std::shared_ptr<Command>* command) const EXCLUDES(mu_);
+  base::Status ResolveRunAs(const Identity& identity, RunAs* out) const;
+  base::Status FindCommand(std::string_view user, std::string_view shell_id,
+                           std::string_view command_id,
+                           std::shared_ptr<Shell>* shell,
+                           std::shared_ptr<Command>* command) const
+      EXCLUDES(mu_);
   // Marks the shell closed and ends its commands and processes. Takes the
   // shell's mutex: call it with no lock held (Shell is incomplete here, so
   // this is not EXCLUDES(shell->mu)).

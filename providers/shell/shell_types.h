@@ -1,6 +1,7 @@
-// Values shared by the WinRS shell host (providers/shell): the error values it
-// returns instead of throwing, the quotas with WinRM's names, the account a
-// shell's commands run as, and what Create/Command/Receive take and give.
+// Values shared by the WinRS shell host (providers/shell): the error codes
+// of the base::Status values it returns instead of throwing, the quotas with
+// WinRM's names, the account a shell's commands run as, and what
+// Create/Command/Receive take and give.
 // Nothing here knows SOAP or HTTP; engine/shell maps these to WS-Man.
 #ifndef WSMAND_PROVIDERS_SHELL_SHELL_TYPES_H_
 #define WSMAND_PROVIDERS_SHELL_SHELL_TYPES_H_
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/status.h"
 
 namespace wsman::providers::shell {
 
@@ -35,13 +37,50 @@ enum class Errc {
   kShuttingDown,
 };
 
-struct Error {
-  Errc code = Errc::kOk;
-  std::string message;
-
-  bool ok() const { return code == Errc::kOk; }
-  static Error Ok() { return {}; }
-};
+// The host's errors are base::Status values whose detail() is the Errc:
+// the finer code engine/shell's FaultFor maps to a WS-Man fault, while
+// code() is the general one (kNotFound, kResourceExhausted, ...).
+inline base::Status ShellError(Errc errc, std::string message) {
+  using base::Status;
+  Status s;
+  switch (errc) {
+    case Errc::kOk:
+      return Status::Ok();
+    case Errc::kShellNotFound:
+    case Errc::kCommandNotFound:
+      s = Status::NotFound(std::move(message));
+      break;
+    case Errc::kAccessDenied:
+      s = Status::PermissionDenied(std::move(message));
+      break;
+    case Errc::kMaxShellsPerUser:
+    case Errc::kMaxConcurrentUsers:
+    case Errc::kMaxProcessesPerShell:
+    case Errc::kMaxOutputPerShell:
+      s = Status::ResourceExhausted(std::move(message));
+      break;
+    case Errc::kInvalidArgument:
+      s = Status::InvalidArgument(std::move(message));
+      break;
+    case Errc::kSpawnFailed:
+      s = Status::IoError(std::move(message));
+      break;
+    case Errc::kTimedOut:
+      s = Status::DeadlineExceeded(std::move(message));
+      break;
+    case Errc::kStdinClosed:
+      s = Status::FailedPrecondition(std::move(message));
+      break;
+    case Errc::kShuttingDown:
+      s = Status::Unavailable(std::move(message));
+      break;
+  }
+  return std::move(s).WithDetail(static_cast<int>(errc));
+}
+// The Errc of a status from the host (kOk for an ok one).
+inline Errc ErrcOf(const base::Status& status) {
+  return static_cast<Errc>(status.detail());
+}
 
 // WinRM's quota names (winrm/config/winrs). 0 means "no limit" for the
 // counts and the memory limit.

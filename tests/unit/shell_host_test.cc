@@ -49,8 +49,9 @@ Drained Drain(ShellHost& host, const std::string& user, const std::string& sid,
   Drained d;
   for (int i = 0; i < 100000; ++i) {
     ReceiveResult r;
-    Error err = host.Receive(user, sid, cid, true, true, budget, In(10s), &r);
-    EXPECT_TRUE(err.ok()) << err.message;
+    base::Status err =
+        host.Receive(user, sid, cid, true, true, budget, In(10s), &r);
+    EXPECT_TRUE(err.ok()) << err.message();
     if (!err.ok()) break;
     ++d.responses;
     size_t bytes = 0;
@@ -113,9 +114,9 @@ TEST(ShellHostTest, BadWorkingDirectoryIsAnInvalidArgument) {
   std::string cid;
   CommandSpec cmd;
   cmd.command_line = "true";
-  Error err = host.RunCommand("alice", info.id, cmd, &cid);
-  EXPECT_EQ(err.code, Errc::kInvalidArgument);
-  EXPECT_NE(err.message.find("C:\\Windows"), std::string::npos);
+  base::Status err = host.RunCommand("alice", info.id, cmd, &cid);
+  EXPECT_EQ(ErrcOf(err), Errc::kInvalidArgument);
+  EXPECT_NE(err.message().find("C:\\Windows"), std::string::npos);
 }
 
 TEST(ShellStateTest, DoneOnlyAfterEveryByteWasDelivered) {
@@ -149,9 +150,9 @@ TEST(ShellStateTest, ReceiveTimesOutWhileRunning) {
   ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &cid).ok());
   ReceiveResult r;
   auto start = std::chrono::steady_clock::now();
-  Error err =
+  base::Status err =
       host.Receive("alice", info.id, cid, true, true, 1000, In(200ms), &r);
-  EXPECT_EQ(err.code, Errc::kTimedOut);
+  EXPECT_EQ(ErrcOf(err), Errc::kTimedOut);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);
   EXPECT_TRUE(host.Delete("alice", info.id).ok());
 }
@@ -173,16 +174,16 @@ TEST(ShellStateTest, CancelledReceiveEndsAtOnceAndTakesNothing) {
   });
   ReceiveResult r;
   auto start = std::chrono::steady_clock::now();
-  Error err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
-                           client.get_token());
+  base::Status err = host.Receive("alice", info.id, cid, true, true, 1000,
+                                  In(60s), &r, client.get_token());
   leaves.join();
-  EXPECT_EQ(err.code, Errc::kTimedOut);
+  EXPECT_EQ(ErrcOf(err), Errc::kTimedOut);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   // Already cancelled while output waits: still nothing is taken.
   std::this_thread::sleep_for(500ms);
   err = host.Receive("alice", info.id, cid, true, true, 1000, In(60s), &r,
                      client.get_token());
-  EXPECT_EQ(err.code, Errc::kTimedOut);
+  EXPECT_EQ(ErrcOf(err), Errc::kTimedOut);
   ASSERT_TRUE(
       host.Receive("alice", info.id, cid, true, true, 1000, In(5s), &r).ok());
   ASSERT_FALSE(r.chunks.empty());
@@ -248,7 +249,7 @@ TEST(ShellSignalTest, CtrlCInterruptsAndTerminateKills) {
   EXPECT_TRUE(WaitGone(pid));  // killed and reaped: no zombie
   ReceiveResult r;
   EXPECT_EQ(
-      host.Receive("alice", info.id, cid, true, true, 100, In(1s), &r).code,
+      ErrcOf(host.Receive("alice", info.id, cid, true, true, 100, In(1s), &r)),
       Errc::kCommandNotFound);
 }
 
@@ -263,8 +264,8 @@ TEST(ShellSignalTest, DeleteWakesAWaitingReceive) {
   Errc got = Errc::kOk;
   std::thread waiter([&] {
     ReceiveResult r;
-    got =
-        host.Receive("alice", info.id, cid, true, true, 100, In(30s), &r).code;
+    got = ErrcOf(
+        host.Receive("alice", info.id, cid, true, true, 100, In(30s), &r));
   });
   std::this_thread::sleep_for(100ms);
   auto start = std::chrono::steady_clock::now();
@@ -284,7 +285,7 @@ TEST(ShellStdinTest, SendReachesTheProcess) {
   ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &cid).ok());
   ASSERT_TRUE(host.Send("alice", info.id, cid, "abc", false, In(5s)).ok());
   ASSERT_TRUE(host.Send("alice", info.id, cid, "def\n", true, In(5s)).ok());
-  EXPECT_EQ(host.Send("alice", info.id, cid, "more", false, In(5s)).code,
+  EXPECT_EQ(ErrcOf(host.Send("alice", info.id, cid, "more", false, In(5s))),
             Errc::kStdinClosed);
   EXPECT_TRUE(host.Send("alice", info.id, cid, "", true, In(5s)).ok());
   EXPECT_EQ(Drain(host, "alice", info.id, cid).out, "abcdef\n");
@@ -297,10 +298,10 @@ TEST(ShellOwnershipTest, AnotherUserSeesNoShell) {
   std::string cid;
   CommandSpec cmd;
   cmd.command_line = "true";
-  EXPECT_EQ(host.RunCommand("bob", info.id, cmd, &cid).code,
+  EXPECT_EQ(ErrcOf(host.RunCommand("bob", info.id, cmd, &cid)),
             Errc::kShellNotFound);
-  EXPECT_EQ(host.Delete("bob", info.id).code, Errc::kShellNotFound);
-  EXPECT_EQ(host.Delete("bob", "no-such-shell").code, Errc::kShellNotFound);
+  EXPECT_EQ(ErrcOf(host.Delete("bob", info.id)), Errc::kShellNotFound);
+  EXPECT_EQ(ErrcOf(host.Delete("bob", "no-such-shell")), Errc::kShellNotFound);
   EXPECT_TRUE(host.Delete("alice", info.id).ok());
 }
 
@@ -312,10 +313,11 @@ TEST(ShellQuotaTest, MaxShellsPerUserAndConcurrentUsers) {
   ShellInfo a, b, c;
   ASSERT_TRUE(host.Create(User("alice"), {}, &a).ok());
   ASSERT_TRUE(host.Create(User("alice"), {}, &b).ok());
-  Error err = host.Create(User("alice"), {}, &c);
-  EXPECT_EQ(err.code, Errc::kMaxShellsPerUser);
-  EXPECT_NE(err.message.find("MaxShellsPerUser"), std::string::npos);
-  EXPECT_EQ(host.Create(User("bob"), {}, &c).code, Errc::kMaxConcurrentUsers);
+  base::Status err = host.Create(User("alice"), {}, &c);
+  EXPECT_EQ(ErrcOf(err), Errc::kMaxShellsPerUser);
+  EXPECT_NE(err.message().find("MaxShellsPerUser"), std::string::npos);
+  EXPECT_EQ(ErrcOf(host.Create(User("bob"), {}, &c)),
+            Errc::kMaxConcurrentUsers);
   ASSERT_TRUE(host.Delete("alice", a.id).ok());
   ASSERT_TRUE(host.Delete("alice", b.id).ok());
   EXPECT_TRUE(host.Create(User("bob"), {}, &c).ok());
@@ -331,7 +333,7 @@ TEST(ShellQuotaTest, MaxProcessesPerShell) {
   CommandSpec cmd;
   cmd.command_line = "sleep 1000";
   ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &first).ok());
-  EXPECT_EQ(host.RunCommand("alice", info.id, cmd, &second).code,
+  EXPECT_EQ(ErrcOf(host.RunCommand("alice", info.id, cmd, &second)),
             Errc::kMaxProcessesPerShell);
   pid_t pid = host.FindCommandForTest(info.id, first)->pid();
   ASSERT_TRUE(
@@ -384,7 +386,7 @@ TEST(ShellReaperTest, IdleShellsAndTheirProcessesEnd) {
   ASSERT_TRUE(host.RunCommand("alice", busy.id, cmd, &cid).ok());
   clock.Set(At(std::chrono::milliseconds(61000)));
   EXPECT_EQ(host.ReapIdle(), 1u);
-  EXPECT_EQ(host.Info("alice", idle.id, &seen).code, Errc::kShellNotFound);
+  EXPECT_EQ(ErrcOf(host.Info("alice", idle.id, &seen)), Errc::kShellNotFound);
   EXPECT_TRUE(host.Info("alice", busy.id, &seen).ok());
   EXPECT_EQ(seen.inactivity, 11s);
 }

@@ -62,10 +62,10 @@ std::string DrainOut(ShellHost& host, const std::string& sid,
   std::string out;
   for (int i = 0; i < 1000; ++i) {
     ReceiveResult r;
-    Error err =
+    base::Status err =
         host.Receive("alice", sid, cid, true, true, 1 << 20, In(10s), &r);
     if (!err.ok()) {
-      ADD_FAILURE() << err.message;
+      ADD_FAILURE() << err.message();
       break;
     }
     for (const StreamChunk& c : r.chunks) {
@@ -161,8 +161,8 @@ class JobModeTest : public ::testing::TestWithParam<Isolation> {
   }
   std::string NewShell(ShellHost& host, ShellSpec spec = {}) {
     ShellInfo info;
-    Error err = host.Create(User("alice"), spec, &info);
-    EXPECT_TRUE(err.ok()) << err.message;
+    base::Status err = host.Create(User("alice"), spec, &info);
+    EXPECT_TRUE(err.ok()) << err.message();
     return info.id;
   }
   std::string Run(ShellHost& host, const std::string& sid,
@@ -170,8 +170,8 @@ class JobModeTest : public ::testing::TestWithParam<Isolation> {
     CommandSpec cmd;
     cmd.command_line = line;
     std::string cid;
-    Error err = host.RunCommand("alice", sid, cmd, &cid);
-    EXPECT_TRUE(err.ok()) << err.message;
+    base::Status err = host.RunCommand("alice", sid, cmd, &cid);
+    EXPECT_TRUE(err.ok()) << err.message();
     return cid;
   }
   // The audit's escape attempts: in the background, in a new session,
@@ -264,9 +264,9 @@ TEST_P(JobModeTest, BackgroundProcessesCountAgainstMaxProcessesPerShell) {
   CommandSpec cmd;
   cmd.command_line = "true";
   std::string next;
-  Error err = host.RunCommand("alice", sid, cmd, &next);
-  EXPECT_EQ(err.code, Errc::kMaxProcessesPerShell);
-  EXPECT_NE(err.message.find("MaxProcessesPerShell = 3"), std::string::npos);
+  base::Status err = host.RunCommand("alice", sid, cmd, &next);
+  EXPECT_EQ(ErrcOf(err), Errc::kMaxProcessesPerShell);
+  EXPECT_NE(err.message().find("MaxProcessesPerShell = 3"), std::string::npos);
   ASSERT_TRUE(host.Signal("alice", sid, cid, SignalCode::kTerminate).ok());
   auto until = std::chrono::steady_clock::now() + 5s;
   while (host.ProcessCountForTest(sid) > 0 &&
@@ -389,15 +389,16 @@ TEST(ShellOutputBudgetTest, UnreceivedOutputIsBoundedAndRefusesCommands) {
   CommandSpec cmd;
   cmd.command_line = "head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2";
   std::vector<std::string> cids;
-  Error refused;
+  base::Status refused;
   for (int i = 0; i < 40 && refused.ok(); ++i) {
     std::string cid;
     refused = host.RunCommand("alice", info.id, cmd, &cid);
     if (refused.ok()) cids.push_back(cid);
     std::this_thread::sleep_for(30ms);  // let it write what it can
   }
-  EXPECT_EQ(refused.code, Errc::kMaxOutputPerShell);
-  EXPECT_NE(refused.message.find("max_output_per_shell_mb"), std::string::npos);
+  EXPECT_EQ(ErrcOf(refused), Errc::kMaxOutputPerShell);
+  EXPECT_NE(refused.message().find("max_output_per_shell_mb"),
+            std::string::npos);
   EXPECT_LT(cids.size(), 40u);
   // What is held: the budget, plus at most one read per stream beyond the
   // guaranteed first 64 KiB of each.
@@ -407,12 +408,12 @@ TEST(ShellOutputBudgetTest, UnreceivedOutputIsBoundedAndRefusesCommands) {
   DrainOut(host, info.id, cids[0]);
   std::string cid;
   auto until = std::chrono::steady_clock::now() + 5s;
-  Error err;
+  base::Status err;
   do {
     err = host.RunCommand("alice", info.id, cmd, &cid);
     if (!err.ok()) DrainOut(host, info.id, cids[cids.size() - 1]);
   } while (!err.ok() && std::chrono::steady_clock::now() < until);
-  EXPECT_TRUE(err.ok()) << err.message;
+  EXPECT_TRUE(err.ok()) << err.message();
 }
 
 TEST(ShellOutputBudgetTest, ACommandProgressesWhileTheBudgetIsSpent) {
@@ -441,7 +442,7 @@ TEST(ShellOutputBudgetTest, TerminateGivesTheBudgetBack) {
   std::string a, b;
   ASSERT_TRUE(host.RunCommand("alice", info.id, cmd, &a).ok());
   std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(host.RunCommand("alice", info.id, cmd, &b).code,
+  EXPECT_EQ(ErrcOf(host.RunCommand("alice", info.id, cmd, &b)),
             Errc::kMaxOutputPerShell);
   ASSERT_TRUE(host.Signal("alice", info.id, a, SignalCode::kTerminate).ok());
   EXPECT_TRUE(host.RunCommand("alice", info.id, cmd, &b).ok());

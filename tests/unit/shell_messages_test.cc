@@ -230,20 +230,42 @@ TEST(ShellMessagesTest, CreateResponseHasBothShapes) {
   }
 }
 
+// The host's errors are base::Status values: the Errc rides in detail(),
+// the general code beside it, and FaultFor reads only the Errc.
+TEST(ShellMessagesTest, HostErrorsAreStatusesWithTheErrcAsDetail) {
+  using base::Status;
+  using providers::shell::Errc;
+  using providers::shell::ErrcOf;
+  using providers::shell::ShellError;
+  Status s = ShellError(Errc::kMaxProcessesPerShell, "quota");
+  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted);
+  EXPECT_EQ(ErrcOf(s), Errc::kMaxProcessesPerShell);
+  EXPECT_EQ(s.message(), "quota");
+  EXPECT_EQ(ShellError(Errc::kShellNotFound, "").code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(ShellError(Errc::kTimedOut, "").code(),
+            Status::Code::kDeadlineExceeded);
+  EXPECT_EQ(ShellError(Errc::kAccessDenied, "").code(),
+            Status::Code::kPermissionDenied);
+  EXPECT_TRUE(ShellError(Errc::kOk, "ignored").ok());
+  EXPECT_EQ(ErrcOf(Status::Ok()), Errc::kOk);
+}
+
 TEST(ShellMessagesTest, FaultMapping) {
   using providers::shell::Errc;
-  soap::Fault f = FaultFor({Errc::kShellNotFound, {}}, "ABC", {});
+  using providers::shell::ShellError;
+  soap::Fault f = FaultFor(ShellError(Errc::kShellNotFound, {}), "ABC", {});
   EXPECT_EQ(f.code, soap::FaultCode::kInvalidSelectors);
   EXPECT_NE(f.message.find("ShellId ABC"), std::string::npos);
   EXPECT_EQ(soap::Describe(f.code).wsman_code, 2150858843u);
-  f = FaultFor({Errc::kTimedOut, {}}, "ABC", "C");
+  f = FaultFor(ShellError(Errc::kTimedOut, {}), "ABC", "C");
   EXPECT_EQ(f.code, soap::FaultCode::kTimedOut);
   EXPECT_EQ(soap::Describe(f.code).wsman_code, 2150858793u);
   EXPECT_NE(soap::Describe(f.code).reason.find("OperationTimeout"),
             std::string::npos);
-  EXPECT_EQ(FaultFor({Errc::kMaxShellsPerUser, "m"}, "", "").code,
+  EXPECT_EQ(FaultFor(ShellError(Errc::kMaxShellsPerUser, "m"), "", "").code,
             soap::FaultCode::kQuotaLimit);
-  EXPECT_EQ(FaultFor({Errc::kAccessDenied, "m"}, "", "").code,
+  EXPECT_EQ(FaultFor(ShellError(Errc::kAccessDenied, "m"), "", "").code,
             soap::FaultCode::kAccessDenied);
 }
 
