@@ -19,13 +19,12 @@
 #include <vector>
 
 #include "soap/namespaces.h"
+#include "soap/xml_doc.h"
 
 namespace wsman::testutil {
 
-struct XmlDocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocFree>;
+// An owned document (soap/xml_doc.h's owner).
+using XmlDocPtr = soap::XmlDoc;
 
 inline const char* S(const xmlChar* c) {
   return reinterpret_cast<const char*>(c);
