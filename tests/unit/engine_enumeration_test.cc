@@ -237,6 +237,21 @@ std::string GetEnvelope(const std::string& cls, const std::string& extra) {
          extra + "</s:Header><s:Body/></s:Envelope>";
 }
 
+// Registers `provider` for a class `name` in root/cimv2 with key Id.
+void RegisterOne(providers::Registry* registry, const std::string& name,
+                 std::shared_ptr<providers::Provider> provider) {
+  providers::ClassRegistration reg;
+  reg.namespace_name = "root/cimv2";
+  auto decl = std::make_shared<providers::ClassDecl>();
+  decl->name = name;
+  decl->Key("Id", providers::CimType::kUint32);
+  reg.decl = decl;
+  reg.provider = std::move(provider);
+  reg.origin = "test";
+  base::Status registered = registry->Register(std::move(reg));
+  ASSERT_TRUE(registered.ok()) << registered.message();
+}
+
 // Answers a Get asynchronously, and only once cancelled (or after 2 s).
 class BlockingProvider : public providers::Provider {
  public:
@@ -258,16 +273,8 @@ class EngineTimeouts : public EngineEnumeration {
     EngineEnumeration::SetUp();
     auto registry = std::make_shared<providers::Registry>();
     ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
-    providers::ClassRegistration blocking;
-    blocking.namespace_name = "root/cimv2";
-    auto decl = std::make_shared<providers::ClassDecl>();
-    decl->name = "WSMAN_TestBlocking";
-    decl->Key("Id", providers::CimType::kUint32);
-    blocking.decl = decl;
-    blocking.provider = std::make_shared<BlockingProvider>();
-    blocking.origin = "test";
-    base::Status registered = registry->Register(std::move(blocking));
-    ASSERT_TRUE(registered.ok()) << registered.message();
+    RegisterOne(registry.get(), "WSMAN_TestBlocking",
+                std::make_shared<BlockingProvider>());
     CimEngineSettings settings;
     // Far below the slow providers' delays: a clamped wait ends first.
     settings.max_operation_timeout = 150ms;
@@ -425,16 +432,8 @@ class EnginePool : public EngineEnumeration {
     EngineEnumeration::SetUp();
     auto registry = std::make_shared<providers::Registry>();
     ASSERT_TRUE(providers::testing::RegisterTestProviders(registry.get()).ok());
-    providers::ClassRegistration hanging;
-    hanging.namespace_name = "root/cimv2";
-    auto decl = std::make_shared<providers::ClassDecl>();
-    decl->name = "WSMAN_TestHanging";
-    decl->Key("Id", providers::CimType::kUint32);
-    hanging.decl = decl;
-    hanging.provider = std::make_shared<HangingProvider>();
-    hanging.origin = "test";
-    base::Status registered = registry->Register(std::move(hanging));
-    ASSERT_TRUE(registered.ok()) << registered.message();
+    RegisterOne(registry.get(), "WSMAN_TestHanging",
+                std::make_shared<HangingProvider>());
     CimEngineSettings settings;
     settings.enumeration.provider_threads = 2;
     settings.enumeration.clock = clock_.AsMonotonic();

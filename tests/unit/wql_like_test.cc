@@ -17,20 +17,6 @@ namespace {
 
 using reference::ReferenceLike;
 
-// ParseWql's answer with its message in `error`, for the assertions below;
-// a refusal is always InvalidArgument.
-std::optional<WqlQuery> Wql(std::string_view text, std::string* error,
-                            const WqlLimits& limits = {}) {
-  auto q = ParseWql(text, limits);
-  if (!q.ok()) {
-    EXPECT_EQ(q.status().code(), base::Status::Code::kInvalidArgument);
-    *error = q.status().message();
-    return std::nullopt;
-  }
-  error->clear();
-  return std::move(q).value();
-}
-
 // LikePattern::Compile's answer with its message in `error`; a refusal is
 // always InvalidArgument.
 std::optional<LikePattern> Compile(std::string_view pattern, std::string* error,
@@ -171,28 +157,34 @@ TEST(WqlLike, LimitsOnWildcardSegments) {
 }
 
 TEST(WqlLike, QueryLimits) {
-  std::string error;
   std::string q = "SELECT * FROM T WHERE Name LIKE 'a_%'";
   for (int i = 1; i < 32; ++i) q += " OR Name LIKE 'a_%'";
-  EXPECT_TRUE(Wql(q, &error)) << error;
-  EXPECT_FALSE(Wql(q + " OR Name LIKE 'b_'", &error));
-  EXPECT_NE(error.find("32"), std::string::npos) << error;
+  auto ok = ParseWql(q);
+  EXPECT_TRUE(ok.ok()) << ok.message();
+  auto wide = ParseWql(q + " OR Name LIKE 'b_'");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(wide.status().code(), base::Status::Code::kInvalidArgument);
+  EXPECT_NE(wide.message().find("32"), std::string::npos) << wide.message();
   // 33 literal LIKE tests: too many tests.
   std::string lits = "SELECT * FROM T WHERE Name LIKE '%a%'";
   for (int i = 1; i < 33; ++i) lits += " OR Name LIKE '%a%'";
-  EXPECT_FALSE(Wql(lits, &error));
-  EXPECT_NE(error.find("LIKE tests"), std::string::npos) << error;
+  auto tests = ParseWql(lits);
+  ASSERT_FALSE(tests.ok());
+  EXPECT_NE(tests.message().find("LIKE tests"), std::string::npos)
+      << tests.message();
   // Comparisons are not counted.
   std::string cmp = "SELECT * FROM T WHERE Id = 1";
   for (int i = 0; i < 300; ++i) cmp += " OR Id = 1";
-  EXPECT_TRUE(Wql(cmp, &error)) << error;
+  auto comparisons = ParseWql(cmp);
+  EXPECT_TRUE(comparisons.ok()) << comparisons.message();
   WqlLimits loose;
   loose.max_like_tests = 100;
   loose.max_like_wildcard_segments = 100;
-  EXPECT_TRUE(Wql(q + " OR Name LIKE 'b_'", &error, loose)) << error;
-  EXPECT_FALSE(
-      Wql("SELECT * FROM T WHERE Name LIKE '%" + std::string(65, '_') + "%'",
-          &error));
+  auto loosened = ParseWql(q + " OR Name LIKE 'b_'", loose);
+  EXPECT_TRUE(loosened.ok()) << loosened.message();
+  EXPECT_FALSE(ParseWql("SELECT * FROM T WHERE Name LIKE '%" +
+                        std::string(65, '_') + "%'")
+                   .ok());
 }
 
 }  // namespace
