@@ -398,12 +398,20 @@ TEST_F(EngineEnumeration, ContextsExpiringAtOnceRaceTheReaper) {
   std::thread reaper([&] {
     while (!stop) engine_->enumerations().ReapExpired();
   });
+  const std::string enumerate =
+      Envelope("Enumerate",
+               "<n:Enumerate><n:Expires>PT0.001S</n:Expires></n:Enumerate>");
   for (int i = 0; i < 2000; ++i) {
-    auto r = Call(Envelope("Enumerate",
-                           "<n:Enumerate><n:Expires>PT0.001S</n:Expires>"
-                           "</n:Enumerate>"),
-                  alice_);
-    ASSERT_TRUE(r.ok()) << r.fault().message;
+    auto r = Call(enumerate, alice_);
+    // A burst can find every pool worker still finishing the provider of a
+    // context the reaper just cancelled: QuotaLimit is the pool's answer
+    // and a client's cue to retry, not the race this test is about.
+    while (!r.ok() && r.fault().code == soap::FaultCode::kQuotaLimit) {
+      std::this_thread::yield();
+      r = Call(enumerate, alice_);
+    }
+    EXPECT_TRUE(r.ok()) << r.fault().message;
+    if (!r.ok()) break;  // still stop and join the reaper below
   }
   stop = true;
   reaper.join();
