@@ -56,6 +56,7 @@ class Walk {
         missing_(missing) {}
 
   bool Run(TrustedKind kind, UniqueFd* out);
+  bool refused() const { return refused_; }
 
  private:
   std::string Resolved() const {
@@ -73,6 +74,7 @@ class Walk {
 
   bool Refuse(const std::string& what, const std::string& fix) {
     *error_ = "refusing " + original_ + ": " + what + "; " + fix;
+    refused_ = true;
     return false;
   }
   bool Fail(int err) {
@@ -131,6 +133,7 @@ class Walk {
   TrustedOwners owners_;
   std::string* error_;
   bool* missing_;
+  bool refused_ = false;
   std::vector<std::string> resolved_;  // components of the current directory
   bool sticky_ = false;  // the current directory is a writable sticky one
   bool direct_ = true;   // no symbolic link or ".." followed yet
@@ -267,18 +270,47 @@ TrustedOwners TrustedOwners::OfThisProcess() {
   return owners;
 }
 
+StatusOr<UniqueFd> OpenTrusted(const std::string& path, TrustedKind kind,
+                               TrustedOwners owners) {
+  std::string error;
+  bool missing = false;
+  Walk walk(path, owners, &error, &missing);
+  UniqueFd fd;
+  if (walk.Run(kind, &fd)) return fd;
+  if (walk.refused()) return Status::PermissionDenied(std::move(error));
+  if (missing) return Status::NotFound(std::move(error));
+  return Status::IoError(std::move(error));
+}
+
+StatusOr<std::string> ReadTrustedFile(const std::string& path,
+                                      TrustedOwners owners) {
+  StatusOr<UniqueFd> fd = OpenTrusted(path, TrustedKind::kFile, owners);
+  if (!fd.ok()) return std::move(fd).status();
+  return ReadAll(fd->get(), path);
+}
+
+namespace {
+
+bool ToOld(const Status& s, std::string* error, bool* missing) {
+  if (missing != nullptr) *missing = s.code() == Status::Code::kNotFound;
+  if (!s.ok()) *error = s.message();
+  return s.ok();
+}
+
+}  // namespace
+
 bool OpenTrusted(const std::string& path, TrustedKind kind, UniqueFd* out,
                  std::string* error, bool* missing, TrustedOwners owners) {
-  return Walk(path, owners, error, missing).Run(kind, out);
+  StatusOr<UniqueFd> fd = OpenTrusted(path, kind, owners);
+  if (fd.ok()) *out = std::move(fd).value();
+  return ToOld(fd.status(), error, missing);
 }
 
 bool ReadTrustedFile(const std::string& path, std::string* content,
                      std::string* error, bool* missing, TrustedOwners owners) {
-  UniqueFd fd;
-  if (!OpenTrusted(path, TrustedKind::kFile, &fd, error, missing, owners)) {
-    return false;
-  }
-  return ReadAll(fd.get(), path, content, error);
+  StatusOr<std::string> read = ReadTrustedFile(path, owners);
+  if (read.ok()) *content = std::move(read).value();
+  return ToOld(read.status(), error, missing);
 }
 
 }  // namespace wsman::base

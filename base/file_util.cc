@@ -26,41 +26,67 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-bool ReadAll(int fd, const std::string& path, std::string* content,
-             std::string* error) {
-  content->clear();
+StatusOr<std::string> ReadAll(int fd, const std::string& path) {
+  std::string content;
   char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = Errno(path, "read failed", errno);
-      return false;
-    }
-    if (n == 0) return true;
-    content->append(buf, static_cast<size_t>(n));
-    if (content->size() > kMaxReadBytes) {
-      *error = path + ": file too large";
-      return false;
+    if (n < 0) return Status::IoError(Errno(path, "read failed", errno));
+    if (n == 0) return content;
+    content.append(buf, static_cast<size_t>(n));
+    if (content.size() > kMaxReadBytes) {
+      return Status::ResourceExhausted(path + ": file too large");
     }
   }
+}
+
+StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    int err = errno;
+    std::string message = Errno(path, "cannot open", err);
+    if (err == ENOENT) return Status::NotFound(std::move(message));
+    return Status::IoError(std::move(message));
+  }
+  return ReadAll(fd.get(), path);
+}
+
+bool ReadAll(int fd, const std::string& path, std::string* content,
+             std::string* error) {
+  StatusOr<std::string> read = ReadAll(fd, path);
+  if (!read.ok()) {
+    content->clear();
+    *error = read.message();
+    return false;
+  }
+  *content = std::move(read).value();
+  return true;
 }
 
 bool ReadWholeFile(const std::string& path, std::string* content,
                    std::string* error, bool* missing) {
-  if (missing != nullptr) *missing = false;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    int err = errno;
-    if (missing != nullptr && err == ENOENT) *missing = true;
-    *error = Errno(path, "cannot open", err);
+  StatusOr<std::string> read = ReadWholeFile(path);
+  if (missing != nullptr) {
+    *missing = read.status().code() == Status::Code::kNotFound;
+  }
+  if (!read.ok()) {
+    *error = read.message();
     return false;
   }
-  return ReadAll(fd.get(), path, content, error);
+  *content = std::move(read).value();
+  return true;
 }
 
 bool WriteFileAtomic(const std::string& path, const std::string& content,
                      mode_t mode, std::string* error) {
+  Status s = WriteFileAtomic(path, content, mode);
+  if (!s.ok()) *error = s.message();
+  return s.ok();
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& content,
+                       mode_t mode) {
   struct stat st {};
   bool exists = ::lstat(path.c_str(), &st) == 0;
   if (exists && S_ISLNK(st.st_mode)) {
@@ -69,25 +95,20 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
     char target[4096];
     ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
     std::string to = n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
-    *error = "refusing to replace " + path + ": it is a symbolic link" +
-             (to.empty() ? "" : " to " + to) +
-             "; give the path of the file itself";
-    return false;
+    return Status::FailedPrecondition(
+        "refusing to replace " + path + ": it is a symbolic link" +
+        (to.empty() ? "" : " to " + to) + "; give the path of the file itself");
   }
   if (exists && !S_ISREG(st.st_mode)) {
-    *error = "refusing to replace " + path + ": not a regular file";
-    return false;
+    return Status::FailedPrecondition("refusing to replace " + path +
+                                      ": not a regular file");
   }
   std::string tmp = path + ".tmpXXXXXX";
   UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
-  if (fd.get() < 0) {
-    *error = Errno(tmp, "cannot create", errno);
-    return false;
-  }
+  if (fd.get() < 0) return Status::IoError(Errno(tmp, "cannot create", errno));
   auto fail = [&](const char* what, int err) {
     ::unlink(tmp.c_str());
-    *error = Errno(tmp, what, err);
-    return false;
+    return Status::IoError(Errno(tmp, what, err));
   };
   if (::fchmod(fd.get(), mode) != 0) return fail("fchmod failed", errno);
   if (exists && ::geteuid() == 0 &&
@@ -106,13 +127,12 @@ bool WriteFileAtomic(const std::string& path, const std::string& content,
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    *error = Errno(path, "rename failed", err);
-    return false;
+    return Status::IoError(Errno(path, "rename failed", err));
   }
   UniqueFd dir(
       ::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() >= 0) ::fsync(dir.get());
-  return true;
+  return Status::Ok();
 }
 
 DirectoryLock::DirectoryLock(const std::string& dir) {

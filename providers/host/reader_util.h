@@ -37,9 +37,9 @@ inline std::optional<std::string> ReadLinkAt(int dir_fd, const char* name) {
 // is invalid or the read fails.
 inline std::optional<std::string> ReadFd(base::UniqueFd fd) {
   if (!fd) return std::nullopt;
-  std::string out, error;
-  if (!base::ReadAll(fd.get(), "", &out, &error)) return std::nullopt;
-  return out;
+  base::StatusOr<std::string> read = base::ReadAll(fd.get(), "");
+  if (!read.ok()) return std::nullopt;
+  return std::move(read).value();
 }
 
 inline std::optional<std::string> ReadFileAt(int dir_fd, const char* name) {

@@ -23,8 +23,10 @@ using namespace std::chrono_literals;
 bool ReadText(const std::string& path, std::string* out) {
   base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return false;
-  std::string error;
-  return base::ReadAll(fd.get(), path, out, &error);
+  base::StatusOr<std::string> read = base::ReadAll(fd.get(), path);
+  if (!read.ok()) return false;
+  *out = std::move(read).value();
+  return true;
 }
 
 bool WriteText(const std::string& path, std::string_view text) {

@@ -58,13 +58,9 @@ std::string RandomToken() {
 
 // Reads the whole file after the ownership checks of base/file_trust.h (a
 // file others may write could hand out any account, root's included);
-// *missing tells ENOENT apart from other errors.
-base::StatusOr<std::string> ReadAll(const std::string& path, bool* missing) {
-  std::string content, error;
-  if (!base::ReadTrustedFile(path, &content, &error, missing)) {
-    return base::Status::IoError(error);
-  }
-  return content;
+// kNotFound tells ENOENT apart from other errors.
+base::StatusOr<std::string> ReadAll(const std::string& path) {
+  return base::ReadTrustedFile(path);
 }
 
 // Read-modify-write of the accounts file under an exclusive flock on its
@@ -75,15 +71,13 @@ template <typename Edit>
 base::Status EditFile(const std::string& path, bool create_if_missing,
                       Edit edit) {
   const std::string dir = base::DirectoryOf(path);
-  base::UniqueFd dir_fd;
-  std::string why;
-  if (!base::OpenTrusted(dir, base::TrustedKind::kDirectory, &dir_fd, &why)) {
-    return base::Status::IoError(why);
-  }
+  base::StatusOr<base::UniqueFd> dir_fd =
+      base::OpenTrusted(dir, base::TrustedKind::kDirectory);
+  if (!dir_fd.ok()) return std::move(dir_fd).status();
   base::DirectoryLock lock(dir);
   if (!lock.ok()) return base::Status::IoError(lock.error());
-  bool missing = false;
-  base::StatusOr<std::string> content = ReadAll(path, &missing);
+  base::StatusOr<std::string> content = ReadAll(path);
+  const bool missing = content.status().code() == base::Status::Code::kNotFound;
   if (!content.ok() && !(missing && create_if_missing)) {
     return content.status();
   }
@@ -95,11 +89,7 @@ base::Status EditFile(const std::string& path, bool create_if_missing,
   bool changed = false;
   base::Status s = edit(parsed.value(), lines, changed);
   if (!s.ok() || !changed) return s;
-  std::string error;
-  if (!base::WriteFileAtomic(path, base::JoinLines(lines), 0600, &error)) {
-    return base::Status::IoError(error);
-  }
-  return base::Status::Ok();
+  return base::WriteFileAtomic(path, base::JoinLines(lines), 0600);
 }
 
 }  // namespace
@@ -107,7 +97,7 @@ base::Status EditFile(const std::string& path, bool create_if_missing,
 AccountsFile::AccountsFile() = default;
 
 base::StatusOr<AccountsFile> AccountsFile::Load(const std::string& path) {
-  base::StatusOr<std::string> content = ReadAll(path, nullptr);
+  base::StatusOr<std::string> content = ReadAll(path);
   if (!content.ok()) return content.status();
   return Parse(content.value(), path);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "base/file_util.h"
 #include "tests/unit/auth_test_util.h"
 
 namespace wsman::base {
@@ -33,15 +34,15 @@ void MakeDir(const std::string& path, mode_t mode) {
 // Reads `path` as the daemon would; "" and `error` set when refused.
 std::string Read(const std::string& path, std::string* error,
                  TrustedOwners owners = TrustedOwners::OfThisProcess()) {
-  std::string content;
-  error->clear();
-  if (!ReadTrustedFile(path, &content, error, nullptr, owners)) return "";
-  return content;
+  StatusOr<std::string> read = ReadTrustedFile(path, owners);
+  *error = read.message();
+  return read.ok() ? read.value() : "";
 }
 
 bool DirectoryOk(const std::string& path, std::string* error) {
-  UniqueFd fd;
-  return OpenTrusted(path, TrustedKind::kDirectory, &fd, error);
+  StatusOr<UniqueFd> fd = OpenTrusted(path, TrustedKind::kDirectory);
+  *error = fd.message();
+  return fd.ok();
 }
 
 #define REQUIRE_ROOT()                                                \
@@ -273,6 +274,50 @@ TEST(FileTrust, MissingFilesAndWrongKinds) {
   ASSERT_EQ(::mkfifo(dir.File("fifo").c_str(), 0600), 0);
   EXPECT_FALSE(OpenTrusted(dir.File("fifo"), TrustedKind::kFile, &fd, &error));
   EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+}
+
+// The Status forms say why: kNotFound for a missing component,
+// kPermissionDenied for a refusal, with the same messages as the bool forms.
+TEST(FileTrust, StatusCodesTellMissingFromRefused) {
+  TempDir dir;
+  StatusOr<std::string> missing = ReadTrustedFile(dir.File("nope"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(missing.message(),
+            dir.File("nope") + ": cannot open: No such file or directory");
+  StatusOr<UniqueFd> not_a_file = OpenTrusted(dir.path(), TrustedKind::kFile);
+  ASSERT_FALSE(not_a_file.ok());
+  EXPECT_EQ(not_a_file.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(not_a_file.message(),
+            "refusing " + dir.path() +
+                ": it is not a regular file; give the path of a file");
+  Write(dir.File("open"), "x", 0666);
+  StatusOr<std::string> writable = ReadTrustedFile(dir.File("open"));
+  EXPECT_EQ(writable.status().code(), Status::Code::kPermissionDenied);
+  Write(dir.File("ok"), "fine", 0600);
+  StatusOr<std::string> ok = ReadTrustedFile(dir.File("ok"));
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(*ok, "fine");
+}
+
+// base/file_util.h's Status forms.
+TEST(FileUtil, StatusFormsReadAndReplace) {
+  TempDir dir;
+  EXPECT_EQ(ReadWholeFile(dir.File("nope")).status().code(),
+            Status::Code::kNotFound);
+  ASSERT_TRUE(WriteFileAtomic(dir.File("f"), "one", 0600).ok());
+  StatusOr<std::string> read = ReadWholeFile(dir.File("f"));
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(*read, "one");
+  ASSERT_EQ(::symlink(dir.File("f").c_str(), dir.File("link").c_str()), 0);
+  Status refused = WriteFileAtomic(dir.File("link"), "two", 0600);
+  EXPECT_EQ(refused.code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("symbolic link"), std::string::npos);
+  EXPECT_EQ(*ReadWholeFile(dir.File("f")), "one");
+  UniqueFd fd(::open(dir.File("f").c_str(), O_RDONLY | O_CLOEXEC));
+  StatusOr<std::string> all = ReadAll(fd.get(), dir.File("f"));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all, "one");
 }
 
 TEST(FileTrust, RelativePathsStartAtTheWorkingDirectory) {
