@@ -50,8 +50,8 @@ bool Dispatcher::IsIdentify(const soap::Request& request) {
   return soap::IsElement(request.body, soap::ns::kIdentity, "Identify");
 }
 
-soap::Status Dispatcher::Dispatch(const OperationContext& context,
-                                  std::string* out) const {
+soap::Outcome Dispatcher::Dispatch(const OperationContext& context,
+                                   std::string* out) const {
   const soap::Request& request = context.request;
   if (IsIdentify(request) && identify_) return identify_(context, out);
   if (!by_action_and_resource_.empty()) {

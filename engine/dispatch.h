@@ -34,8 +34,8 @@ class Dispatcher {
   // Identify, then the exact (action, resource) route, then the action-only
   // route, then the first resource matcher that accepts the URI; otherwise
   // Unanswered(request).
-  soap::Status Dispatch(const OperationContext& context,
-                        std::string* out) const;
+  soap::Outcome Dispatch(const OperationContext& context,
+                         std::string* out) const;
 
  private:
   struct Matched {

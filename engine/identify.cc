@@ -28,7 +28,7 @@ Operation MakeIdentifyOperation(IdentifyInfo info) {
     }
     xml.Close();
     writer.Finish();
-    return soap::Status(soap::Ok{});
+    return soap::Outcome(soap::Ok{});
   };
 }
 

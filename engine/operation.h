@@ -30,7 +30,7 @@ struct OperationContext {
 };
 
 using Operation =
-    std::function<soap::Status(const OperationContext&, std::string* out)>;
+    std::function<soap::Outcome(const OperationContext&, std::string* out)>;
 
 // Which resource URIs a route serves when they are known only at run time
 // (the CIM engine's classes come from the provider registry).

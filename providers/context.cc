@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "providers/log.h"
+#include "base/log.h"
 
 namespace wsman::providers {
 
@@ -156,9 +156,9 @@ bool Context::FailIfOpen(std::string_view why) {
   }
   consumer_cv_.NotifyAll();
   producer_cv_.NotifyAll();
-  Log(LogLevel::kError, "provider-error",
-      {{"provider", label.empty() ? std::string_view("-") : label},
-       {"error", why}});
+  log::Error("provider-error",
+             {{"provider", label.empty() ? std::string_view("-") : label},
+              {"error", why}});
   return true;
 }
 

@@ -3,7 +3,7 @@
 // exactly one PostResult. The engine consumes what was posted from the
 // other side of a bounded queue. MI_Context_WriteMessage/WriteError have no
 // counterpart: nothing would read them (a provider logs through
-// providers/log.h; the C ABI's write_message is such a log line).
+// base/log.h; the C ABI's write_message is such a log line).
 // Indications are queued like instances but ignored until eventing exists.
 //
 // Rules (tested in tests/unit/mi_context_test.cc):

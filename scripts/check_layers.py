@@ -31,7 +31,7 @@ ALLOWED = {
     "providers/testing": ["providers/testing", "providers", "base"],
     "engine": ["engine", "soap", "providers", "base"],
     "engine/cim": ["engine/cim", "engine", "soap", "providers", "base"],
-    "engine/shell": ["engine/shell", "engine", "soap", "providers/shell",
+    "engine/winrs": ["engine/winrs", "engine", "soap", "providers/shell",
                      "providers", "base"],
     "server": ["server/**", "engine/**", "providers/**", "soap", "certs",
                "base"],

@@ -14,7 +14,7 @@
 #include "certs/tls_context.h"
 #include "engine/dispatch.h"
 #include "engine/identify.h"
-#include "engine/shell/shell_routes.h"
+#include "engine/winrs/shell_routes.h"
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
@@ -263,12 +263,12 @@ int RunDaemon(Config config, const std::string& config_path,
   log::Info("shell-isolation",
             {{"mode", providers::shell::IsolationName(shell_host->isolation())},
              {"detail", shell_host->isolation_description()}});
-  engine::shell::ShellEngineOptions shell_options;
+  engine::winrs::ShellEngineOptions shell_options;
   // One MaxTimeoutms for WinRS and CIM ([server] max_timeout_ms).
   shell_options.max_operation_timeout = config.max_timeout;
   shell_options.default_operation_timeout =
       std::min(shell_options.default_operation_timeout, config.max_timeout);
-  dispatcher.Add(engine::shell::ShellRoutes(shell_host, shell_options));
+  dispatcher.Add(engine::winrs::ShellRoutes(shell_host, shell_options));
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
   InstallCimEngine(&dispatcher, cim);

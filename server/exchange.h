@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/auth/identity.h"
+#include "server/auth/identity_for_user.h"
 #include "server/http/access_log.h"
 #include "server/http/handler.h"
 

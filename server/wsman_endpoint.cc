@@ -271,7 +271,7 @@ bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
   OperationContext context{
       request, exchange_->identity(), exchange_->peer(), settings.machine_name,
       limit,   std::move(cancel)};
-  soap::Status status = endpoint_->dispatcher_->Dispatch(context, response);
+  soap::Outcome status = endpoint_->dispatcher_->Dispatch(context, response);
   if (!status.ok()) {
     response->clear();
     return answer_fault(status.fault());

@@ -472,8 +472,8 @@ Header Classify(const xmlNode* node) {
 }
 
 // The a:EndpointReference value of a selector.
-Status ParseReference(const xmlNode* epr, const ParseLimits& limits,
-                      Selector* sel) {
+Outcome ParseReference(const xmlNode* epr, const ParseLimits& limits,
+                       Selector* sel) {
   sel->is_reference = true;
   if (const xmlNode* a = FirstChildElement(epr, ns::kAddressing, "Address")) {
     sel->reference_address = Trimmed(a);
@@ -492,8 +492,8 @@ Status ParseReference(const xmlNode* epr, const ParseLimits& limits,
 
 }  // namespace
 
-Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
-                        std::vector<Selector>* out) {
+Outcome ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
+                         std::vector<Selector>* out) {
   for (const xmlNode* c = FirstChildElement(set); c != nullptr;
        c = NextElement(c)) {
     if (!IsElement(c, ns::kWsman, "Selector")) {
@@ -534,7 +534,7 @@ Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
                      "The value of selector " + sel.name +
                          " is neither text nor an EndpointReference.");
       }
-      Status s = ParseReference(child, limits, &sel);
+      Outcome s = ParseReference(child, limits, &sel);
       if (!s.ok()) return s;
     }
     out->push_back(std::move(sel));
@@ -552,8 +552,8 @@ bool MayRepeat(std::string_view name) {
          StartsWith(name, "__MI_");
 }
 
-Status ParseOptionSet(const xmlNode* set, const ParseLimits& limits,
-                      std::vector<Option>* out) {
+Outcome ParseOptionSet(const xmlNode* set, const ParseLimits& limits,
+                       std::vector<Option>* out) {
   for (const xmlNode* c = FirstChildElement(set); c != nullptr;
        c = NextElement(c)) {
     if (!IsElement(c, ns::kWsman, "Option")) {
@@ -597,7 +597,7 @@ Status ParseOptionSet(const xmlNode* set, const ParseLimits& limits,
 }
 
 // ReplyTo and FaultTo: only the anonymous address is supported.
-Status CheckReplyAddress(const xmlNode* node, std::string* address) {
+Outcome CheckReplyAddress(const xmlNode* node, std::string* address) {
   const xmlNode* a = FirstChildElement(node, ns::kAddressing, "Address");
   if (a == nullptr) {
     std::string m = "The ";
@@ -617,8 +617,8 @@ Status CheckReplyAddress(const xmlNode* node, std::string* address) {
   return Ok{};
 }
 
-Status ProcessHeader(const xmlNode* h, Header kind, const ParseLimits& limits,
-                     Request* req) {
+Outcome ProcessHeader(const xmlNode* h, Header kind, const ParseLimits& limits,
+                      Request* req) {
   switch (kind) {
     case Header::kTo:
       // Never rejected for its value: pywinrm sends a fixed host name.
@@ -739,9 +739,9 @@ bool IsSingleton(Header kind) {
   }
 }
 
-Status ParseHeaders(const xmlNode* header, bool is_identify,
-                    const ParseLimits& limits, Request* req,
-                    std::string* message_id) {
+Outcome ParseHeaders(const xmlNode* header, bool is_identify,
+                     const ParseLimits& limits, Request* req,
+                     std::string* message_id) {
   // The MessageID first, so that a fault for any other header can still
   // carry RelatesTo.
   for (const xmlNode* h = FirstChildElement(header); h != nullptr;
@@ -774,7 +774,7 @@ Status ParseHeaders(const xmlNode* header, bool is_identify,
       if (s) return Duplicate(h);
       s = true;
     }
-    Status st = ProcessHeader(h, kind, limits, req);
+    Outcome st = ProcessHeader(h, kind, limits, req);
     if (!st.ok()) return st;
   }
   // wsmid:Identify may come with no headers at all (DSP0226 11).
@@ -847,7 +847,7 @@ Result<Envelope> ParseEnvelope(std::string_view utf8_xml,
   req.body = FirstChildElement(body);
   const bool is_identify = IsElement(req.body, ns::kIdentity, "Identify");
   if (header != nullptr) {
-    Status st = ParseHeaders(header, is_identify, limits, &req, message_id);
+    Outcome st = ParseHeaders(header, is_identify, limits, &req, message_id);
     if (!st.ok()) return std::move(st).fault();
   } else if (!is_identify) {
     return Fault(FaultCode::kMessageInformationHeaderRequired, {},

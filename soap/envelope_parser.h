@@ -36,8 +36,8 @@ Result<Envelope> ParseEnvelope(std::string_view utf8_xml,
 // names trimmed, values trimmed or EPRs, duplicates, empty names and more
 // than `limits` allow refused with the fault to answer. The header's set
 // goes through it, and so does every SelectorSet inside a body (filters).
-Status ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
-                        std::vector<Selector>* out);
+Outcome ParseSelectorSet(const xmlNode* set, const ParseLimits& limits,
+                         std::vector<Selector>* out);
 
 }  // namespace wsman::soap
 

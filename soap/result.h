@@ -34,9 +34,11 @@ class [[nodiscard]] Result {
   std::variant<T, Fault> v_;
 };
 
-// Result of an operation that yields nothing but success or a Fault.
+// The outcome of an operation that yields nothing but success or a Fault
+// for the client. (base::Status is the error value of everything that does
+// not answer a client; this one carries a WS-Man fault.)
 struct Ok {};
-using Status = Result<Ok>;
+using Outcome = Result<Ok>;
 
 }  // namespace wsman::soap
 

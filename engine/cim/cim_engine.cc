@@ -113,7 +113,7 @@ bool CimEngine::Serves(std::string_view resource_uri) const {
          registry_->HasClass(registry_->ClassFromResourceUri(resource_uri));
 }
 
-soap::Status CimEngine::Handle(const OperationContext& c, std::string* out) {
+soap::Outcome CimEngine::Handle(const OperationContext& c, std::string* out) {
   const soap::Request& r = c.request;
   Target t;
   t.uri = r.resource_uri;

@@ -57,10 +57,10 @@ class CimEngine {
   // URIs or the all-classes URI "*".
   bool Serves(std::string_view resource_uri) const;
   // Answers a request whose resource URI Serves() accepted.
-  soap::Status Handle(const OperationContext& context, std::string* out);
+  soap::Outcome Handle(const OperationContext& context, std::string* out);
   // Pull, Release, Renew and GetStatus.
-  soap::Status ContextOperation(const OperationContext& context,
-                                std::string* out);
+  soap::Outcome ContextOperation(const OperationContext& context,
+                                 std::string* out);
 
   EnumerationManager& enumerations() { return enumerations_; }
   const providers::Registry& registry() const { return *registry_; }
@@ -69,40 +69,40 @@ class CimEngine {
 
  private:
   struct Target;
-  soap::Status Get(const OperationContext& c, const Target& t,
-                   std::string* out);
-  soap::Status Put(const OperationContext& c, const Target& t,
-                   std::string* out);
-  soap::Status Create(const OperationContext& c, const Target& t,
-                      std::string* out);
-  soap::Status Delete(const OperationContext& c, const Target& t,
-                      std::string* out);
-  soap::Status Invoke(const OperationContext& c, const Target& t,
-                      std::string_view method, std::string* out);
+  soap::Outcome Get(const OperationContext& c, const Target& t,
+                    std::string* out);
+  soap::Outcome Put(const OperationContext& c, const Target& t,
+                    std::string* out);
+  soap::Outcome Create(const OperationContext& c, const Target& t,
+                       std::string* out);
+  soap::Outcome Delete(const OperationContext& c, const Target& t,
+                       std::string* out);
+  soap::Outcome Invoke(const OperationContext& c, const Target& t,
+                       std::string_view method, std::string* out);
   // The skeleton of Get/Put/Create/Delete/Invoke (transfer.cc): one
   // provider call, then the response envelope with the body `write_body`
   // writes from what the provider posted (nullopt: nothing), and the
   // envelope-size check. A fault from `write_body` is the answer.
-  using BodyWriter = std::function<soap::Status(
+  using BodyWriter = std::function<soap::Outcome(
       std::optional<providers::Instance> posted, soap::XmlWriter& xml)>;
-  soap::Status Transfer(const OperationContext& c, const Target& t,
-                        std::string_view operation,
-                        const std::function<void(const providers::CallInfo&,
-                                                 providers::ContextPtr)>& call,
-                        std::initializer_list<soap::NamespaceDecl> namespaces,
-                        const BodyWriter& write_body, std::string* out);
+  soap::Outcome Transfer(const OperationContext& c, const Target& t,
+                         std::string_view operation,
+                         const std::function<void(const providers::CallInfo&,
+                                                  providers::ContextPtr)>& call,
+                         std::initializer_list<soap::NamespaceDecl> namespaces,
+                         const BodyWriter& write_body, std::string* out);
   // How an instance of `t` is written: its class URI, this resolver.
   WriteOptions InstanceOptions(const Target& t) const;
   // enumerate.cc
-  soap::Status Enumerate(const OperationContext& c, const Target& t,
-                         std::string* out);
-  soap::Status Release(const OperationContext& c, EnumerationContext& ec,
-                       std::string* out);
-  soap::Status RenewOrGetStatus(const OperationContext& c,
-                                EnumerationContext& ec, std::string* out);
-  soap::Status Pull(const OperationContext& c,
-                    const std::shared_ptr<EnumerationContext>& ec,
-                    std::string* out);
+  soap::Outcome Enumerate(const OperationContext& c, const Target& t,
+                          std::string* out);
+  soap::Outcome Release(const OperationContext& c, EnumerationContext& ec,
+                        std::string* out);
+  soap::Outcome RenewOrGetStatus(const OperationContext& c,
+                                 EnumerationContext& ec, std::string* out);
+  soap::Outcome Pull(const OperationContext& c,
+                     const std::shared_ptr<EnumerationContext>& ec,
+                     std::string* out);
   // The request's w:OperationTimeout (or the configured default), clamped
   // to max_operation_timeout.
   std::chrono::milliseconds OperationTimeout(

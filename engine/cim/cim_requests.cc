@@ -64,7 +64,7 @@ soap::Result<Filter> ParseSelectorFilter(const xmlNode* filter) {
     return CannotProcessFilter("A selector filter holds one w:SelectorSet.");
   }
   SelectorFilter selector;
-  soap::Status parsed =
+  soap::Outcome parsed =
       soap::ParseSelectorSet(set, soap::ParseLimits{}, &selector.selectors);
   if (!parsed.ok()) return std::move(parsed).fault();
   return Filter(std::move(selector));
@@ -97,8 +97,8 @@ soap::Result<Filter> ParseAssociationFilter(const xmlNode* filter) {
   }
   if (const xmlNode* set =
           soap::FirstChildElement(rp, soap::ns::kWsman, "SelectorSet")) {
-    soap::Status parsed = soap::ParseSelectorSet(set, soap::ParseLimits{},
-                                                 &assoc.object_selectors);
+    soap::Outcome parsed = soap::ParseSelectorSet(set, soap::ParseLimits{},
+                                                  &assoc.object_selectors);
     if (!parsed.ok()) return std::move(parsed).fault();
   }
   auto text_of = [&](std::string_view local) {

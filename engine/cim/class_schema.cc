@@ -101,9 +101,9 @@ void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl) {
   xml.Close();
 }
 
-soap::Status AnswerClassSchemaGet(const OperationContext& c,
-                                  const providers::Registry& registry,
-                                  std::string_view ns, std::string* out) {
+soap::Outcome AnswerClassSchemaGet(const OperationContext& c,
+                                   const providers::Registry& registry,
+                                   std::string_view ns, std::string* out) {
   if (!c.identity) return soap::Fault(soap::FaultCode::kAccessDenied);
   std::string name = ClassSchemaTarget(c.request);
   if (name.empty()) {

@@ -36,9 +36,9 @@ void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl);
 // Answers a class-schema Get in namespace `ns`: the GetResponse with the
 // class, or a fault (InvalidSelectors without a class name, the invalid
 // class fault for an unknown one, AccessDenied without a user).
-soap::Status AnswerClassSchemaGet(const OperationContext& c,
-                                  const providers::Registry& registry,
-                                  std::string_view ns, std::string* out);
+soap::Outcome AnswerClassSchemaGet(const OperationContext& c,
+                                   const providers::Registry& registry,
+                                   std::string_view ns, std::string* out);
 
 }  // namespace wsman::engine::cim
 

@@ -45,8 +45,8 @@ void WriteEnumerationEnvelope(soap::ResponseWriter& w, std::string_view act,
 
 }  // namespace
 
-soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
-                                  std::string* out) {
+soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
+                                   std::string* out) {
   const soap::Request& r = c.request;
   auto req = ParseEnumerate(r, settings_.enumeration.max_expiry);
   if (!req.ok()) return std::move(req).fault();
@@ -187,7 +187,7 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
       });
     };
   }
-  soap::Status started = enumerations_.Start(ec->id, std::move(work));
+  soap::Outcome started = enumerations_.Start(ec->id, std::move(work));
   if (!started.ok()) return started;
 
   soap::ResponseWriter w(out);
@@ -225,8 +225,8 @@ soap::Status CimEngine::Enumerate(const OperationContext& c, const Target& t,
   return soap::Ok{};
 }
 
-soap::Status CimEngine::ContextOperation(const OperationContext& c,
-                                         std::string* out) {
+soap::Outcome CimEngine::ContextOperation(const OperationContext& c,
+                                          std::string* out) {
   const soap::Request& r = c.request;
   std::string_view local = r.action == action::kPull      ? "Pull"
                            : r.action == action::kRelease ? "Release"
@@ -260,8 +260,8 @@ soap::Status CimEngine::ContextOperation(const OperationContext& c,
   return Pull(c, ec, out);
 }
 
-soap::Status CimEngine::Release(const OperationContext& c,
-                                EnumerationContext& ec, std::string* out) {
+soap::Outcome CimEngine::Release(const OperationContext& c,
+                                 EnumerationContext& ec, std::string* out) {
   enumerations_.Close(ec.id);
   soap::ResponseWriter w(out);
   WriteEnumerationEnvelope(w, action::kRelease, c.request);
@@ -269,9 +269,9 @@ soap::Status CimEngine::Release(const OperationContext& c,
   return soap::Ok{};
 }
 
-soap::Status CimEngine::RenewOrGetStatus(const OperationContext& c,
-                                         EnumerationContext& ec,
-                                         std::string* out) {
+soap::Outcome CimEngine::RenewOrGetStatus(const OperationContext& c,
+                                          EnumerationContext& ec,
+                                          std::string* out) {
   const soap::Request& r = c.request;
   const bool renew = r.action == action::kRenew;
   std::chrono::milliseconds lifetime;
@@ -293,9 +293,9 @@ soap::Status CimEngine::RenewOrGetStatus(const OperationContext& c,
   return soap::Ok{};
 }
 
-soap::Status CimEngine::Pull(const OperationContext& c,
-                             const std::shared_ptr<EnumerationContext>& ec,
-                             std::string* out) {
+soap::Outcome CimEngine::Pull(const OperationContext& c,
+                              const std::shared_ptr<EnumerationContext>& ec,
+                              std::string* out) {
   const soap::Request& r = c.request;
   auto req = ParsePull(r);
   if (!req.ok()) return std::move(req).fault();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
-#include "providers/log.h"
+#include "base/log.h"
 #include "soap/duration.h"
 #include "soap/response_writer.h"
 
@@ -144,8 +144,7 @@ size_t EnumerationManager::ReapExpired() {
     }
   }
   for (const std::string& id : expired) {
-    providers::Log(providers::LogLevel::kInfo, "enumeration-expired",
-                   {{"context", id}});
+    log::Info("enumeration-expired", {{"context", id}});
     Close(id);
   }
   return expired.size();
@@ -183,8 +182,8 @@ void EnumerationManager::Pool::Run(Worker* self) {
   idle_cv.NotifyAll();
 }
 
-soap::Status EnumerationManager::Start(const std::string& id,
-                                       std::function<void()> work) {
+soap::Outcome EnumerationManager::Start(const std::string& id,
+                                        std::function<void()> work) {
   std::shared_ptr<Pool> pool = pool_;
   std::optional<soap::Fault> refused;
   {
@@ -267,8 +266,8 @@ void EnumerationManager::Shutdown(std::chrono::milliseconds wait) {
     while (!all_exited() && pool.idle_cv.WaitUntil(lock, until)) {
     }
     if (!all_exited()) {
-      providers::Log(providers::LogLevel::kWarn, "providers-still-running",
-                     {{"threads", std::to_string(pool.busy)}});
+      log::Warn("providers-still-running",
+                {{"threads", std::to_string(pool.busy)}});
     }
     // Exited workers are joined below; a worker still in a provider is
     // detached (the documented exception): it keeps `pool` alive itself.

@@ -131,7 +131,7 @@ class EnumerationManager {
   // worker. When every worker is busy (w:QuotaLimit) or the manager is
   // stopping (w:EndpointUnavailable) the context is closed and the fault
   // returned; `work` is then destroyed without running.
-  soap::Status Start(const std::string& id, std::function<void()> work)
+  soap::Outcome Start(const std::string& id, std::function<void()> work)
       EXCLUDES(mu_);
   // Provider calls running or about to run on the pool.
   size_t BusyWorkers() const;

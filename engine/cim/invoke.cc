@@ -11,8 +11,9 @@ using providers::ContextPtr;
 using providers::Instance;
 using providers::MiResult;
 
-soap::Status CimEngine::Invoke(const OperationContext& c, const Target& t,
-                               std::string_view method_name, std::string* out) {
+soap::Outcome CimEngine::Invoke(const OperationContext& c, const Target& t,
+                                std::string_view method_name,
+                                std::string* out) {
   const providers::ClassDecl& decl = *t.reg->decl;
   const providers::MethodDecl* method = decl.FindMethod(method_name);
   if (!method) {
@@ -50,7 +51,7 @@ soap::Status CimEngine::Invoke(const OperationContext& c, const Target& t,
                                 std::move(ctx));
       },
       {},
-      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Outcome {
         Instance output =
             item ? std::move(*item) : Instance("__" + name + "_OUTPUT", t.ns);
         WriteOptions o = InstanceOptions(t);

@@ -29,7 +29,7 @@ soap::Result<const xmlNode*> ClassElement(const soap::Request& r,
 
 }  // namespace
 
-soap::Status CimEngine::Transfer(
+soap::Outcome CimEngine::Transfer(
     const OperationContext& c, const Target& t, std::string_view operation,
     const std::function<void(const providers::CallInfo&, ContextPtr)>& call,
     std::initializer_list<soap::NamespaceDecl> namespaces,
@@ -43,7 +43,7 @@ soap::Status CimEngine::Transfer(
   w.StartEnvelope(action::ResponseAction(c.request.action),
                   c.request.message_id, namespaces);
   w.StartBody();
-  soap::Status body = write_body(std::move(*posted), w.xml());
+  soap::Outcome body = write_body(std::move(*posted), w.xml());
   if (!body.ok()) {
     out->clear();
     return body;
@@ -63,8 +63,8 @@ WriteOptions CimEngine::InstanceOptions(const Target& t) const {
   return o;
 }
 
-soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
-                            std::string* out) {
+soap::Outcome CimEngine::Get(const OperationContext& c, const Target& t,
+                             std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
                                 t.class_name, t.ns, &resolver_);
   if (!keys.ok()) return std::move(keys).fault();
@@ -74,7 +74,7 @@ soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
         t.reg->provider->GetInstance(info, *keys, std::move(ctx));
       },
       {{"x", soap::ns::kTransfer}},
-      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Outcome {
         if (!item) {
           return FaultFromMiResult(MiResult::kNotFound,
                                    "The provider found no such instance.");
@@ -85,8 +85,8 @@ soap::Status CimEngine::Get(const OperationContext& c, const Target& t,
       out);
 }
 
-soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
-                            std::string* out) {
+soap::Outcome CimEngine::Put(const OperationContext& c, const Target& t,
+                             std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
                                 t.class_name, t.ns, &resolver_);
   if (!keys.ok()) return std::move(keys).fault();
@@ -104,15 +104,15 @@ soap::Status CimEngine::Put(const OperationContext& c, const Target& t,
         t.reg->provider->ModifyInstance(info, *instance, std::move(ctx));
       },
       {{"x", soap::ns::kTransfer}},
-      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Outcome {
         if (item) WriteInstance(xml, *item, InstanceOptions(t));
         return soap::Ok{};
       },
       out);
 }
 
-soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
-                               std::string* out) {
+soap::Outcome CimEngine::Create(const OperationContext& c, const Target& t,
+                                std::string* out) {
   auto element = ClassElement(c.request, t.reg->decl->name);
   if (!element.ok()) return std::move(element).fault();
   auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
@@ -123,7 +123,7 @@ soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
         t.reg->provider->CreateInstance(info, *instance, std::move(ctx));
       },
       {{"x", soap::ns::kTransfer}},
-      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Status {
+      [&](std::optional<Instance> item, soap::XmlWriter& xml) -> soap::Outcome {
         // The provider may post the created instance (with keys it chose).
         const Instance& created = item ? *item : *instance;
         xml.Open("x:ResourceCreated");
@@ -135,8 +135,8 @@ soap::Status CimEngine::Create(const OperationContext& c, const Target& t,
       out);
 }
 
-soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
-                               std::string* out) {
+soap::Outcome CimEngine::Delete(const OperationContext& c, const Target& t,
+                                std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
                                 t.class_name, t.ns, &resolver_);
   if (!keys.ok()) return std::move(keys).fault();
@@ -146,7 +146,7 @@ soap::Status CimEngine::Delete(const OperationContext& c, const Target& t,
         t.reg->provider->DeleteInstance(info, *keys, std::move(ctx));
       },
       {{"x", soap::ns::kTransfer}},
-      [](std::optional<Instance>, soap::XmlWriter&) -> soap::Status {
+      [](std::optional<Instance>, soap::XmlWriter&) -> soap::Outcome {
         return soap::Ok{};
       },
       out);

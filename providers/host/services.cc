@@ -8,9 +8,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/log.h"
 #include "base/strings.h"
 #include "providers/host/sd_bus_util.h"
-#include "providers/log.h"
 
 namespace wsman::providers::host {
 namespace {
@@ -281,9 +281,9 @@ uint32_t JobResultReturnValue(std::string_view result) {
 
 void ServiceManager::LogUnavailableOnce(const std::string& why) {
   if (!logged_.exchange(true)) {
-    Log(LogLevel::kInfo, "host-services",
-        {{"detail", "no services: systemd is not reachable over D-Bus"},
-         {"reason", why}});
+    log::Info("host-services",
+              {{"detail", "no services: systemd is not reachable over D-Bus"},
+               {"reason", why}});
   }
 }
 
@@ -454,11 +454,11 @@ MiResult ServiceManager::Control(const ActAs& who, const std::string& name,
     case 0:
       *return_value = static_cast<uint32_t>(r.value);
       if (*return_value != 0) {
-        Log(LogLevel::kInfo, "host-service-control",
-            {{"unit", unit},
-             {"action", verb},
-             {"user", who.user},
-             {"return_value", std::to_string(*return_value)}});
+        log::Info("host-service-control",
+                  {{"unit", unit},
+                   {"action", verb},
+                   {"user", who.user},
+                   {"return_value", std::to_string(*return_value)}});
       }
       return MiResult::kOk;
     case EACCES:

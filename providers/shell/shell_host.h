@@ -2,7 +2,7 @@
 // job per shell: job.h), the quotas (MaxShellsPerUser, MaxConcurrentUsers,
 // MaxProcessesPerShell, MaxMemoryPerShellMB, the output budget), the
 // idle/lifetime reaper, and who commands run as. Knows no SOAP and no HTTP;
-// engine/shell turns its Errors into faults.
+// engine/winrs turns its Errors into faults.
 //
 // Locking: the host's mutex guards the shell table only and is never held
 // while waiting; each shell's mutex guards its commands, its activity and

@@ -2,7 +2,7 @@
 // of the base::Status values it returns instead of throwing, the quotas with
 // WinRM's names, the account a shell's commands run as, and what
 // Create/Command/Receive take and give.
-// Nothing here knows SOAP or HTTP; engine/shell maps these to WS-Man.
+// Nothing here knows SOAP or HTTP; engine/winrs maps these to WS-Man.
 #ifndef WSMAND_PROVIDERS_SHELL_SHELL_TYPES_H_
 #define WSMAND_PROVIDERS_SHELL_SHELL_TYPES_H_
 
@@ -38,7 +38,7 @@ enum class Errc {
 };
 
 // The host's errors are base::Status values whose detail() is the Errc:
-// the finer code engine/shell's FaultFor maps to a WS-Man fault, while
+// the finer code engine/winrs's FaultFor maps to a WS-Man fault, while
 // code() is the general one (kNotFound, kResourceExhausted, ...).
 inline base::Status ShellError(Errc errc, std::string message) {
   using base::Status;

@@ -25,7 +25,7 @@
 #include "server/auth/account_recheck.h"
 #include "server/auth/accounts_file.h"
 #include "server/auth/credential_cache.h"
-#include "server/auth/identity.h"
+#include "server/auth/identity_for_user.h"
 #include "server/auth/pam_backend.h"
 #include "server/auth/throttle.h"
 #include "server/auth/verify_gate.h"

@@ -23,7 +23,7 @@
 
 #include "base/clock.h"
 #include "base/mutex.h"
-#include "server/auth/identity.h"
+#include "server/auth/identity_for_user.h"
 
 namespace wsman::auth {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/auth/identity.h"
+#include "server/auth/identity_for_user.h"
 
 namespace wsman::auth {
 

@@ -55,7 +55,7 @@ class CheckLayersTest(unittest.TestCase):
                                    '#include "base/a.h"\n',
             "engine/cim/e.cc": '#include "soap/request.h"\n'
                                '#include "providers/context.h"\n',
-            "engine/shell/s.cc": '#include "providers/shell/shell_host.h"\n',
+            "engine/winrs/s.cc": '#include "providers/shell/shell_host.h"\n',
             "server/auth/x.cc": '#include "server/http/y.h"\n'
                                 '#include "engine/cim/z.h"\n'
                                 '#include "certs/c.h"\n',

@@ -32,7 +32,7 @@ soap::Envelope Parse(const std::string& action, const std::string& resource) {
 Operation Answer(std::string text) {
   return [text](const OperationContext&, std::string* out) {
     *out = text;
-    return soap::Status(soap::Ok{});
+    return soap::Outcome(soap::Ok{});
   };
 }
 
@@ -40,7 +40,7 @@ std::string Dispatch(const Dispatcher& d, const soap::Envelope& e,
                      soap::FaultCode* fault = nullptr) {
   OperationContext context{e.request(), nullptr, "peer", "host", 512000};
   std::string out;
-  soap::Status status = d.Dispatch(context, &out);
+  soap::Outcome status = d.Dispatch(context, &out);
   if (!status.ok()) {
     if (fault) *fault = status.fault().code;
     return "fault";

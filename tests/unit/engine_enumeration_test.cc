@@ -73,7 +73,7 @@ class EngineEnumeration : public ::testing::Test {
     if (!env.ok()) return std::move(env).fault();
     OperationContext ctx{env->request(), &who, "peer", "machine", max_envelope};
     std::string out;
-    soap::Status status = dispatcher_.Dispatch(ctx, &out);
+    soap::Outcome status = dispatcher_.Dispatch(ctx, &out);
     if (!status.ok()) return std::move(status).fault();
     return out;
   }

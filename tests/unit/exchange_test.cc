@@ -93,10 +93,10 @@ class EndpointExitTest : public ::testing::Test {
         {{"urn:ok", "",
           [](const OperationContext& context, std::string* out) {
             *out = "<answer user=\"" + context.identity->user + "\"/>";
-            return soap::Status(soap::Ok{});
+            return soap::Outcome(soap::Ok{});
           }},
          {"urn:fault", "", [](const OperationContext&, std::string*) {
-            return soap::Status(
+            return soap::Outcome(
                 soap::Fault(soap::FaultCode::kInvalidSelectors, {}, "no"));
           }}});
     EndpointSettings settings;

@@ -1,12 +1,12 @@
 // Base64 (RFC 4648, standard alphabet, padded) for WinRS stream payloads.
-#ifndef WSMAND_ENGINE_SHELL_BASE64_H_
-#define WSMAND_ENGINE_SHELL_BASE64_H_
+#ifndef WSMAND_ENGINE_WINRS_BASE64_H_
+#define WSMAND_ENGINE_WINRS_BASE64_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 
 // Appends the encoding of `in` to `out`.
 void AppendBase64(std::string_view in, std::string* out);
@@ -19,6 +19,6 @@ bool Base64Decode(std::string_view in, std::string* out);
 constexpr size_t Base64Size(size_t n) { return (n + 2) / 3 * 4; }
 constexpr size_t Base64RawFit(size_t encoded) { return encoded / 4 * 3; }
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs
 
-#endif  // WSMAND_ENGINE_SHELL_BASE64_H_
+#endif  // WSMAND_ENGINE_WINRS_BASE64_H_

@@ -1,15 +1,15 @@
-#include "engine/shell/winrs_messages.h"
+#include "engine/winrs/winrs_messages.h"
 
 #include <cstdio>
 
 #include "base/strings.h"
-#include "engine/shell/base64.h"
+#include "engine/winrs/base64.h"
 #include "soap/duration.h"
 #include "soap/namespaces.h"
 #include "soap/response_writer.h"
 #include "soap/xml_doc.h"
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 namespace {
 
 using soap::Fault;
@@ -84,7 +84,7 @@ soap::Result<std::chrono::milliseconds> BodyDuration(const xmlNode* node,
 }
 
 // Options WinRS defines; unknown ones are ignored unless MustComply.
-soap::Status CheckOptions(const soap::Request& request, bool create) {
+soap::Outcome CheckOptions(const soap::Request& request, bool create) {
   for (const soap::Option& option : request.options) {
     std::string_view value = soap::TrimXmlSpace(option.value);
     bool flag;
@@ -126,7 +126,7 @@ soap::Result<ps::ShellSpec> ParseCreate(const soap::Request& request) {
                  "The Create request for the Windows Remote Shell must carry "
                  "an rsp:Shell element in its body.");
   }
-  soap::Status options = CheckOptions(request, true);
+  soap::Outcome options = CheckOptions(request, true);
   if (!options.ok()) return options.fault();
   ps::ShellSpec spec;
   for (const xmlNode* child = soap::FirstChildElement(shell); child;
@@ -187,7 +187,7 @@ soap::Result<ps::CommandSpec> ParseCommand(const soap::Request& request) {
                  "The Command request must carry an rsp:CommandLine element "
                  "in its body.");
   }
-  soap::Status options = CheckOptions(request, false);
+  soap::Outcome options = CheckOptions(request, false);
   if (!options.ok()) return options.fault();
   ps::CommandSpec spec;
   if (const soap::Option* skip = request.FindOption("WINRS_SKIP_CMD_SHELL")) {
@@ -487,4 +487,4 @@ soap::Fault FaultFor(const base::Status& error, std::string_view shell_id,
   return Fault(FaultCode::kInternalError, {}, error.message());
 }
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs

@@ -2,8 +2,8 @@
 // rsp:CommandLine, rsp:Send, rsp:Receive and rsp:Signal out of a request,
 // writing the responses in Windows' shape, and mapping the shell host's
 // errors to the faults Windows answers.
-#ifndef WSMAND_ENGINE_SHELL_WINRS_MESSAGES_H_
-#define WSMAND_ENGINE_SHELL_WINRS_MESSAGES_H_
+#ifndef WSMAND_ENGINE_WINRS_WINRS_MESSAGES_H_
+#define WSMAND_ENGINE_WINRS_WINRS_MESSAGES_H_
 
 #include <chrono>
 #include <string>
@@ -15,7 +15,7 @@
 #include "soap/request.h"
 #include "soap/result.h"
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 
 namespace ps = providers::shell;
 
@@ -95,6 +95,6 @@ std::string FormatDayTime(std::chrono::milliseconds d);
 soap::Fault FaultFor(const base::Status& error, std::string_view shell_id,
                      std::string_view command_id);
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs
 
-#endif  // WSMAND_ENGINE_SHELL_WINRS_MESSAGES_H_
+#endif  // WSMAND_ENGINE_WINRS_WINRS_MESSAGES_H_

@@ -1,9 +1,9 @@
-#include "engine/shell/base64.h"
+#include "engine/winrs/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 namespace {
 
 constexpr char kAlphabet[] =
@@ -84,4 +84,4 @@ bool Base64Decode(std::string_view in, std::string* out) {
   return padding <= 2;
 }
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs

@@ -1,4 +1,4 @@
-// WinRS messages (engine/shell): base64, Receive framing within the envelope
+// WinRS messages (engine/winrs): base64, Receive framing within the envelope
 // budget, parsing the recorded client and Windows requests, the response
 // shapes and the fault mapping.
 #include <libxml/parser.h>
@@ -9,14 +9,14 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/shell/base64.h"
-#include "engine/shell/shell_routes.h"
-#include "engine/shell/winrs_messages.h"
+#include "engine/winrs/base64.h"
+#include "engine/winrs/shell_routes.h"
+#include "engine/winrs/winrs_messages.h"
 #include "soap/envelope_parser.h"
 #include "soap/fault.h"
 #include "tests/unit/testing/xml.h"
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 namespace {
 
 std::string ReadVector(const std::string& rel) {
@@ -277,4 +277,4 @@ TEST(ShellMessagesTest, DurationsAndReceiveWait) {
 }
 
 }  // namespace
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs

@@ -1,7 +1,7 @@
 // Identity: the authenticated user that travels with a request from the
 // auth layer to dispatch and the providers.
-#ifndef WSMAND_SERVER_AUTH_IDENTITY_H_
-#define WSMAND_SERVER_AUTH_IDENTITY_H_
+#ifndef WSMAND_SERVER_AUTH_IDENTITY_FOR_USER_H_
+#define WSMAND_SERVER_AUTH_IDENTITY_FOR_USER_H_
 
 #include <sys/types.h>
 
@@ -21,4 +21,4 @@ Identity IdentityForUser(std::string_view user);
 
 }  // namespace wsman::auth
 
-#endif  // WSMAND_SERVER_AUTH_IDENTITY_H_
+#endif  // WSMAND_SERVER_AUTH_IDENTITY_FOR_USER_H_

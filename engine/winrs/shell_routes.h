@@ -1,8 +1,8 @@
 // The WinRS operations on http://schemas.microsoft.com/wbem/wsman/1/windows/
 // shell/cmd: Create, Command, Send, Receive, Signal, Delete, served by a
 // providers::shell::ShellHost.
-#ifndef WSMAND_ENGINE_SHELL_SHELL_ROUTES_H_
-#define WSMAND_ENGINE_SHELL_SHELL_ROUTES_H_
+#ifndef WSMAND_ENGINE_WINRS_SHELL_ROUTES_H_
+#define WSMAND_ENGINE_WINRS_SHELL_ROUTES_H_
 
 #include <chrono>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "engine/operation.h"
 #include "providers/shell/shell_host.h"
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 
 struct ShellEngineOptions {
   // Receive and Send wait this long when the request has no
@@ -29,6 +29,6 @@ std::vector<Route> ShellRoutes(
     std::shared_ptr<providers::shell::ShellHost> host,
     ShellEngineOptions options = {});
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs
 
-#endif  // WSMAND_ENGINE_SHELL_SHELL_ROUTES_H_
+#endif  // WSMAND_ENGINE_WINRS_SHELL_ROUTES_H_

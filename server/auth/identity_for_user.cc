@@ -1,4 +1,4 @@
-#include "server/auth/identity.h"
+#include "server/auth/identity_for_user.h"
 
 #include "base/user.h"
 

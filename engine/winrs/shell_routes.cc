@@ -1,12 +1,12 @@
-#include "engine/shell/shell_routes.h"
+#include "engine/winrs/shell_routes.h"
 
 #include <string>
 
-#include "engine/shell/winrs_messages.h"
+#include "engine/winrs/winrs_messages.h"
 #include "soap/actions.h"
 #include "soap/namespaces.h"
 
-namespace wsman::engine::shell {
+namespace wsman::engine::winrs {
 namespace {
 
 using providers::shell::ShellHost;
@@ -38,7 +38,7 @@ struct Ops {
            (receive ? ReceiveWait(timeout) : timeout);
   }
 
-  soap::Status Create(const OperationContext& c, std::string* out) const {
+  soap::Outcome Create(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto spec = ParseCreate(c.request);
     if (!spec.ok()) return spec.fault();
@@ -53,7 +53,7 @@ struct Ops {
     return soap::Ok{};
   }
 
-  soap::Status Command(const OperationContext& c, std::string* out) const {
+  soap::Outcome Command(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto shell_id = ShellIdOf(c.request);
     if (!shell_id.ok()) return shell_id.fault();
@@ -67,7 +67,7 @@ struct Ops {
     return soap::Ok{};
   }
 
-  soap::Status Send(const OperationContext& c, std::string* out) const {
+  soap::Outcome Send(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto shell_id = ShellIdOf(c.request);
     if (!shell_id.ok()) return shell_id.fault();
@@ -82,7 +82,7 @@ struct Ops {
     return soap::Ok{};
   }
 
-  soap::Status Receive(const OperationContext& c, std::string* out) const {
+  soap::Outcome Receive(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto shell_id = ShellIdOf(c.request);
     if (!shell_id.ok()) return shell_id.fault();
@@ -98,7 +98,7 @@ struct Ops {
     return soap::Ok{};
   }
 
-  soap::Status Signal(const OperationContext& c, std::string* out) const {
+  soap::Outcome Signal(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto shell_id = ShellIdOf(c.request);
     if (!shell_id.ok()) return shell_id.fault();
@@ -112,7 +112,7 @@ struct Ops {
     return soap::Ok{};
   }
 
-  soap::Status Delete(const OperationContext& c, std::string* out) const {
+  soap::Outcome Delete(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NotAuthenticated();
     auto shell_id = ShellIdOf(c.request);
     if (!shell_id.ok()) return shell_id.fault();
@@ -133,8 +133,8 @@ std::vector<Route> ShellRoutes(std::shared_ptr<ShellHost> host,
                                ShellEngineOptions options) {
   auto ops = std::make_shared<const Ops>(Ops{std::move(host), options});
   std::string uri(kCmdResourceUri);
-  auto bind = [&](soap::Status (Ops::*fn)(const OperationContext&, std::string*)
-                      const) {
+  auto bind = [&](soap::Outcome (Ops::*fn)(const OperationContext&,
+                                           std::string*) const) {
     return [ops, fn](const OperationContext& c, std::string* out) {
       return ((*ops).*fn)(c, out);
     };
@@ -149,4 +149,4 @@ std::vector<Route> ShellRoutes(std::shared_ptr<ShellHost> host,
   return routes;
 }
 
-}  // namespace wsman::engine::shell
+}  // namespace wsman::engine::winrs
