@@ -289,28 +289,4 @@ StatusOr<std::string> ReadTrustedFile(const std::string& path,
   return ReadAll(fd->get(), path);
 }
 
-namespace {
-
-bool ToOld(const Status& s, std::string* error, bool* missing) {
-  if (missing != nullptr) *missing = s.code() == Status::Code::kNotFound;
-  if (!s.ok()) *error = s.message();
-  return s.ok();
-}
-
-}  // namespace
-
-bool OpenTrusted(const std::string& path, TrustedKind kind, UniqueFd* out,
-                 std::string* error, bool* missing, TrustedOwners owners) {
-  StatusOr<UniqueFd> fd = OpenTrusted(path, kind, owners);
-  if (fd.ok()) *out = std::move(fd).value();
-  return ToOld(fd.status(), error, missing);
-}
-
-bool ReadTrustedFile(const std::string& path, std::string* content,
-                     std::string* error, bool* missing, TrustedOwners owners) {
-  StatusOr<std::string> read = ReadTrustedFile(path, owners);
-  if (read.ok()) *content = std::move(read).value();
-  return ToOld(read.status(), error, missing);
-}
-
 }  // namespace wsman::base

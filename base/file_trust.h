@@ -59,17 +59,6 @@ StatusOr<std::string> ReadTrustedFile(
     const std::string& path,
     TrustedOwners owners = TrustedOwners::OfThisProcess());
 
-// The former bool forms (the message in *error, *missing for kNotFound),
-// kept only while the callers in certs/, server/config.cc and
-// providers/loader.cc move to the Status forms (their owners are
-// converting those files).
-bool OpenTrusted(const std::string& path, TrustedKind kind, UniqueFd* out,
-                 std::string* error, bool* missing = nullptr,
-                 TrustedOwners owners = TrustedOwners::OfThisProcess());
-bool ReadTrustedFile(const std::string& path, std::string* content,
-                     std::string* error, bool* missing = nullptr,
-                     TrustedOwners owners = TrustedOwners::OfThisProcess());
-
 }  // namespace wsman::base
 
 #endif  // WSMAND_BASE_FILE_TRUST_H_

@@ -52,39 +52,6 @@ StatusOr<std::string> ReadWholeFile(const std::string& path) {
   return ReadAll(fd.get(), path);
 }
 
-bool ReadAll(int fd, const std::string& path, std::string* content,
-             std::string* error) {
-  StatusOr<std::string> read = ReadAll(fd, path);
-  if (!read.ok()) {
-    content->clear();
-    *error = read.message();
-    return false;
-  }
-  *content = std::move(read).value();
-  return true;
-}
-
-bool ReadWholeFile(const std::string& path, std::string* content,
-                   std::string* error, bool* missing) {
-  StatusOr<std::string> read = ReadWholeFile(path);
-  if (missing != nullptr) {
-    *missing = read.status().code() == Status::Code::kNotFound;
-  }
-  if (!read.ok()) {
-    *error = read.message();
-    return false;
-  }
-  *content = std::move(read).value();
-  return true;
-}
-
-bool WriteFileAtomic(const std::string& path, const std::string& content,
-                     mode_t mode, std::string* error) {
-  Status s = WriteFileAtomic(path, content, mode);
-  if (!s.ok()) *error = s.message();
-  return s.ok();
-}
-
 Status WriteFileAtomic(const std::string& path, const std::string& content,
                        mode_t mode) {
   struct stat st {};

@@ -32,16 +32,6 @@ StatusOr<std::string> ReadWholeFile(const std::string& path);
 Status WriteFileAtomic(const std::string& path, const std::string& content,
                        mode_t mode);
 
-// The former bool forms, kept only while the callers in certs/,
-// server/config.cc and providers/loader.cc move to the Status forms above
-// (their owners are converting those files); the message goes to *error.
-bool ReadAll(int fd, const std::string& path, std::string* content,
-             std::string* error);
-bool ReadWholeFile(const std::string& path, std::string* content,
-                   std::string* error, bool* missing = nullptr);
-bool WriteFileAtomic(const std::string& path, const std::string& content,
-                     mode_t mode, std::string* error);
-
 std::string DirectoryOf(const std::string& path);
 
 // Holds an exclusive flock on a directory while alive.

@@ -19,7 +19,6 @@
 
 namespace wsman::certs {
 
-using base::WriteFileAtomic;
 namespace {
 
 // Host names go into an OpenSSL extension string: allow DNS characters only
@@ -76,7 +75,7 @@ std::string HostName() {
   return buf;
 }
 
-bool MakeDirectory(const std::string& dir, std::string* error) {
+base::Status MakeDirectory(const std::string& dir) {
   std::string partial;
   size_t pos = 0;
   while (pos != std::string::npos) {
@@ -84,16 +83,24 @@ bool MakeDirectory(const std::string& dir, std::string* error) {
     partial = dir.substr(0, pos);
     if (partial.empty()) continue;
     if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = partial + ": cannot create directory: " + std::strerror(errno);
-      return false;
+      return base::Status::IoError(
+          partial + ": cannot create directory: " + std::strerror(errno));
     }
   }
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    *error = dir + ": not a directory";
-    return false;
+    return base::Status::IoError(dir + ": not a directory");
   }
-  return true;
+  return base::Status::Ok();
+}
+
+// Writes one created file; any failure (a refused symbolic link too) is
+// kIoError, as CreateServerCertificate has always answered.
+base::Status WriteCreated(const std::string& path, const std::string& content,
+                          mode_t mode) {
+  base::Status written = base::WriteFileAtomic(path, content, mode);
+  if (!written.ok()) return base::Status::IoError(written.message());
+  return written;
 }
 
 bool Exists(const std::string& path) {
@@ -285,14 +292,14 @@ base::Status CreateServerCertificate(const CreateOptions& options,
   if (base::Status valid = ValidateCreateOptions(options); !valid.ok()) {
     return valid;
   }
-  std::string error;  // from the file helpers
-  auto io_error = [&] { return base::Status::IoError(error); };
   std::vector<std::string> hosts = options.hostnames;
   if (hosts.empty()) hosts.push_back(HostName());
   if (std::find(hosts.begin(), hosts.end(), "localhost") == hosts.end()) {
     hosts.push_back("localhost");
   }
-  if (!MakeDirectory(options.out_dir, &error)) return io_error();
+  if (base::Status made = MakeDirectory(options.out_dir); !made.ok()) {
+    return made;
+  }
   const std::string& dir = options.out_dir;
   created->ca_cert_path = dir + "/ca.pem";
   created->ca_key_path = dir + "/ca-key.pem";
@@ -354,20 +361,25 @@ base::Status CreateServerCertificate(const CreateOptions& options,
   if (!cert.ok()) return cert.status();
   created->cert = std::move(*cert);
 
-  if (!created->reused_ca &&
-      (!WriteFileAtomic(created->ca_key_path, PrivateKeyToPem(ca_key.get()),
-                        0600, &error) ||
-       !WriteFileAtomic(created->ca_cert_path,
-                        CertificateToPem(created->ca.get()), 0644, &error))) {
-    return io_error();
+  if (!created->reused_ca) {
+    if (base::Status s = WriteCreated(created->ca_key_path,
+                                      PrivateKeyToPem(ca_key.get()), 0600);
+        !s.ok()) {
+      return s;
+    }
+    if (base::Status s = WriteCreated(
+            created->ca_cert_path, CertificateToPem(created->ca.get()), 0644);
+        !s.ok()) {
+      return s;
+    }
   }
-  if (!WriteFileAtomic(created->key_path, PrivateKeyToPem(key->get()), 0600,
-                       &error) ||
-      !WriteFileAtomic(created->cert_path,
-                       CertificateToPem(created->cert.get()), 0644, &error)) {
-    return io_error();
+  if (base::Status s =
+          WriteCreated(created->key_path, PrivateKeyToPem(key->get()), 0600);
+      !s.ok()) {
+    return s;
   }
-  return base::Status::Ok();
+  return WriteCreated(created->cert_path, CertificateToPem(created->cert.get()),
+                      0644);
 }
 
 int RunCertCreate(const CreateOptions& options, std::ostream& out,

@@ -84,35 +84,35 @@ size_t Specificity(std::string_view pattern) {
 // given the parsed map (line numbers index into them).
 // The directory must be one only root (or the editing user) can write, and
 // the file passes the checks ClientCertMap::Load makes.
+// Every failure is kIoError (the message says what failed), as the edits
+// have always answered.
 template <typename Edit>
-bool EditMapFile(const std::string& path, bool create, Edit edit,
-                 std::string* error) {
-  base::UniqueFd dir_fd;
-  if (!base::OpenTrusted(DirectoryOf(path), base::TrustedKind::kDirectory,
-                         &dir_fd, error)) {
-    return false;
-  }
+base::Status EditMapFile(const std::string& path, bool create, Edit edit) {
+  auto io_error = [](const base::Status& s) {
+    return base::Status::IoError(s.message());
+  };
+  base::StatusOr<base::UniqueFd> dir_fd =
+      base::OpenTrusted(DirectoryOf(path), base::TrustedKind::kDirectory);
+  if (!dir_fd.ok()) return io_error(dir_fd.status());
   DirectoryLock lock(DirectoryOf(path));
-  if (!lock.ok()) {
-    *error = lock.error();
-    return false;
+  if (!lock.ok()) return base::Status::IoError(lock.error());
+  base::StatusOr<std::string> read = ReadTrustedFile(path);
+  if (!read.ok() &&
+      !(create && read.status().code() == base::Status::Code::kNotFound)) {
+    return io_error(read.status());
   }
-  std::string content;
-  bool missing = false;
-  if (!ReadTrustedFile(path, &content, error, &missing)) {
-    if (!(missing && create)) return false;
-    content = std::string(kHeader) + "\n";
-  }
+  std::string content =
+      read.ok() ? std::move(read).value() : std::string(kHeader) + "\n";
   ClientCertMap map;
   if (base::Status parsed = ClientCertMap::Parse(content, path, &map);
       !parsed.ok()) {
-    *error = parsed.message();
-    return false;
+    return io_error(parsed);
   }
   std::vector<std::string_view> views = SplitLines(content);
   std::vector<std::string> lines(views.begin(), views.end());
-  if (!edit(map, &lines)) return true;  // nothing to write
-  return WriteFileAtomic(path, JoinLines(lines), 0600, error);
+  if (!edit(map, &lines)) return base::Status::Ok();  // nothing to write
+  base::Status written = WriteFileAtomic(path, JoinLines(lines), 0600);
+  return written.ok() ? written : io_error(written);
 }
 
 bool LoadThumbprintOf(const std::string& file, std::string* thumbprint,
@@ -260,11 +260,9 @@ base::Status ClientCertMap::Parse(std::string_view content,
 }
 
 base::Status ClientCertMap::Load(const std::string& path, ClientCertMap* out) {
-  std::string content, error;
-  if (!ReadTrustedFile(path, &content, &error)) {
-    return base::Status::IoError(error);
-  }
-  return Parse(content, path, out);
+  base::StatusOr<std::string> content = ReadTrustedFile(path);
+  if (!content.ok()) return base::Status::IoError(content.message());
+  return Parse(*content, path, out);
 }
 
 std::optional<std::string> ClientCertMap::Match(const ClientCertInfo& cert,
@@ -323,8 +321,7 @@ base::Status AddCertMapping(const std::string& path, const CertMapping& mapping,
                             bool* replaced) {
   if (base::Status valid = ValidateMapping(mapping); !valid.ok()) return valid;
   *replaced = false;
-  std::string error;
-  bool edited = EditMapFile(
+  return EditMapFile(
       path, /*create=*/true,
       [&](const ClientCertMap& map, std::vector<std::string>* lines) {
         for (const CertMapping& m : map.entries()) {
@@ -336,9 +333,7 @@ base::Status AddCertMapping(const std::string& path, const CertMapping& mapping,
         }
         lines->push_back(mapping.ToLine());
         return true;
-      },
-      &error);
-  return edited ? base::Status::Ok() : base::Status::IoError(error);
+      });
 }
 
 base::Status DeleteCertMappings(const std::string& path, std::string_view user,
@@ -352,8 +347,7 @@ base::Status DeleteCertMappings(const std::string& path, std::string_view user,
       return base::Status::InvalidArgument("thumbprint must be 40 hex digits");
     }
   }
-  std::string error;
-  bool edited = EditMapFile(
+  return EditMapFile(
       path, /*create=*/false,
       [&](const ClientCertMap& map, std::vector<std::string>* lines) {
         std::vector<bool> drop(lines->size(), false);
@@ -373,9 +367,7 @@ base::Status DeleteCertMappings(const std::string& path, std::string_view user,
         }
         *lines = std::move(kept);
         return true;
-      },
-      &error);
-  return edited ? base::Status::Ok() : base::Status::IoError(error);
+      });
 }
 
 ClientCertMapSource::ClientCertMapSource(std::string path)

@@ -23,29 +23,19 @@ constexpr unsigned char kSessionIdContext[] = "wsmand";
 // The daemon's TLS files are read after the ownership checks of
 // base/file_trust.h (a key or client CA others could replace would hand out
 // the server's identity or its logins), then parsed from memory.
-bool LoadTrustedCertificates(const std::string& path, std::vector<X509Ptr>* out,
-                             std::string* error) {
-  std::string pem;
-  if (!base::ReadTrustedFile(path, &pem, error)) return false;
-  base::StatusOr<std::vector<X509Ptr>> certs = CertificatesFromPem(pem, path);
-  if (!certs.ok()) {
-    *error = certs.message();
-    return false;
-  }
-  *out = std::move(*certs);
-  return true;
+base::StatusOr<std::vector<X509Ptr>> LoadTrustedCertificates(
+    const std::string& path) {
+  base::StatusOr<std::string> pem = base::ReadTrustedFile(path);
+  if (!pem.ok()) return std::move(pem).status();
+  return CertificatesFromPem(*pem, path);
 }
 
-EvpPkeyPtr LoadTrustedPrivateKey(const std::string& path, std::string* error) {
-  std::string pem;
-  if (!base::ReadTrustedFile(path, &pem, error)) return nullptr;
-  base::StatusOr<EvpPkeyPtr> key = PrivateKeyFromPem(pem, path);
-  OPENSSL_cleanse(pem.data(), pem.size());
-  if (!key.ok()) {
-    *error = key.message();
-    return nullptr;
-  }
-  return std::move(*key);
+base::StatusOr<EvpPkeyPtr> LoadTrustedPrivateKey(const std::string& path) {
+  base::StatusOr<std::string> pem = base::ReadTrustedFile(path);
+  if (!pem.ok()) return std::move(pem).status();
+  base::StatusOr<EvpPkeyPtr> key = PrivateKeyFromPem(*pem, path);
+  OPENSSL_cleanse(pem->data(), pem->size());
+  return key;
 }
 
 // Every certificate (and CRL) of the client CA bundle goes into the
@@ -53,9 +43,12 @@ EvpPkeyPtr LoadTrustedPrivateKey(const std::string& path, std::string* error) {
 // names sent in the CertificateRequest, as SSL_CTX_load_verify_locations and
 // SSL_load_client_CA_file would do from the path.
 bool LoadClientCa(SSL_CTX* ctx, const std::string& path, std::string* error) {
-  std::string pem;
-  if (!base::ReadTrustedFile(path, &pem, error)) return false;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  base::StatusOr<std::string> pem = base::ReadTrustedFile(path);
+  if (!pem.ok()) {
+    *error = pem.message();
+    return false;
+  }
+  BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   STACK_OF(X509_INFO)* infos =
       bio ? PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr)
           : nullptr;
@@ -157,23 +150,37 @@ std::shared_ptr<SSL_CTX> BuildContext(const TlsSettings& s, int min_version,
     return nullptr;
   }
 
-  std::vector<X509Ptr> certs;
-  if (!LoadTrustedCertificates(s.certificate, &certs, error)) return nullptr;
-  EvpPkeyPtr key = LoadTrustedPrivateKey(s.private_key, error);
-  if (!key) return nullptr;
+  base::StatusOr<std::vector<X509Ptr>> loaded =
+      LoadTrustedCertificates(s.certificate);
+  if (!loaded.ok()) {
+    *error = loaded.message();
+    return nullptr;
+  }
+  std::vector<X509Ptr> certs = std::move(*loaded);
+  base::StatusOr<EvpPkeyPtr> key = LoadTrustedPrivateKey(s.private_key);
+  if (!key.ok()) {
+    *error = key.message();
+    return nullptr;
+  }
   if (SSL_CTX_use_certificate(ctx.get(), certs[0].get()) != 1) {
     *error = s.certificate + ": " + OpenSslErrors();
     return nullptr;
   }
-  if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 ||
+  if (SSL_CTX_use_PrivateKey(ctx.get(), key->get()) != 1 ||
       SSL_CTX_check_private_key(ctx.get()) != 1) {
     ERR_clear_error();
     *error = s.private_key + " does not belong to " + s.certificate;
     return nullptr;
   }
   std::vector<X509Ptr> chain;
-  if (!s.chain.empty() && !LoadTrustedCertificates(s.chain, &chain, error)) {
-    return nullptr;
+  if (!s.chain.empty()) {
+    base::StatusOr<std::vector<X509Ptr>> extra =
+        LoadTrustedCertificates(s.chain);
+    if (!extra.ok()) {
+      *error = extra.message();
+      return nullptr;
+    }
+    chain = std::move(*extra);
   }
   for (size_t i = 1; i < certs.size(); ++i)
     chain.push_back(std::move(certs[i]));

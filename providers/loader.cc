@@ -372,17 +372,15 @@ base::StatusOr<std::shared_ptr<ClassDecl>> DeclFrom(
 base::Status LoadModule(const std::string& path, Registry* registry,
                         LoadReport* report) {
   // Checked before dlopen: a constructor runs as soon as the module maps.
-  base::UniqueFd checked;
-  std::string why;
-  if (!base::OpenTrusted(path, base::TrustedKind::kFile, &checked, &why)) {
-    return base::Status::PermissionDenied(why);
-  }
+  base::StatusOr<base::UniqueFd> checked =
+      base::OpenTrusted(path, base::TrustedKind::kFile);
+  if (!checked.ok()) return base::Status::PermissionDenied(checked.message());
   // dlopen takes a path. Every directory on the way to the file is one only
   // root (or the daemon's user) can write, so nobody else can swap the file
   // in between; a change by them (a package upgrade) is refused.
   struct stat held {
   }, now{};
-  if (::fstat(checked.get(), &held) != 0 || ::stat(path.c_str(), &now) != 0 ||
+  if (::fstat(checked->get(), &held) != 0 || ::stat(path.c_str(), &now) != 0 ||
       held.st_dev != now.st_dev || held.st_ino != now.st_ino) {
     return base::Status::FailedPrecondition(
         "the file changed while it was being checked");
@@ -446,15 +444,14 @@ LoadReport LoadProviderDirectory(const std::string& directory,
                                  Registry* registry) {
   LoadReport report;
   // The directory itself: a module others could add would run as root.
-  base::UniqueFd checked;
-  std::string why;
-  if (!base::OpenTrusted(directory, base::TrustedKind::kDirectory, &checked,
-                         &why)) {
+  base::StatusOr<base::UniqueFd> checked =
+      base::OpenTrusted(directory, base::TrustedKind::kDirectory);
+  if (!checked.ok()) {
     Log(LogLevel::kError, "provider-directory",
-        {{"directory", directory}, {"error", why}});
+        {{"directory", directory}, {"error", checked.message()}});
     return report;
   }
-  DIR* dir = ::fdopendir(checked.release());
+  DIR* dir = ::fdopendir(checked->release());
   if (!dir) {
     Log(LogLevel::kError, "provider-directory",
         {{"directory", directory}, {"error", std::strerror(errno)}});

@@ -338,13 +338,11 @@ std::vector<ConfigKey> ConfigKeys(const Config& config) {
 base::Status LoadConfigFile(const std::string& path, Config* config) {
   // The config names the accounts file, keys and provider directory: it is
   // read only after the ownership checks of base/file_trust.h.
-  std::string text, error;
-  if (!base::ReadTrustedFile(path, &text, &error)) {
-    return base::Status::IoError(error);
-  }
+  base::StatusOr<std::string> text = base::ReadTrustedFile(path);
+  if (!text.ok()) return base::Status::IoError(text.message());
   toml::table root;
   try {
-    root = toml::parse(text, path);
+    root = toml::parse(*text, path);
   } catch (const toml::parse_error& e) {
     return base::Status::InvalidArgument(path + ":" +
                                          std::to_string(e.source().begin.line) +

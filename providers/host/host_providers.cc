@@ -1,12 +1,12 @@
 #include "providers/host/host_providers.h"
 
-#include <pwd.h>
 #include <signal.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 
+#include "base/user.h"
 #include "providers/host/run_as.h"
 
 namespace wsman::providers::host {
@@ -31,16 +31,6 @@ std::string StringParam(const Instance& in, std::string_view name) {
   const Value* v = in.Get(name);
   const std::string* s = v ? v->AsString() : nullptr;
   return s ? *s : std::string();
-}
-
-std::string UserName(uid_t uid) {
-  struct passwd pw;
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found) {
-    return found->pw_name;
-  }
-  return std::to_string(uid);
 }
 
 Instance Output(const std::string& method, const std::string& ns,
@@ -156,7 +146,10 @@ void HostProvider::ProcessMethod(const CallInfo& call,
       return;
     }
     Instance out = Output(method, ns, 0);
-    out.Set("User", Value::String(UserName(p->uid)));
+    // The numeric uid when the account has no name.
+    out.Set(
+        "User",
+        Value::String(base::UserName(p->uid).value_or(std::to_string(p->uid))));
     out.Set("Domain", Value::String(ReadHostName(model_->env())));
     ctx->PostInstance(std::move(out));
     ctx->PostResult(MiResult::kOk);

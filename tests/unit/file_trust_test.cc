@@ -248,36 +248,37 @@ TEST(FileTrust, ALinkInAStickyDirectoryMustBeATrustedUsers) {
 
 TEST(FileTrust, MissingFilesAndWrongKinds) {
   TempDir dir;
-  std::string error;
-  bool missing = false;
-  UniqueFd fd;
-  EXPECT_FALSE(
-      OpenTrusted(dir.File("nope"), TrustedKind::kFile, &fd, &error, &missing));
-  EXPECT_TRUE(missing);
-  EXPECT_EQ(error, dir.File("nope") +
-                       ": cannot open: No such file or "
-                       "directory");
-  EXPECT_FALSE(OpenTrusted(dir.File("nope/x"), TrustedKind::kFile, &fd, &error,
-                           &missing));
-  EXPECT_TRUE(missing);
+  StatusOr<UniqueFd> fd = OpenTrusted(dir.File("nope"), TrustedKind::kFile);
+  EXPECT_FALSE(fd.ok());
+  EXPECT_EQ(fd.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(fd.message(), dir.File("nope") +
+                              ": cannot open: No such file or "
+                              "directory");
+  fd = OpenTrusted(dir.File("nope/x"), TrustedKind::kFile);
+  EXPECT_FALSE(fd.ok());
+  EXPECT_EQ(fd.status().code(), Status::Code::kNotFound);
   // A directory where a file is wanted, a file where a directory is.
   Write(dir.File("f"), "", 0600);
-  EXPECT_FALSE(
-      OpenTrusted(dir.path(), TrustedKind::kFile, &fd, &error, &missing));
-  EXPECT_FALSE(missing);
-  EXPECT_EQ(error, "refusing " + dir.path() +
-                       ": it is not a regular file; give the path of a file");
-  EXPECT_FALSE(OpenTrusted(dir.File("f"), TrustedKind::kDirectory, &fd, &error,
-                           &missing));
-  EXPECT_NE(error.find("is not a directory"), std::string::npos) << error;
+  fd = OpenTrusted(dir.path(), TrustedKind::kFile);
+  EXPECT_FALSE(fd.ok());
+  EXPECT_NE(fd.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(fd.message(),
+            "refusing " + dir.path() +
+                ": it is not a regular file; give the path of a file");
+  fd = OpenTrusted(dir.File("f"), TrustedKind::kDirectory);
+  EXPECT_FALSE(fd.ok());
+  EXPECT_NE(fd.message().find("is not a directory"), std::string::npos)
+      << fd.message();
   // A FIFO is refused without blocking.
   ASSERT_EQ(::mkfifo(dir.File("fifo").c_str(), 0600), 0);
-  EXPECT_FALSE(OpenTrusted(dir.File("fifo"), TrustedKind::kFile, &fd, &error));
-  EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+  fd = OpenTrusted(dir.File("fifo"), TrustedKind::kFile);
+  EXPECT_FALSE(fd.ok());
+  EXPECT_NE(fd.message().find("not a regular file"), std::string::npos)
+      << fd.message();
 }
 
 // The Status forms say why: kNotFound for a missing component,
-// kPermissionDenied for a refusal, with the same messages as the bool forms.
+// kPermissionDenied for a refusal, each with its message.
 TEST(FileTrust, StatusCodesTellMissingFromRefused) {
   TempDir dir;
   StatusOr<std::string> missing = ReadTrustedFile(dir.File("nope"));
@@ -337,11 +338,9 @@ TEST(FileTrust, RelativePathsStartAtTheWorkingDirectory) {
 TEST(FileTrust, DirectoryDescriptorListsAndOpensEntries) {
   TempDir dir;
   Write(dir.File("a.so"), "so", 0644);
-  UniqueFd fd;
-  std::string error;
-  ASSERT_TRUE(OpenTrusted(dir.path(), TrustedKind::kDirectory, &fd, &error))
-      << error;
-  UniqueFd entry(::openat(fd.get(), "a.so", O_RDONLY | O_CLOEXEC));
+  StatusOr<UniqueFd> fd = OpenTrusted(dir.path(), TrustedKind::kDirectory);
+  ASSERT_TRUE(fd.ok()) << fd.message();
+  UniqueFd entry(::openat(fd->get(), "a.so", O_RDONLY | O_CLOEXEC));
   EXPECT_TRUE(entry.valid());
 }
 
