@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "base/file_trust.h"
+#include "base/log.h"
 #include "base/status.h"
 #include "providers/abi/wsmand_provider.h"
-#include "providers/log.h"
 
 struct wsmand_instance {
   wsman::providers::Instance instance;
@@ -166,10 +166,9 @@ int WriteMessage(wsmand_context* c, unsigned channel, const char* message) {
   if (text.size() > kMaxProviderMessage) {
     text = text.substr(0, kMaxProviderMessage);
   }
-  Log(LogLevel::kDebug, "provider-message",
-      {{"provider", c->context->label()},
-       {"channel", std::to_string(channel)},
-       {"message", text}});
+  log::Debug("provider-message", {{"provider", c->context->label()},
+                                  {"channel", std::to_string(channel)},
+                                  {"message", text}});
   return WSMAND_MI_RESULT_OK;
 }
 int IsCancelled(wsmand_context* c) {
@@ -428,13 +427,13 @@ base::Status LoadModule(const std::string& path, Registry* registry,
     base::Status registered = registry->Register(std::move(r));
     if (!registered.ok()) return registered;
     ++report->classes;
-    Log(LogLevel::kInfo, "provider-class", {{"module", path}, {"class", name}});
+    log::Info("provider-class", {{"module", path}, {"class", name}});
   }
   ++report->modules_loaded;
-  Log(LogLevel::kInfo, "provider-loaded",
-      {{"module", path},
-       {"name", module->name ? module->name : "-"},
-       {"classes", std::to_string(module->class_count)}});
+  log::Info("provider-loaded",
+            {{"module", path},
+             {"name", module->name ? module->name : "-"},
+             {"classes", std::to_string(module->class_count)}});
   return base::Status::Ok();
 }
 
@@ -447,14 +446,14 @@ LoadReport LoadProviderDirectory(const std::string& directory,
   base::StatusOr<base::UniqueFd> checked =
       base::OpenTrusted(directory, base::TrustedKind::kDirectory);
   if (!checked.ok()) {
-    Log(LogLevel::kError, "provider-directory",
-        {{"directory", directory}, {"error", checked.message()}});
+    log::Error("provider-directory",
+               {{"directory", directory}, {"error", checked.message()}});
     return report;
   }
   DIR* dir = ::fdopendir(checked->release());
   if (!dir) {
-    Log(LogLevel::kError, "provider-directory",
-        {{"directory", directory}, {"error", std::strerror(errno)}});
+    log::Error("provider-directory",
+               {{"directory", directory}, {"error", std::strerror(errno)}});
     return report;
   }
   std::vector<std::string> files;
@@ -469,8 +468,8 @@ LoadReport LoadProviderDirectory(const std::string& directory,
   for (const std::string& f : files) {
     base::Status loaded = LoadModule(f, registry, &report);
     if (!loaded.ok()) {
-      Log(LogLevel::kError, "provider-refused",
-          {{"module", f}, {"error", loaded.message()}});
+      log::Error("provider-refused",
+                 {{"module", f}, {"error", loaded.message()}});
       ++report.modules_refused;
     }
   }

@@ -9,7 +9,7 @@
 #include "base/file_trust.h"
 #include "base/log.h"
 #include "certs/tls_context.h"
-#include "server/listen_address.h"
+#include "server/http/listen_address.h"
 
 namespace wsman::server {
 namespace {

@@ -19,7 +19,7 @@
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
 #include "server/http/http_server.h"
-#include "server/listen_address.h"
+#include "server/http/listen_address.h"
 #include "server/version.h"
 #include "server/wsman_endpoint.h"
 

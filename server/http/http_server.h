@@ -28,9 +28,9 @@
 #include "certs/tls_context.h"
 #include "server/http/connection_table.h"
 #include "server/http/handler.h"
+#include "server/http/listen_address.h"
 #include "server/http/serve_request.h"
 #include "server/http/worker_pool.h"
-#include "server/listen_address.h"
 
 namespace wsman::server::http {
 

@@ -12,7 +12,7 @@
 
 #include "providers/shell/job.h"
 #include "server/content_type.h"
-#include "server/listen_address.h"
+#include "server/http/listen_address.h"
 
 namespace wsman::server {
 namespace {

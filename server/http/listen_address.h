@@ -1,7 +1,7 @@
 // Parses --listen URLs: http://127.0.0.1:5985, http://[::1]:5985,
 // https://0.0.0.0:5986. The path, when given, must be empty or "/wsman".
-#ifndef WSMAND_SERVER_LISTEN_ADDRESS_H_
-#define WSMAND_SERVER_LISTEN_ADDRESS_H_
+#ifndef WSMAND_SERVER_HTTP_LISTEN_ADDRESS_H_
+#define WSMAND_SERVER_HTTP_LISTEN_ADDRESS_H_
 
 #include <string>
 #include <string_view>
@@ -25,4 +25,4 @@ ListenAddress ParseListenUrl(std::string_view url);
 
 }  // namespace wsman::server
 
-#endif  // WSMAND_SERVER_LISTEN_ADDRESS_H_
+#endif  // WSMAND_SERVER_HTTP_LISTEN_ADDRESS_H_
