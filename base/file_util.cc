@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "base/unique_fd.h"
 
@@ -103,22 +104,17 @@ Status WriteFileAtomic(const std::string& path, const std::string& content,
 }
 
 DirectoryLock::DirectoryLock(const std::string& dir) {
-  fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd_ < 0) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) {
     error_ = Errno(dir, "cannot open directory", errno);
     return;
   }
-  while (::flock(fd_, LOCK_EX) != 0) {
+  while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno == EINTR) continue;
     error_ = Errno(dir, "cannot lock directory", errno);
-    ::close(fd_);
-    fd_ = -1;
     return;
   }
-}
-
-DirectoryLock::~DirectoryLock() {
-  if (fd_ >= 0) ::close(fd_);
+  fd_ = std::move(fd);
 }
 
 }  // namespace wsman::base

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/unique_fd.h"
 
 namespace wsman::base {
 
@@ -34,18 +35,18 @@ Status WriteFileAtomic(const std::string& path, const std::string& content,
 
 std::string DirectoryOf(const std::string& path);
 
-// Holds an exclusive flock on a directory while alive.
+// Holds an exclusive flock on a directory while alive (the descriptor's
+// close releases it).
 class DirectoryLock {
  public:
   explicit DirectoryLock(const std::string& dir);
-  ~DirectoryLock();
   DirectoryLock(const DirectoryLock&) = delete;
   DirectoryLock& operator=(const DirectoryLock&) = delete;
-  bool ok() const { return fd_ >= 0; }
+  bool ok() const { return fd_.valid(); }
   const std::string& error() const { return error_; }
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string error_;
 };
 

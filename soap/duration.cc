@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -66,6 +67,21 @@ std::chrono::steady_clock::time_point DeadlineAfter(
     return Clock::time_point::max();
   }
   return Clock::time_point(Clock::duration(at));
+}
+
+std::string FormatSecondsDuration(std::chrono::milliseconds d) {
+  long long ms = std::max<long long>(0, d.count());
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "PT%lld.%03lldS", ms / 1000, ms % 1000);
+  return buf;
+}
+
+std::string FormatDayTimeDuration(std::chrono::milliseconds d) {
+  long long s = std::max<long long>(0, d.count()) / 1000;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "P%lldDT%lldH%lldM%lldS", s / 86400,
+                (s / 3600) % 24, (s / 60) % 60, s % 60);
+  return buf;
 }
 
 }  // namespace wsman::soap

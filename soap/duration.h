@@ -6,6 +6,7 @@
 #define WSMAND_SOAP_DURATION_H_
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "soap/result.h"
@@ -33,6 +34,13 @@ inline constexpr std::chrono::milliseconds kMaxDuration =
 // Valid durations beyond kMaxDuration (P300Y) give kMaxDuration; callers
 // clamp to their own configured maximum (WinRM's MaxTimeoutms) anyway.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+// The two forms Windows writes durations in: "PT7200.000S" (seconds with
+// milliseconds: wsen:Expires, rsp:IdleTimeOut) and "P1DT1H1M1S" (whole
+// days, hours, minutes and seconds: rsp:ShellRunTime, rsp:ShellInactivity).
+// Negative durations are written as zero.
+std::string FormatSecondsDuration(std::chrono::milliseconds d);
+std::string FormatDayTimeDuration(std::chrono::milliseconds d);
 
 // `now` + `timeout` without overflow: a negative or zero timeout gives
 // `now`, one reaching past the clock's range gives time_point::max().

@@ -57,14 +57,6 @@ soap::Fault TooBig(size_t limit) {
                          std::to_string(limit) + " bytes).");
 }
 
-std::string FormatDuration(std::chrono::milliseconds ms) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "PT%lld.%03lldS",
-                static_cast<long long>(ms.count() / 1000),
-                static_cast<long long>(ms.count() % 1000));
-  return buf;
-}
-
 std::string AddressOf(const soap::Request& r) {
   return r.to.empty() ? std::string(soap::ns::kAnonymous) : r.to;
 }

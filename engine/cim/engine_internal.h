@@ -39,7 +39,6 @@ soap::Fault TimedOut();
 // EncodingLimit: the response would exceed `limit` bytes.
 soap::Fault TooBig(size_t limit);
 // xs:duration "PT<s>.<ms>S".
-std::string FormatDuration(std::chrono::milliseconds ms);
 // The a:Address of EPRs in responses: the request's wsa:To, or anonymous.
 std::string AddressOf(const soap::Request& r);
 

@@ -194,7 +194,8 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
   WriteEnumerationEnvelope(w, action::kEnumerate, r);
   soap::XmlWriter& xml = w.xml();
   xml.Open("n:EnumerateResponse");
-  if (req->expires) xml.Element("n:Expires", FormatDuration(lifetime));
+  if (req->expires)
+    xml.Element("n:Expires", soap::FormatSecondsDuration(lifetime));
   xml.Element("n:EnumerationContext", ec->id);
   if (req->optimize) {
     xml.Open("w:Items");
@@ -286,7 +287,7 @@ soap::Outcome CimEngine::RenewOrGetStatus(const OperationContext& c,
   soap::ResponseWriter w(out);
   WriteEnumerationEnvelope(w, r.action, r);
   w.xml().Open(renew ? "n:RenewResponse" : "n:GetStatusResponse");
-  w.xml().Element("n:Expires", FormatDuration(lifetime));
+  w.xml().Element("n:Expires", soap::FormatSecondsDuration(lifetime));
   if (renew) w.xml().Element("n:EnumerationContext", ec.id);
   w.xml().Close();
   w.Finish();

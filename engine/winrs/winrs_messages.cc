@@ -356,12 +356,13 @@ void WriteCreateResponse(const ps::ShellInfo& info, std::string_view address,
   x.Element("rsp:ResourceUri", kCmdResourceUri);
   x.Element("rsp:Owner", info.owner);
   x.Element("rsp:ClientIP", info.client_ip);
-  x.Element("rsp:IdleTimeOut", FormatSeconds(info.idle_timeout));
+  x.Element("rsp:IdleTimeOut", soap::FormatSecondsDuration(info.idle_timeout));
   x.Element("rsp:InputStreams", info.input_streams);
   x.Element("rsp:OutputStreams", info.output_streams);
   x.Element("rsp:State", "Connected");
-  x.Element("rsp:ShellRunTime", FormatDayTime(info.run_time));
-  x.Element("rsp:ShellInactivity", FormatDayTime(info.inactivity));
+  x.Element("rsp:ShellRunTime", soap::FormatDayTimeDuration(info.run_time));
+  x.Element("rsp:ShellInactivity",
+            soap::FormatDayTimeDuration(info.inactivity));
   x.Close();
   w.Finish();
 }
@@ -421,21 +422,6 @@ void WriteEmptyResponse(std::string_view action, std::string_view body_element,
   w.StartBody();
   if (!body_element.empty()) w.xml().Open(body_element).Close();
   w.Finish();
-}
-
-std::string FormatSeconds(std::chrono::milliseconds d) {
-  long long ms = d.count();
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "PT%lld.%03lldS", ms / 1000, ms % 1000);
-  return buf;
-}
-
-std::string FormatDayTime(std::chrono::milliseconds d) {
-  long long s = d.count() / 1000;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "P%lldDT%lldH%lldM%lldS", s / 86400,
-                (s / 3600) % 24, (s / 60) % 60, s % 60);
-  return buf;
 }
 
 soap::Fault FaultFor(const base::Status& error, std::string_view shell_id,

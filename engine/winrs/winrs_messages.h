@@ -87,8 +87,6 @@ void WriteEmptyResponse(std::string_view action, std::string_view body_element,
                         std::string_view relates_to, std::string* out);
 
 // xs:duration as Windows writes them: "PT7200.000S" and "P0DT0H0M0S".
-std::string FormatSeconds(std::chrono::milliseconds d);
-std::string FormatDayTime(std::chrono::milliseconds d);
 
 // The fault for a shell host error (its Errc, ErrcOf(error)) on this shell /
 // command: the one place the host's codes become WS-Man faults.

@@ -136,5 +136,18 @@ TEST(Duration, RejectsDesignatorsOutOfOrder) {
   ExpectInvalid("PT1.0M");
 }
 
+TEST(Duration, FormatsTheTwoWindowsForms) {
+  // wsen:Expires and rsp:IdleTimeOut; rsp:ShellRunTime/ShellInactivity.
+  EXPECT_EQ(FormatSecondsDuration(std::chrono::milliseconds(7200000)),
+            "PT7200.000S");
+  EXPECT_EQ(FormatSecondsDuration(std::chrono::milliseconds(1500)), "PT1.500S");
+  EXPECT_EQ(FormatSecondsDuration(std::chrono::milliseconds(-5)), "PT0.000S");
+  EXPECT_EQ(FormatDayTimeDuration(std::chrono::seconds(90061)), "P1DT1H1M1S");
+  // What ParseDuration reads back is what was written.
+  EXPECT_EQ(
+      *ParseDuration(FormatSecondsDuration(std::chrono::milliseconds(61250))),
+      std::chrono::milliseconds(61250));
+}
+
 }  // namespace
 }  // namespace wsman::soap

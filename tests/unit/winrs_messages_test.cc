@@ -269,10 +269,7 @@ TEST(ShellMessagesTest, FaultMapping) {
             soap::FaultCode::kAccessDenied);
 }
 
-TEST(ShellMessagesTest, DurationsAndReceiveWait) {
-  EXPECT_EQ(FormatSeconds(std::chrono::milliseconds(7200000)), "PT7200.000S");
-  EXPECT_EQ(FormatSeconds(std::chrono::milliseconds(1500)), "PT1.500S");
-  EXPECT_EQ(FormatDayTime(std::chrono::seconds(90061)), "P1DT1H1M1S");
+TEST(ShellMessagesTest, ReceiveWait) {
   EXPECT_EQ(ReceiveWait(std::chrono::seconds(60)), std::chrono::seconds(54));
 }
 
