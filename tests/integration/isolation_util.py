@@ -200,6 +200,9 @@ def _fork_leader():
             os.execvp("sleep", ["sleep", "1000"])
         finally:
             os._exit(127)
+    # The pid may be one an earlier child had (group_leader_at recycles
+    # pids on purpose): this child is not reaped, whatever _reaped says.
+    _reaped.discard(pid)
     return pid
 
 
