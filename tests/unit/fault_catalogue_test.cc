@@ -24,7 +24,6 @@ using DocPtr = testutil::XmlDocPtr;
 using Envelope = testutil::XmlEnvelope;  // XPath with Windows' prefixes
 using testutil::S;
 using testutil::X;
-DocPtr Parse(const std::string& xml) { return testutil::ParseXml(xml); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
