@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
-#include "server/auth/authenticator.h"
 #include "engine/dispatch.h"
+#include "engine/identify.h"
+#include "server/auth/authenticator.h"
 #include "server/http/serve_request.h"
 #include "server/http/stream.h"
-#include "engine/identify.h"
 #include "server/wsman_endpoint.h"
 #include "tests/unit/http_test_stream.h"
 
