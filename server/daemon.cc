@@ -239,7 +239,7 @@ int RunDaemon(Config config, const std::string& config_path,
   }
 
   engine::IdentifyInfo identify;
-  identify.os_version = KernelRelease();
+  identify.kernel_release = KernelRelease();
   if (any_http_basic) {
     identify.security_profiles.push_back(
         "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic");

@@ -6,6 +6,7 @@
 #include "certs/cert_auth.h"
 #include "server/auth/basic_credentials.h"
 #include "server/content_type.h"
+#include "server/endpoint_path.h"
 #include "server/exchange.h"
 #include "soap/charset.h"
 #include "soap/response_writer.h"
@@ -13,8 +14,6 @@
 namespace wsman::server {
 namespace {
 
-constexpr std::string_view kWsmanPath = "/wsman";
-constexpr std::string_view kAnonPath = "/wsman-anon";
 constexpr const char* kChallenge = "Basic realm=\"WSMAN\"";
 
 std::string_view FaultName(const soap::Fault& fault) {
@@ -120,10 +119,9 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     exchange->Answered(status, outcome, detail);
     return nullptr;
   };
-  const bool anonymous_path = head.path == kAnonPath;
-  if (head.path != kWsmanPath && !anonymous_path) {
-    return refuse(404, "not-found");
-  }
+  const EndpointPath endpoint = ClassifyPath(head.path);
+  if (endpoint == EndpointPath::kNone) return refuse(404, "not-found");
+  const bool anonymous_path = endpoint == EndpointPath::kAnonymous;
   if (head.method != "POST") {
     res->Set("Allow", "POST");
     return refuse(405, "method-not-allowed");

@@ -25,7 +25,7 @@ namespace {
 struct Harness {
   Harness() {
     wsman::engine::IdentifyInfo info;
-    info.os_version = "6.1";
+    info.kernel_release = "6.1.0-13-amd64";
     dispatcher.RegisterIdentify(wsman::engine::MakeIdentifyOperation(info));
     wsman::auth::Authenticator::Options options;
     options.use_pam = false;  // nobody authenticates: exercises the 401 path

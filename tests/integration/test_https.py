@@ -308,6 +308,12 @@ def test_cert_map_cli_round_trip(tmp_path, pki):
 def test_curl_identify_without_credentials(server, pki):
     _, code, body, _ = curl("--cacert", pki.ca, server.https_url + "-anon")
     assert code == 200 and b"IdentifyResponse" in body
+    # [MS-WSMV] 3.1.4.1.23: no security profiles for an anonymous caller;
+    # an authenticated one sees what the listeners offer.
+    assert b"SecurityProfiles" not in body
+    _, code, body, _ = curl("--cacert", pki.ca, "-u", f"{USER}:{PASSWORD}",
+                            server.https_url)
+    assert code == 200
     assert HTTPS_BASIC.encode() in body and MUTUAL.encode() in body
     # and on /wsman with the WSMANIDENTIFY header
     _, code, body, _ = curl("--cacert", pki.ca, "-H",
@@ -556,8 +562,10 @@ def test_tls_keys_in_the_config_file(pki):
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
                 assert s.cipher()[0] == "TLS_AES_256_GCM_SHA384"
         # no client_ca: Identify does not offer https/mutual
-        _, code, body, _ = curl("--cacert", pki.ca, d.https_url + "-anon")
-        assert code == 200 and MUTUAL.encode() not in body
+        _, code, body, _ = curl("--cacert", pki.ca, "-u",
+                                f"{USER}:{PASSWORD}", d.https_url)
+        assert code == 200 and HTTPS_BASIC.encode() in body
+        assert MUTUAL.encode() not in body
     finally:
         assert stop(d) == 0
 

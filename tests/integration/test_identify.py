@@ -1,5 +1,6 @@
 """Identify through curl, pywinrm and the Go winrm library."""
 import os
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -15,18 +16,35 @@ NS = {
 }
 
 
-def check_identify_response(xml_bytes):
+KERNEL_RELEASE = "{http://schemas.wsmand.org/wbem/wsman/1/identity}" \
+    "KernelRelease"
+
+
+def check_identify_response(xml_bytes, authenticated=True):
+    """Authenticated: "OS: d.d.d" from the kernel release, the security
+    profiles and the full release. Unauthenticated ([MS-WSMV] 3.1.4.1.23):
+    Windows' "OS: 0.0.0", no profiles, nothing about the kernel."""
     root = ET.fromstring(xml_bytes)
     resp = root.find("s:Body/wsmid:IdentifyResponse", NS)
     assert resp is not None
     assert resp.findtext("wsmid:ProtocolVersion", namespaces=NS) == \
         "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
     version = resp.findtext("wsmid:ProductVersion", namespaces=NS)
-    assert version.startswith("OS: ") and version.endswith(
-        " SP: 0.0 Stack: 3.0"), version
     assert resp.findtext("wsmid:ProductVendor", namespaces=NS)
     profiles = [e.text for e in resp.findall(
         "wsmid:SecurityProfiles/wsmid:SecurityProfileName", NS)]
+    release = os.uname().release
+    if not authenticated:
+        assert version == "OS: 0.0.0 SP: 0.0 Stack: 3.0", version
+        assert resp.find("wsmid:SecurityProfiles", NS) is None
+        assert resp.find(KERNEL_RELEASE) is None
+        assert release.encode() not in xml_bytes
+        return
+    numbers = ".".join((re.findall(r"\d+", release) + ["0", "0", "0"])[:3])
+    assert re.fullmatch(r"OS: \d+\.\d+\.\d+ SP: 0\.0 Stack: 3\.0", version), \
+        version
+    assert version.startswith("OS: " + numbers.split(".")[0] + "."), version
+    assert resp.findtext(KERNEL_RELEASE) == release
     assert "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic" \
         in profiles
 
@@ -44,7 +62,7 @@ def curl(daemon, *args, data=IDENTIFY):
 def test_curl_anonymous_identify(daemon):
     code, body = curl(daemon, daemon.url + "-anon")
     assert code == 200
-    check_identify_response(body)
+    check_identify_response(body, authenticated=False)
 
 
 def test_curl_authenticated_identify(daemon):
@@ -59,7 +77,7 @@ def test_curl_unauthenticated_identify_header(daemon):
     code, body = curl(daemon, "-H", "WSMANIDENTIFY: unauthenticated",
                       daemon.url)
     assert code == 200
-    check_identify_response(body)
+    check_identify_response(body, authenticated=False)
 
 
 def test_curl_without_credentials_gets_challenge(daemon):
