@@ -31,6 +31,7 @@ ALLOWED = {
     "providers/testing": ["providers/testing", "providers", "base"],
     "engine": ["engine", "soap", "providers", "base"],
     "engine/cim": ["engine/cim", "engine", "soap", "providers", "base"],
+    "engine/config": ["engine/config", "engine", "soap", "providers", "base"],
     "engine/winrs": ["engine/winrs", "engine", "soap", "providers/shell",
                      "providers", "base"],
     "server": ["server/**", "engine/**", "providers/**", "soap", "certs",

@@ -46,6 +46,7 @@ const KeySpec kKeys[] = {
     {"server", "log_level", &Config::log_level},
     {"server", "machine_name", &Config::machine_name},
     {"server", "max_timeout_ms", &Config::max_timeout, 500, 1000 * kDay},
+    {"server", "admin_group", &Config::admin_group},
 
     {"http", "worker_threads", &Config::worker_threads, 1, 4096},
     {"http", "max_connections", &Config::max_connections, 1, 1000000},
@@ -125,13 +126,18 @@ const KeySpec kKeys[] = {
     {"tls", "client_cert_map", &Config::tls_client_cert_map},
 };
 
-// What a SIGHUP reload applies to the running service (server/daemon.cc):
-// the log level, the authenticator ([auth], except allow_unencrypted, which
+// What a SIGHUP reload (and a winrm/config Put) applies to the running
+// service (server/daemon.cc): the log level and admin group, the envelope
+// size and MaxConcurrentOperationsPerUser (a new /wsman endpoint for new
+// requests), the authenticator ([auth], except allow_unencrypted, which
 // each plain-HTTP listener fixes when it starts), the XML parse limits
 // ([xml], per request) and the TLS context ([tls] files and ciphers; the
 // certificate map's path is fixed at start).
 bool Reloadable(std::string_view section, std::string_view key) {
-  if (section == "server") return key == "log_level";
+  if (section == "server") return key == "log_level" || key == "admin_group";
+  if (section == "http") {
+    return key == "max_envelope_size" || key == "max_operations_per_user";
+  }
   if (section == "xml") return true;
   if (section == "auth") return key != "allow_unencrypted";
   if (section == "tls") return key != "client_cert_map";
@@ -340,9 +346,14 @@ base::Status LoadConfigFile(const std::string& path, Config* config) {
   // read only after the ownership checks of base/file_trust.h.
   base::StatusOr<std::string> text = base::ReadTrustedFile(path);
   if (!text.ok()) return base::Status::IoError(text.message());
+  return LoadConfigText(*text, path, config);
+}
+
+base::Status LoadConfigText(const std::string& text, const std::string& path,
+                            Config* config) {
   toml::table root;
   try {
-    root = toml::parse(*text, path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return base::Status::InvalidArgument(path + ":" +
                                          std::to_string(e.source().begin.line) +

@@ -24,6 +24,10 @@ struct Config {
   // MaxTimeoutms: the most a client's w:OperationTimeout or n:MaxTime may
   // ask for (CIM and WinRS); longer ones are clamped to it.
   std::chrono::milliseconds max_timeout{60000};
+  // Who may Put winrm/config besides root: the members of this group
+  // (docs/operations.md, "winrm/config"); a group that does not exist
+  // leaves root alone.
+  std::string admin_group = "wsman-admins";
 
   // [http]
   int worker_threads = 16;
@@ -127,6 +131,11 @@ std::vector<ConfigKey> ConfigKeys(const Config& config = Config());
 // Unknown keys, wrong types and out-of-range values are InvalidArgument,
 // with a message naming the file and line (what to print).
 base::Status LoadConfigFile(const std::string& path, Config* config);
+
+// As LoadConfigFile, from `text` (what `path` holds or is about to hold;
+// `path` names it in messages and becomes source_file).
+base::Status LoadConfigText(const std::string& text, const std::string& path,
+                            Config* config);
 
 // Checks values that are valid TOML but not valid settings.
 base::Status ValidateConfig(const Config& config);

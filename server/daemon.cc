@@ -12,15 +12,18 @@
 #include "base/log.h"
 #include "certs/client_cert_map.h"
 #include "certs/tls_context.h"
+#include "engine/config/config_routes.h"
 #include "engine/dispatch.h"
 #include "engine/identify.h"
 #include "engine/winrs/shell_routes.h"
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
+#include "server/endpoint_switch.h"
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
 #include "server/version.h"
+#include "server/winrm_config_store.h"
 #include "server/wsman_endpoint.h"
 
 namespace wsman::server {
@@ -89,7 +92,8 @@ providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
 // Builds the TLS context from the [tls] settings and swaps it in; on error
 // the running one (if any) stays. `event` names the log line.
 bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
-                    std::string_view event) {
+                    std::string_view event,
+                    certs::ServerCertificateInfo* loaded_info = nullptr) {
   certs::TlsSettings tls;
   tls.certificate = config.tls_certificate;
   tls.private_key = config.tls_private_key;
@@ -106,6 +110,7 @@ bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
                                                 : "cannot serve https"}});
     return false;
   }
+  if (loaded_info != nullptr) *loaded_info = info;
   log::Info("tls-certificate", {{"subject", info.subject},
                                 {"thumbprint", info.thumbprint},
                                 {"not_after", info.not_after}});
@@ -132,8 +137,9 @@ bool LoadCertMap(certs::ClientCertMapSource* map, std::string_view event) {
   return false;
 }
 
-// A reload applies log_level, [auth] (but allow_unencrypted, fixed per
-// listener), [xml] and the [tls] files; every other key is built into the
+// A reload applies log_level, admin_group, the endpoint's envelope size and
+// per-user quota, [auth] (but allow_unencrypted, fixed per listener), [xml]
+// and the [tls] files; every other key is built into the
 // running service. One warning per such key the file changed, each reload,
 // until a restart applies it.
 void WarnRestartOnly(const Config& running, const Config& fresh) {
@@ -165,6 +171,20 @@ void RaiseDescriptorLimit(const Config& config) {
                                          std::to_string(rl.rlim_cur) +
                                          ") is below http.max_connections"}});
   }
+}
+
+EndpointSettings EndpointSettingsFrom(const Config& config,
+                                      const std::string& machine) {
+  EndpointSettings settings;
+  settings.machine_name = machine;
+  settings.max_envelope_size = config.max_envelope_size;
+  settings.max_operations_per_user =
+      static_cast<size_t>(config.max_operations_per_user);
+  settings.parse_limits.max_bytes = config.max_envelope_size;
+  settings.parse_limits.max_depth = config.xml_max_depth;
+  settings.parse_limits.max_nodes = config.xml_max_nodes;
+  settings.parse_limits.max_attributes = config.xml_max_attributes;
+  return settings;
 }
 
 }  // namespace
@@ -209,9 +229,10 @@ int RunDaemon(Config config, const std::string& config_path,
   // SIGHUP) and, with [tls] client_ca, the client certificate map.
   std::shared_ptr<certs::TlsContextHolder> tls;
   std::shared_ptr<certs::ClientCertMapSource> cert_map;
+  certs::ServerCertificateInfo certificate;
   if (any_https) {
     tls = std::make_shared<certs::TlsContextHolder>();
-    if (!LoadTlsContext(tls.get(), config, "startup")) return 2;
+    if (!LoadTlsContext(tls.get(), config, "startup", &certificate)) return 2;
     if (!config.tls_client_cert_map.empty()) {
       cert_map = std::make_shared<certs::ClientCertMapSource>(
           config.tls_client_cert_map);
@@ -269,21 +290,25 @@ int RunDaemon(Config config, const std::string& config_path,
   shell_options.default_operation_timeout =
       std::min(shell_options.default_operation_timeout, config.max_timeout);
   dispatcher.Add(engine::winrs::ShellRoutes(shell_host, shell_options));
+  // winrm/config ([MS-WSMV] 3.1.4.2) before the CIM engine's resource
+  // matcher; the store learns the bound listeners below, before serving.
+  ServiceFacts facts;
+  facts.basic_over_http = any_http_basic;
+  facts.client_certificates = cert_map != nullptr;
+  std::vector<ListenerFacts>& listener_facts = facts.listeners;
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
-  InstallCimEngine(&dispatcher, cim);
 
-  EndpointSettings settings;
-  settings.machine_name = machine;
-  settings.max_envelope_size = config.max_envelope_size;
-  settings.max_operations_per_user =
-      static_cast<size_t>(config.max_operations_per_user);
-  settings.parse_limits.max_bytes = config.max_envelope_size;
-  settings.parse_limits.max_depth = config.xml_max_depth;
-  settings.parse_limits.max_nodes = config.xml_max_nodes;
-  settings.parse_limits.max_attributes = config.xml_max_attributes;
-  WsmanEndpoint endpoint(settings, &dispatcher, authenticator);
-  endpoint.SetCertificateMap(cert_map);
+  // One endpoint per (envelope size, per-user quota): a reload that changes
+  // either stores a new one in the switch (server/endpoint_switch.h).
+  auto make_endpoint = [&](const Config& c,
+                           std::shared_ptr<auth::Authenticator> a) {
+    auto built = std::make_shared<WsmanEndpoint>(
+        EndpointSettingsFrom(c, machine), &dispatcher, std::move(a));
+    built->SetCertificateMap(cert_map);
+    return built;
+  };
+  EndpointSwitch endpoint(make_endpoint(config, authenticator));
 
   RaiseDescriptorLimit(config);
   http::HttpServer server(LimitsFrom(config), &endpoint);
@@ -299,11 +324,57 @@ int RunDaemon(Config config, const std::string& config_path,
     ListenAddress bound = address;
     bound.port = *port;
     log::Info("listening", {{"url", bound.ToUrl() + "/wsman"}});
+    ListenerFacts listener;
+    listener.tls = address.tls;
+    listener.host = address.host;
+    listener.port = *port;
+    if (address.tls) {
+      listener.certificate_thumbprint = certificate.thumbprint;
+      listener.certificate_subject = certificate.subject;
+    }
+    listener_facts.push_back(listener);
   }
-  std::thread serving([&server] { server.Serve(); });
+  auto store =
+      std::make_shared<WinrmConfigStore>(config, config_path, overrides, facts);
+  dispatcher.Add(engine::config::ConfigRoutes(store));
+  InstallCimEngine(&dispatcher, cim);
   // What the service was built with: keys a reload cannot apply are
   // compared with it.
   const Config started = config;
+  // What SIGHUP and a winrm/config Put apply, one at a time (the store's
+  // lock); `fresh` is loaded and validated.
+  store->SetApplier([&](const Config& fresh) -> base::Status {
+    // A new authenticator re-reads the accounts file and starts with an
+    // empty credential cache; a bad file keeps the running one (and
+    // everything else of the running config).
+    auto reloaded = auth::Authenticator::Create(AuthOptionsFrom(fresh));
+    if (!reloaded.ok()) {
+      return base::Status::InvalidArgument(reloaded.message() +
+                                           " (keeping the running accounts)");
+    }
+    log::SetLevel(*log::ParseLevel(fresh.log_level));
+    WarnRestartOnly(started, fresh);
+    authenticator = std::move(reloaded.value());
+    std::shared_ptr<WsmanEndpoint> current = endpoint.Current();
+    if (fresh.max_envelope_size != config.max_envelope_size ||
+        fresh.max_operations_per_user != config.max_operations_per_user) {
+      endpoint.Store(make_endpoint(fresh, authenticator));
+    } else {
+      // [xml]: per-request parse limits, for requests from now on.
+      current->SetParseLimits(
+          EndpointSettingsFrom(fresh, machine).parse_limits);
+      current->SetAuthenticator(authenticator);
+    }
+    // New certificate and key (a bad one is logged, the old one kept);
+    // connections in progress keep the context they started with.
+    if (tls) LoadTlsContext(tls.get(), fresh, "reload");
+    if (cert_map) LoadCertMap(cert_map.get(), "reload");
+    config = fresh;
+    log::Info("reloaded",
+              {{"config", config_path.empty() ? "-" : config_path}});
+    return base::Status::Ok();
+  });
+  std::thread serving([&server] { server.Serve(); });
   log::Info("started", {{"version", WSMAND_VERSION},
                         {"machine", machine},
                         {"auth", config.UsePam() ? "pam" : "accounts-file"}});
@@ -312,45 +383,10 @@ int RunDaemon(Config config, const std::string& config_path,
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      Config fresh;
-      if (!config_path.empty()) {
-        if (base::Status loaded = LoadConfigFile(config_path, &fresh);
-            !loaded.ok()) {
-          log::Error("reload", {{"error", loaded.message()},
-                                {"detail", "keeping the running config"}});
-          continue;
-        }
-      }
-      overrides(&fresh);
-      if (base::Status valid = ValidateConfig(fresh); !valid.ok()) {
-        log::Error("reload", {{"error", valid.message()}});
-        continue;
-      }
-      log::SetLevel(*log::ParseLevel(fresh.log_level));
-      // [xml]: per-request parse limits, for requests from now on.
-      soap::ParseLimits limits = settings.parse_limits;
-      limits.max_depth = fresh.xml_max_depth;
-      limits.max_nodes = fresh.xml_max_nodes;
-      limits.max_attributes = fresh.xml_max_attributes;
-      endpoint.SetParseLimits(limits);
-      WarnRestartOnly(started, fresh);
-      // A new authenticator re-reads the accounts file and starts with an
-      // empty credential cache; a bad file keeps the running one.
-      auto reloaded = auth::Authenticator::Create(AuthOptionsFrom(fresh));
-      if (!reloaded.ok()) {
+      if (base::Status reloaded = store->Reload(); !reloaded.ok()) {
         log::Error("reload", {{"error", reloaded.message()},
-                              {"detail", "keeping the running accounts"}});
-        continue;
+                              {"detail", "keeping the running config"}});
       }
-      authenticator = std::move(reloaded.value());
-      endpoint.SetAuthenticator(authenticator);
-      // New certificate and key (a bad one is logged, the old one kept);
-      // connections in progress keep the context they started with.
-      if (tls) LoadTlsContext(tls.get(), fresh, "reload");
-      if (cert_map) LoadCertMap(cert_map.get(), "reload");
-      config = fresh;
-      log::Info("reloaded",
-                {{"config", config_path.empty() ? "-" : config_path}});
       continue;
     }
     log::Info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
