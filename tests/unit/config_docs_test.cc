@@ -171,9 +171,13 @@ TEST(ConfigDocsTest, KeysRenderAsToml) {
   EXPECT_EQ(keys["providers.host"], "true");
 }
 
-TEST(ConfigDocsTest, ReloadAppliesLogLevelAuthXmlAndTlsOnly) {
+TEST(ConfigDocsTest, ReloadAppliesLogLevelEndpointLimitsAuthXmlAndTlsOnly) {
   for (const ConfigKey& k : ConfigKeys()) {
     bool expected = (k.section == "server" && k.key == "log_level") ||
+                    (k.section == "server" && k.key == "admin_group") ||
+                    (k.section == "http" && k.key == "max_envelope_size") ||
+                    (k.section == "http" &&
+                     k.key == "max_operations_per_user") ||
                     k.section == "xml" ||
                     (k.section == "auth" && k.key != "allow_unencrypted") ||
                     (k.section == "tls" && k.key != "client_cert_map");
