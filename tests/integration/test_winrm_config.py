@@ -472,3 +472,17 @@ def test_pypsrp_update_max_payload_size_replayed(daemon_cfg, vector):
                                            "uuid:" + str(uuid.uuid4()))
     status, _, data = daemon_cfg.post(next_request)
     assert status == 200, data
+
+
+def test_get_one_listener_by_its_selectors(daemon_cfg):
+    selectors = ('<w:SelectorSet><w:Selector Name="Address">127.0.0.1'
+                 '</w:Selector><w:Selector Name="Transport">http</w:Selector>'
+                 '</w:SelectorSet>')
+    status, _, data = daemon_cfg.post(envelope(GET, LISTENER,
+                                               extra=selectors))
+    assert status == 200, data
+    listener = body_of(data)[0]
+    assert listener.tag == "{%s}Listener" % LISTENER
+    assert listener_fields(listener)["Port"] == str(daemon_cfg.port)
+    status, _, data = daemon_cfg.post(envelope(GET, LISTENER))
+    assert status == 500 and fault(data)[0] == "w:InvalidSelectors"
