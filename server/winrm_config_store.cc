@@ -75,6 +75,7 @@ base::Status WinrmConfigStore::Put(
         "Only root and the members of the group \"" + running_.admin_group +
         "\" ([server] admin_group) may change winrm/config.");
   }
+  if (changes.empty()) return base::Status::Ok();
   base::StatusOr<std::vector<ConfigEdit>> edits = EditsForChanges(changes);
   if (!edits.ok()) return edits.status();
   if (path_.empty()) {

@@ -139,9 +139,11 @@ struct Ops {
     if (node == nullptr) return Unanswered(c.request);
     auto changes = ReadPut(c.request.body, *node, path, canonical);
     if (!changes.ok()) return changes.fault();
+    // Even a Put that changes nothing is the host's to allow (w:AccessDenied
+    // for anyone who may not change the config).
+    base::Status put = host->Put(*c.identity, *changes);
+    if (!put.ok()) return FaultOf(put);
     if (!changes->empty()) {
-      base::Status put = host->Put(*c.identity, *changes);
-      if (!put.ok()) return FaultOf(put);
       root = host->Current();
       node = Resolve(root, path);
       if (node == nullptr) return Fault(FaultCode::kInternalError);

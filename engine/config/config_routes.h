@@ -29,7 +29,8 @@ class ConfigHost {
   virtual Node Current() const = 0;
   // One cfg:Listener tree per listener, in the configured order.
   virtual std::vector<Node> Listeners() const = 0;
-  // Applies and keeps `changes` (not empty) for `who`. PermissionDenied:
+  // Applies and keeps `changes` for `who` (none: only the permission is
+  // checked). PermissionDenied:
   // not an administrator; FailedPrecondition: a setting that changes only
   // on restart, or wsmand runs without a config file; InvalidArgument: a
   // read-only element or a value out of range; IoError: the file could not

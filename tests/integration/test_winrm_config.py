@@ -364,6 +364,10 @@ def test_put_as_non_admin_is_access_denied(admins):
             sub, message = fault(data)
             assert sub == "w:AccessDenied", data
             assert ADMIN_GROUP in message
+        # Even a Put that would change nothing.
+        status, _, data = d.post(envelope(PUT, CONFIG, put_body(500)),
+                                 user=OTHER, password=OTHER_PASSWORD)
+        assert fault(data)[0] == "w:AccessDenied", data
         assert file_state(d) == before
         assert config_of(d).find("cfg:MaxEnvelopeSizekb", NS).text == "500"
     finally:

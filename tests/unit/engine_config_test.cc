@@ -155,7 +155,7 @@ class FakeHost : public ConfigHost {
       }
       tree.children[0].text = c.value;
     }
-    ++puts;
+    if (!changes.empty()) ++puts;
     return base::Status::Ok();
   }
   Node tree = SmallTree();
@@ -243,9 +243,14 @@ TEST_F(EngineConfigRoutesTest, PutAnswersTheResourceAsItIsNow) {
             "http://schemas.xmlsoap.org/ws/2004/09/transfer/PutResponse");
   EXPECT_EQ(put.Text("//s:Body/*[local-name()='Config']/*[1]"), "150");
   EXPECT_EQ(host_->puts, 1);
-  // The same values again change nothing: no Put reaches the host.
+  // The same values again change nothing (and the host still decides who
+  // may Put them).
   Call(std::string(action::kPut), std::string(kConfigUri), kPutBody, "root");
   EXPECT_EQ(host_->puts, 1);
+  soap::FaultCode fault{};
+  Call(std::string(action::kPut), std::string(kConfigUri), kPutBody, "alice",
+       &fault);
+  EXPECT_EQ(fault, soap::FaultCode::kAccessDenied);
 }
 
 const char kEnumerate[] =
