@@ -1,10 +1,15 @@
 // Class declarations: what a provider tells the engine about the classes it
 // serves — property names and types with key qualifiers, and methods with
-// typed in/out parameters. The engine uses them to parse Put, Create and
-// Invoke input with the right types and to check Get selectors.
+// typed in/out parameters, the class's parent and its class qualifiers
+// (DSP0004 Abstract, Association, Indication). The engine uses them to
+// parse Put, Create and Invoke input with the right types, to check Get
+// selectors, to answer class declarations (engine/cim/class_schema.h) and
+// to enumerate a class polymorphically (engine/cim/class_hierarchy.h).
+// Declarations are built before registration and immutable afterwards.
 #ifndef WSMAND_PROVIDERS_CLASS_DECL_H_
 #define WSMAND_PROVIDERS_CLASS_DECL_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +49,15 @@ struct MethodDecl {
 struct ClassDecl {
   std::string name;
   std::string superclass;  // "" = none
+  // The superclass's declaration when the provider knows it (the host
+  // classes link their whole chain, abstract DMTF bases included); when
+  // null the engine looks `superclass` up in the registry.
+  std::shared_ptr<const ClassDecl> parent;
+  // Class qualifiers (DSP0004 5.6.3): no instances of its own, an
+  // association, an indication.
+  bool is_abstract = false;
+  bool is_association = false;
+  bool is_indication = false;
   std::vector<PropertyDecl> properties;
   std::vector<MethodDecl> methods;
 

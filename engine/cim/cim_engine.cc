@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "engine/cim/class_listing.h"
 #include "engine/cim/class_schema.h"
 #include "engine/cim/engine_internal.h"
 #include "engine/cim/mi_faults.h"
@@ -114,6 +115,10 @@ soap::Outcome CimEngine::Handle(const OperationContext& c, std::string* out) {
     if (r.action != action::kEnumerate) return Unanswered(r);
     if (!c.identity) return soap::Fault(soap::FaultCode::kAccessDenied);
     return Enumerate(c, t, out);
+  }
+  if (r.action == action::kEnumerate && IsClassSchemaUri(r.resource_uri)) {
+    return EnumerateClassListing(c, *registry_, enumerations_, settings_, t.ns,
+                                 out);
   }
   if (r.action == action::kGet && IsClassSchemaUri(r.resource_uri)) {
     return AnswerClassSchemaGet(c, *registry_, t.ns, out);

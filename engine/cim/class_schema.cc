@@ -1,5 +1,8 @@
 #include "engine/cim/class_schema.h"
 
+#include <optional>
+
+#include "engine/cim/class_hierarchy.h"
 #include "engine/cim/mi_faults.h"
 #include "providers/instance.h"
 #include "soap/actions.h"
@@ -24,6 +27,44 @@ void Qualifier(soap::XmlWriter& xml, std::string_view name,
 
 void BooleanQualifier(soap::XmlWriter& xml, std::string_view name) {
   Qualifier(xml, name, "boolean", "true");
+}
+
+// xs:boolean (XML Schema 3.2.2): true, false, 1, 0.
+std::optional<bool> ParseBoolean(std::string_view text) {
+  text = soap::TrimXmlSpace(text);
+  if (text == "true" || text == "1" || providers::NameEquals(text, "true")) {
+    return true;
+  }
+  if (text == "false" || text == "0" || providers::NameEquals(text, "false")) {
+    return false;
+  }
+  return std::nullopt;
+}
+
+// The option's name without MI's "wmi:" prefix.
+std::string_view OptionName(std::string_view name) {
+  constexpr std::string_view kWmi = "wmi:";
+  if (name.size() > kWmi.size() &&
+      providers::NameEquals(name.substr(0, kWmi.size()), kWmi)) {
+    name.remove_prefix(kWmi.size());
+  }
+  return name;
+}
+
+// CLASSORIGIN and PROPAGATED of a member first declared by `origin`.
+void WriteOrigin(soap::XmlWriter& xml, const ClassSchemaOptions& o,
+                 const providers::ClassDecl& decl, const std::string& origin) {
+  if (o.class_origin) xml.Attr("CLASSORIGIN", origin);
+  if (!providers::NameEquals(origin, decl.name)) xml.Attr("PROPAGATED", "true");
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ',';
+    out += n;
+  }
+  return out;
 }
 
 // References are PROPERTY.REFERENCE; embedded instances are strings with
@@ -53,10 +94,50 @@ std::string ClassSchemaTarget(const soap::Request& request) {
   return std::string(rest);
 }
 
-void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl) {
+ClassSchemaOptions ClassSchemaOptionsOf(const soap::Request& request) {
+  ClassSchemaOptions o;
+  for (const soap::Option& opt : request.options) {
+    std::optional<bool> v = ParseBoolean(opt.value);
+    if (!v) continue;
+    std::string_view name = OptionName(opt.name);
+    if (providers::NameEquals(name, "IncludeInheritanceHierarchy")) {
+      o.inheritance_hierarchy = *v;
+    } else if (providers::NameEquals(name, "IncludeInheritedElements")) {
+      o.inherited_elements = *v;
+    } else if (providers::NameEquals(name, "IncludeQualifiers")) {
+      o.qualifiers = *v;
+    } else if (providers::NameEquals(name, "IncludeClassOrigin")) {
+      o.class_origin = *v;
+    }
+  }
+  return o;
+}
+
+void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl,
+                      const ClassSchemaOptions& o,
+                      const providers::Registry* registry,
+                      std::string_view ns) {
+  const std::vector<const providers::ClassDecl*> lineage =
+      Lineage(registry, ns, decl);
   xml.Open("CLASS").Attr("NAME", decl.name);
-  if (!decl.superclass.empty()) xml.Attr("SUPERCLASS", decl.superclass);
+  if (!decl.superclass.empty()) {
+    xml.Attr("SUPERCLASS", decl.superclass);
+    // DSP0201 3.2.6.15; MI's deserializer rebuilds the parents from it and
+    // the members' CLASSORIGIN (without it the class is flat).
+    if (o.inheritance_hierarchy) {
+      xml.Attr("DERIVATION", Join(Derivation(registry, ns, decl)));
+    }
+  }
+  if (o.qualifiers) {
+    if (decl.is_abstract) BooleanQualifier(xml, "Abstract");
+    if (decl.is_association) BooleanQualifier(xml, "Association");
+    if (decl.is_indication) BooleanQualifier(xml, "Indication");
+  }
   for (const providers::PropertyDecl& p : decl.properties) {
+    const std::string& origin = PropertyOrigin(lineage, p.name);
+    if (!o.inherited_elements && !providers::NameEquals(origin, decl.name)) {
+      continue;
+    }
     if (p.type == CimType::kReference) {
       xml.Open("PROPERTY.REFERENCE").Attr("NAME", p.name);
       if (!p.ref_class.empty()) xml.Attr("REFERENCECLASS", p.ref_class);
@@ -65,20 +146,25 @@ void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl) {
           .Attr("NAME", p.name)
           .Attr("TYPE", TypeText(p.type));
     }
-    xml.Attr("CLASSORIGIN", decl.name);
-    if (p.key) BooleanQualifier(xml, "Key");
-    if (p.type == CimType::kInstance) {
-      Qualifier(xml, "EmbeddedInstance", "string",
-                p.ref_class.empty() ? "" : p.ref_class);
+    WriteOrigin(xml, o, decl, origin);
+    if (o.qualifiers) {
+      if (p.key) BooleanQualifier(xml, "Key");
+      if (p.type == CimType::kInstance) {
+        Qualifier(xml, "EmbeddedInstance", "string", p.ref_class);
+      }
     }
     xml.Close();
   }
   for (const providers::MethodDecl& m : decl.methods) {
+    const std::string& origin = MethodOrigin(lineage, m.name);
+    if (!o.inherited_elements && !providers::NameEquals(origin, decl.name)) {
+      continue;
+    }
     xml.Open("METHOD")
         .Attr("NAME", m.name)
-        .Attr("TYPE", TypeText(m.return_type))
-        .Attr("CLASSORIGIN", decl.name);
-    if (m.is_static) BooleanQualifier(xml, "Static");
+        .Attr("TYPE", TypeText(m.return_type));
+    WriteOrigin(xml, o, decl, origin);
+    if (o.qualifiers && m.is_static) BooleanQualifier(xml, "Static");
     for (const providers::ParamDecl& p : m.params) {
       if (p.type == CimType::kReference) {
         xml.Open(p.is_array ? "PARAMETER.REFARRAY" : "PARAMETER.REFERENCE")
@@ -89,10 +175,12 @@ void WriteClassSchema(soap::XmlWriter& xml, const providers::ClassDecl& decl) {
             .Attr("NAME", p.name)
             .Attr("TYPE", TypeText(p.type));
       }
-      if (p.in) BooleanQualifier(xml, "In");
-      if (p.out) BooleanQualifier(xml, "Out");
-      if (p.type == CimType::kInstance) {
-        Qualifier(xml, "EmbeddedInstance", "string", p.ref_class);
+      if (o.qualifiers) {
+        if (p.in) BooleanQualifier(xml, "In");
+        if (p.out) BooleanQualifier(xml, "Out");
+        if (p.type == CimType::kInstance) {
+          Qualifier(xml, "EmbeddedInstance", "string", p.ref_class);
+        }
       }
       xml.Close();
     }
@@ -111,8 +199,8 @@ soap::Outcome AnswerClassSchemaGet(const OperationContext& c,
                        "A class schema Get names the class with the "
                        "ClassName selector.");
   }
-  const providers::ClassRegistration* reg = registry.Find(ns, name);
-  if (!reg) {
+  const providers::ClassDecl* decl = FindClassDecl(registry, ns, name);
+  if (!decl) {
     return FaultFromMiResult(providers::MiResult::kInvalidClass,
                              "The class " + name +
                                  " does not exist in the namespace " +
@@ -122,7 +210,8 @@ soap::Outcome AnswerClassSchemaGet(const OperationContext& c,
   w.StartEnvelope(soap::action::kGetResponse, c.request.message_id,
                   {{"x", soap::ns::kTransfer}});
   w.StartBody();
-  WriteClassSchema(w.xml(), *reg->decl);
+  WriteClassSchema(w.xml(), *decl, ClassSchemaOptionsOf(c.request), &registry,
+                   ns);
   w.Finish();
   if (out->size() > c.max_envelope_size) {
     out->clear();

@@ -1,8 +1,15 @@
 // WS-Enumeration (DSP0226 8, DSP0227 8): Enumerate resolves its typed
 // request (cim_requests.h) against the registry, opens a context and starts
 // the provider on the manager's pool; Pull, Release, Renew and GetStatus
-// act on an open context of the same user.
+// act on an open context of the same user. An Enumerate of a class reaches
+// the classes derived from it too ([MS-WSMV] 3.1.4.1.27; class_hierarchy.h),
+// each instance written as its own class.
+#include <thread>
+
 #include "engine/cim/batch.h"
+#include "engine/cim/class_hierarchy.h"
+#include "engine/cim/class_listing.h"
+#include "engine/cim/class_schema.h"
 #include "engine/cim/engine_internal.h"
 #include "engine/cim/mi_faults.h"
 #include "engine/dispatch.h"
@@ -36,6 +43,60 @@ struct ProviderQuery {
   providers::AssociationQuery assoc;
 };
 
+// One class of a polymorphic enumeration.
+struct ClassStep {
+  std::shared_ptr<providers::Provider> provider;
+  providers::CallInfo call;
+  std::string label;
+};
+
+// Runs each class's provider in turn, forwarding what it posts into `out`
+// (blocking there: the enumeration's queue keeps its back-pressure) and
+// ending `out` with the first failure or kOk. A provider posts into a
+// queue of its own, drained by this thread while it runs on another: a
+// provider may post synchronously more than a queue holds.
+void EnumerateEach(std::vector<ClassStep>& steps,
+                   const providers::ContextPtr& out, size_t capacity) {
+  for (ClassStep& step : steps) {
+    auto mine = std::make_shared<Context>(capacity, /*blocking=*/true);
+    std::jthread producer([&] {
+      providers::CallProvider(mine, step.label, [&](providers::ContextPtr ctx) {
+        step.provider->EnumerateInstances(step.call, ctx);
+      });
+    });
+    bool stopped = false;
+    for (;;) {
+      if (std::optional<providers::Posted> p = mine->TryTake()) {
+        if (p->indication) continue;
+        if (out->PostInstance(std::move(p->instance)) != MiResult::kOk) {
+          stopped = true;
+          break;
+        }
+        continue;
+      }
+      if (mine->Drained()) break;
+      if (out->IsCancelled()) {
+        stopped = true;
+        break;
+      }
+      mine->WaitReady(Context::Clock::now() + std::chrono::milliseconds(100));
+    }
+    if (stopped) {
+      mine->Cancel();
+      producer.join();
+      out->PostResult(providers::kCancelledResult);
+      return;
+    }
+    producer.join();
+    if (mine->result() != MiResult::kOk) {
+      out->PostResult(mine->result(), mine->error_instance(),
+                      mine->result_message());
+      return;
+    }
+  }
+  out->PostResult(MiResult::kOk);
+}
+
 void WriteEnumerationEnvelope(soap::ResponseWriter& w, std::string_view act,
                               const soap::Request& r) {
   w.StartEnvelope(action::ResponseAction(act), r.message_id,
@@ -56,21 +117,28 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
   ProviderQuery pq;
   if (const auto* wql = std::get_if<WqlFilter>(&req->filter)) {
     const WqlQuery& q = *wql->query;
+    const providers::ClassDecl* decl =
+        target.reg ? target.reg->decl.get() : nullptr;
     if (!target.reg) {
+      // A registered class, or a parent of registered ones (abstract
+      // CIM_LogicalElement): the query reaches what derives from it.
       target.class_name = q.class_name();
       target.reg = registry_->Find(target.ns, target.class_name);
-      if (!target.reg) {
+      decl = target.reg ? target.reg->decl.get()
+                        : FindClassDecl(*registry_, target.ns, q.class_name());
+      if (!decl) {
         return CannotProcessFilter("The class " + q.class_name() +
                                    " in the query does not exist in " +
                                    target.ns + ".");
       }
+      target.class_name = decl->name;
       target.uri = registry_->ResourceUriFor(target.ns, target.class_name);
     } else if (!providers::NameEquals(q.class_name(), target.reg->decl->name)) {
       return CannotProcessFilter("The query's class " + q.class_name() +
                                  " is not the resource's class " +
                                  target.reg->decl->name + ".");
     }
-    std::string unknown = q.CheckAgainst(*target.reg->decl);
+    std::string unknown = q.CheckAgainst(*decl);
     if (!unknown.empty()) {
       return CannotProcessFilter("The WQL query is not valid: " + unknown +
                                  ".");
@@ -126,14 +194,34 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     target.class_name = provider_reg->decl->name;
     target.uri.clear();  // each item carries its own class URI
   }
-  if (!target.reg) {
+  // Polymorphism ([MS-WSMV] 3.1.4.1.27; wsmb:PolymorphismMode is ignored
+  // as the spec allows): the most derived registered classes at or below
+  // the requested one.
+  std::vector<const ClassRegistration*> targets;
+  if (!pq.association && !target.class_name.empty()) {
+    targets = PolymorphicTargets(*registry_, target.ns, target.class_name);
+    if (targets.empty() && target.reg) targets.push_back(target.reg);
+  }
+  if (!target.reg && targets.empty()) {
     // A "*" resource URI without a filter naming the class.
     return soap::Fault(soap::FaultCode::kDestinationUnreachable,
                        fd::kInvalidResourceURI,
                        "Enumerating all classes needs a WQL or association "
                        "filter.");
   }
-  filter.engine_filters = !target.reg->provider_filters;
+  const bool polymorphic =
+      !pq.association && !(targets.size() == 1 && targets[0] == target.reg);
+  if (polymorphic) {
+    // Each item is written as its own class (its own URI and xsi:type),
+    // filtered on the requested class's properties by the engine.
+    target.uri.clear();
+    if (targets.size() == 1) {
+      target.reg = targets[0];
+      target.class_name = targets[0]->decl->name;
+    }
+  }
+  filter.engine_filters =
+      polymorphic || !target.reg || !target.reg->provider_filters;
 
   std::chrono::milliseconds lifetime =
       req->expires.value_or(settings_.enumeration.default_expiry);
@@ -160,11 +248,32 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
   call.query = pq.query;
   auto identity = std::make_shared<const providers::Identity>(*c.identity);
   call.identity = nullptr;
-  std::shared_ptr<providers::Provider> provider = target.reg->provider;
-  std::string label = target.reg->decl->name;
   std::shared_ptr<Context> mi = ec->mi;
   std::function<void()> work;
-  if (pq.association) {
+  if (polymorphic && targets.size() > 1) {
+    std::vector<ClassStep> steps;
+    for (const ClassRegistration* reg : targets) {
+      Target step = target;
+      step.reg = reg;
+      step.class_name = reg->decl->name;
+      providers::CallInfo step_call = step.Call(c);
+      step_call.query_language = pq.query_language;
+      step_call.query = pq.query;
+      step_call.identity = nullptr;
+      steps.push_back({reg->provider, std::move(step_call),
+                       reg->decl->name + "/EnumerateInstances"});
+    }
+    std::string label = target.class_name + "/EnumerateInstances";
+    size_t capacity = settings_.enumeration.queue_capacity;
+    work = [steps = std::move(steps), mi, label, identity, capacity]() mutable {
+      for (ClassStep& s : steps) s.call.identity = identity.get();
+      providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
+        EnumerateEach(steps, ctx, capacity);
+      });
+    };
+  } else if (pq.association) {
+    std::shared_ptr<providers::Provider> provider = target.reg->provider;
+    std::string label = target.reg->decl->name;
     bool associators = pq.association->associators;
     label += associators ? "/AssociatorInstances" : "/ReferenceInstances";
     work = [provider, call, mi, label, source = pq.source, assoc = pq.assoc,
@@ -179,7 +288,8 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
       });
     };
   } else {
-    label += "/EnumerateInstances";
+    std::shared_ptr<providers::Provider> provider = target.reg->provider;
+    std::string label = target.reg->decl->name + "/EnumerateInstances";
     work = [provider, call, mi, label, identity]() mutable {
       call.identity = identity.get();
       providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
@@ -241,7 +351,8 @@ soap::Outcome CimEngine::ContextOperation(const OperationContext& c,
     // (e.g. a shell) is answered as dispatch answers what nobody serves.
     if (!r.resource_uri.empty() &&
         registry_->ClassFromResourceUri(r.resource_uri).empty() &&
-        !providers::Registry::IsAllClassesUri(r.resource_uri)) {
+        !providers::Registry::IsAllClassesUri(r.resource_uri) &&
+        !IsClassSchemaUri(r.resource_uri)) {
       return Unanswered(r);
     }
     if (!r.body || !soap::IsElement(r.body, soap::ns::kEnumeration, local)) {
@@ -319,9 +430,12 @@ soap::Outcome CimEngine::Pull(const OperationContext& c,
   xml.Open("n:Items");
   size_t used = xml.size() + kTailReserve;
   size_t budget = c.max_envelope_size > used ? c.max_envelope_size - used : 0;
-  Batch b = Collect(*ec, *registry_, resolver_, req->max_elements,
-                    req->max_characters, budget, soap::DeadlineAfter(timeout),
-                    c.cancel);
+  Batch b = IsClassListing(*ec)
+                ? CollectClasses(*ec, *registry_, req->max_elements,
+                                 req->max_characters, budget)
+                : Collect(*ec, *registry_, resolver_, req->max_elements,
+                          req->max_characters, budget,
+                          soap::DeadlineAfter(timeout), c.cancel);
   if (b.cancelled) {
     out->clear();
     return soap::Fault(

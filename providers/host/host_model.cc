@@ -1,5 +1,7 @@
 #include "providers/host/host_model.h"
 
+#include "providers/host/host_hierarchy.h"
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -217,11 +219,10 @@ const P kServiceProps[] = {
 };
 
 template <size_t N>
-std::shared_ptr<ClassDecl> Decl(std::string name, std::string super,
-                                const P (&props)[N], bool win32) {
+std::shared_ptr<ClassDecl> Decl(std::string name, const P (&props)[N],
+                                bool win32) {
   auto d = std::make_shared<ClassDecl>();
   d->name = std::move(name);
-  d->superclass = std::move(super);
   for (const P& p : props) {
     uint8_t k = win32 ? p.win : p.cim;
     if (k == kNo) continue;
@@ -274,12 +275,25 @@ std::shared_ptr<ClassDecl> AssocDecl(std::string name, std::string left_role,
   return d;
 }
 
-std::vector<HostClass> BuildClasses() {
-  std::vector<HostClass> out;
-  auto pair = [&](Family f, const char* cim, const char* cim_super,
-                  const char* win, const auto& props) {
-    auto c = Decl(cim, cim_super, props, false);
-    auto w = Decl(win, cim, props, true);
+struct Catalogue {
+  std::vector<HostClass> classes;
+  std::vector<std::shared_ptr<const ClassDecl>> bases;
+};
+
+// The superclasses (and the bases nobody serves) come from
+// host_hierarchy.cc.
+Catalogue BuildClasses() {
+  Catalogue out;
+  std::vector<std::shared_ptr<ClassDecl>> decls;
+  auto add = [&](const char* name, Family f, bool win32,
+                 std::shared_ptr<ClassDecl> d) {
+    decls.push_back(d);
+    out.classes.push_back({name, f, win32, std::move(d)});
+  };
+  auto pair = [&](Family f, const char* cim, const char* win,
+                  const auto& props) {
+    auto c = Decl(cim, props, false);
+    auto w = Decl(win, props, true);
     if (f == Family::kProcess) {
       AddProcessMethods(c.get());
       AddProcessMethods(w.get());
@@ -287,40 +301,37 @@ std::vector<HostClass> BuildClasses() {
       AddServiceMethods(c.get());
       AddServiceMethods(w.get());
     }
-    out.push_back({cim, f, false, c});
-    out.push_back({win, f, true, w});
+    add(cim, f, false, c);
+    add(win, f, true, w);
   };
-  pair(Family::kOperatingSystem, "CIM_OperatingSystem",
-       "CIM_EnabledLogicalElement", "Win32_OperatingSystem", kOsProps);
-  pair(Family::kComputerSystem, "CIM_ComputerSystem", "CIM_System",
-       "Win32_ComputerSystem", kCsProps);
-  pair(Family::kProcessor, "CIM_Processor", "CIM_LogicalDevice",
-       "Win32_Processor", kCpuProps);
-  pair(Family::kProcess, "CIM_Process", "CIM_EnabledLogicalElement",
-       "Win32_Process", kProcProps);
-  pair(Family::kFileSystem, "CIM_FileSystem", "CIM_EnabledLogicalElement",
-       "Win32_LogicalDisk", kFsProps);
-  pair(Family::kNetworkAdapter, "CIM_EthernetPort", "CIM_NetworkPort",
-       "Win32_NetworkAdapter", kNicProps);
-  pair(Family::kIpEndpoint, "CIM_IPProtocolEndpoint", "CIM_ProtocolEndpoint",
+  pair(Family::kOperatingSystem, "CIM_OperatingSystem", "Win32_OperatingSystem",
+       kOsProps);
+  pair(Family::kComputerSystem, "CIM_ComputerSystem", "Win32_ComputerSystem",
+       kCsProps);
+  pair(Family::kProcessor, "CIM_Processor", "Win32_Processor", kCpuProps);
+  pair(Family::kProcess, "CIM_Process", "Win32_Process", kProcProps);
+  pair(Family::kFileSystem, "CIM_FileSystem", "Win32_LogicalDisk", kFsProps);
+  pair(Family::kNetworkAdapter, "CIM_EthernetPort", "Win32_NetworkAdapter",
+       kNicProps);
+  pair(Family::kIpEndpoint, "CIM_IPProtocolEndpoint",
        "Win32_NetworkAdapterConfiguration", kIpProps);
-  // Win32_NetworkAdapterConfiguration is a setting, not an endpoint.
-  std::const_pointer_cast<ClassDecl>(out.back().decl)->superclass =
-      "CIM_Setting";
-  pair(Family::kService, "CIM_Service", "CIM_EnabledLogicalElement",
-       "Win32_Service", kServiceProps);
-  out.push_back({"CIM_RunningOS", Family::kAssociation, false,
-                 AssocDecl("CIM_RunningOS", "Antecedent", "CIM_OperatingSystem",
-                           "Dependent", "CIM_ComputerSystem")});
-  out.push_back(
-      {"CIM_OSProcess", Family::kAssociation, false,
-       AssocDecl("CIM_OSProcess", "GroupComponent", "CIM_OperatingSystem",
-                 "PartComponent", "CIM_Process")});
-  out.push_back(
-      {"CIM_HostedFileSystem", Family::kAssociation, false,
-       AssocDecl("CIM_HostedFileSystem", "GroupComponent", "CIM_ComputerSystem",
-                 "PartComponent", "CIM_FileSystem")});
+  pair(Family::kService, "CIM_Service", "Win32_Service", kServiceProps);
+  add("CIM_RunningOS", Family::kAssociation, false,
+      AssocDecl("CIM_RunningOS", "Antecedent", "CIM_OperatingSystem",
+                "Dependent", "CIM_ComputerSystem"));
+  add("CIM_OSProcess", Family::kAssociation, false,
+      AssocDecl("CIM_OSProcess", "GroupComponent", "CIM_OperatingSystem",
+                "PartComponent", "CIM_Process"));
+  add("CIM_HostedFileSystem", Family::kAssociation, false,
+      AssocDecl("CIM_HostedFileSystem", "GroupComponent", "CIM_ComputerSystem",
+                "PartComponent", "CIM_FileSystem"));
+  out.bases = LinkHostHierarchy(decls);
   return out;
+}
+
+const Catalogue& TheCatalogue() {
+  static const Catalogue catalogue = BuildClasses();
+  return catalogue;
 }
 
 std::string Upper(std::string s) {
@@ -380,9 +391,10 @@ uint32_t DriveType(const Mount& m) {
 
 }  // namespace
 
-const std::vector<HostClass>& HostClasses() {
-  static const std::vector<HostClass> classes = BuildClasses();
-  return classes;
+const std::vector<HostClass>& HostClasses() { return TheCatalogue().classes; }
+
+const std::vector<std::shared_ptr<const ClassDecl>>& HostBaseClasses() {
+  return TheCatalogue().bases;
 }
 
 const HostClass* FindHostClass(std::string_view name) {
@@ -926,11 +938,13 @@ Value Ref(const Instance& i) {
 }
 
 // True when `result` (of class `cls`) passes ResultClassName: its own
-// class, or the DMTF class its Win32 class derives from.
+// class, a class it derives from, or the DMTF class of its family.
 bool ClassMatches(std::string_view wanted, const HostClass& cls) {
-  if (wanted.empty() || NameEquals(wanted, cls.name)) return true;
-  return NameEquals(wanted, cls.decl->superclass) ||
-         (cls.win32 && NameEquals(wanted, ClassOf(cls.family, false).name));
+  if (wanted.empty()) return true;
+  for (const ClassDecl* d = cls.decl.get(); d; d = d->parent.get()) {
+    if (NameEquals(wanted, d->name)) return true;
+  }
+  return cls.win32 && NameEquals(wanted, ClassOf(cls.family, false).name);
 }
 
 }  // namespace

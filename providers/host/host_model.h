@@ -46,6 +46,9 @@ struct HostClass {
 // Every class the host providers serve, with its declaration.
 const std::vector<HostClass>& HostClasses();
 const HostClass* FindHostClass(std::string_view name);
+// The parents of the host classes that nobody serves (CIM_ManagedElement,
+// CIM_LogicalDevice, ...; providers/host/host_hierarchy.h), roots first.
+const std::vector<std::shared_ptr<const ClassDecl>>& HostBaseClasses();
 
 // Seconds since the epoch and a UTC offset -> a CIM timestamp in local time.
 Datetime LocalTimestamp(time_t t, int utc_offset_minutes);

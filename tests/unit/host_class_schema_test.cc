@@ -17,21 +17,30 @@ std::string Schema(std::string_view cls) {
 
 TEST(HostClassSchema, ProcessWithKeysAndMethods) {
   std::string s = Schema("Win32_Process");
-  EXPECT_EQ(
-      s.rfind("<CLASS NAME=\"Win32_Process\" SUPERCLASS=\"CIM_Process\">", 0),
-      0u)
+  EXPECT_EQ(s.rfind("<CLASS NAME=\"Win32_Process\" SUPERCLASS=\"CIM_Process\" "
+                    "DERIVATION=\"CIM_Process,CIM_EnabledLogicalElement,"
+                    "CIM_LogicalElement,CIM_ManagedSystemElement,"
+                    "CIM_ManagedElement\">",
+                    0),
+            0u)
       << s;
+  // Inherited members name the class that declares them (DSP0201).
   EXPECT_NE(s.find("<PROPERTY NAME=\"Handle\" TYPE=\"string\" "
-                   "CLASSORIGIN=\"Win32_Process\"><QUALIFIER NAME=\"Key\" "
+                   "CLASSORIGIN=\"CIM_Process\" PROPAGATED=\"true\">"
+                   "<QUALIFIER NAME=\"Key\" "
                    "TYPE=\"boolean\" OVERRIDABLE=\"false\"><VALUE>true</VALUE>"
                    "</QUALIFIER></PROPERTY>"),
             std::string::npos)
       << s;
-  EXPECT_NE(s.find("<PROPERTY NAME=\"CreationDate\" TYPE=\"datetime\" "
+  EXPECT_NE(s.find("<PROPERTY NAME=\"SessionId\" TYPE=\"uint32\" "
                    "CLASSORIGIN=\"Win32_Process\"/>"),
             std::string::npos);
+  EXPECT_NE(s.find("<PROPERTY NAME=\"Caption\" TYPE=\"string\" "
+                   "CLASSORIGIN=\"CIM_ManagedElement\" PROPAGATED=\"true\"/>"),
+            std::string::npos);
   EXPECT_NE(s.find("<METHOD NAME=\"Create\" TYPE=\"uint32\" "
-                   "CLASSORIGIN=\"Win32_Process\"><QUALIFIER NAME=\"Static\""),
+                   "CLASSORIGIN=\"CIM_Process\" PROPAGATED=\"true\">"
+                   "<QUALIFIER NAME=\"Static\""),
             std::string::npos);
   EXPECT_NE(s.find("<PARAMETER NAME=\"ProcessId\" TYPE=\"uint32\"><QUALIFIER "
                    "NAME=\"Out\""),
