@@ -47,15 +47,20 @@ def test_win32_process_get_by_handle(daemon):  # noqa: F811
 
 
 def test_cim_process_has_dmtf_keys(daemon):  # noqa: F811
+    # Enumerating CIM_Process reaches its most derived class, as WMI
+    # answers ([MS-WSMV] 3.1.4.1.27): the processes come as Win32_Process.
     procs = by(enum_all(daemon, "CIM_Process"), "Handle")
     me = procs[str(os.getpid())]
-    assert me["CreationClassName"] == "CIM_Process"
-    assert me["OSCreationClassName"] == "CIM_OperatingSystem"
+    assert me["CreationClassName"] == "Win32_Process"
+    # CIM_Process itself is still served, with the DMTF keys.
     status, _, body = get(daemon, "CIM_Process", {
         "Handle": os.getpid(), "CSCreationClassName": "CIM_ComputerSystem",
         "CSName": HOSTNAME, "OSCreationClassName": "CIM_OperatingSystem",
         "OSName": me["OSName"], "CreationClassName": "CIM_Process"})
     assert status == 200, body
+    assert b"<p:CreationClassName>CIM_Process</p:CreationClassName>" in body
+    assert (b"<p:OSCreationClassName>CIM_OperatingSystem"
+            b"</p:OSCreationClassName>") in body
 
 
 def test_win32_operating_system(daemon):  # noqa: F811
@@ -193,9 +198,11 @@ def assoc(kind, cls, selectors, extra=""):
 
 
 def os_keys(daemon):  # noqa: F811
-    o = props(enum_all(daemon, "CIM_OperatingSystem")[0])
-    return {k: o[k] for k in ("CSCreationClassName", "CSName",
-                              "CreationClassName", "Name")}
+    # The DMTF keys of CIM_OperatingSystem (an Enumerate of it answers
+    # Win32_OperatingSystem, its most derived class).
+    o = props(enum_all(daemon, "Win32_OperatingSystem")[0])
+    return {"CSCreationClassName": "CIM_ComputerSystem", "CSName": o["CSName"],
+            "CreationClassName": "CIM_OperatingSystem", "Name": o["Name"]}
 
 
 def test_association_os_process(daemon):  # noqa: F811

@@ -179,12 +179,23 @@ def test_lists_loaded_units_and_installed_unit_files(env):
 
 def test_cim_service_lists_the_same_services(env):
     w32 = services(env)
+    # Enumerating CIM_Service reaches its most derived class, as WMI
+    # answers ([MS-WSMV] 3.1.4.1.27): the same services, as Win32_Service.
     cim = services(env, "CIM_Service")
     assert set(cim) == set(w32)
-    assert cim[RUNNING]["EnabledState"] == "2"
-    assert cim[STOPPED]["EnabledState"] == "3"
-    assert cim[RUNNING]["CreationClassName"] == "CIM_Service"
-    assert "PathName" not in cim[RUNNING]
+    assert cim[RUNNING]["CreationClassName"] == "Win32_Service"
+    # CIM_Service itself is still served, with its DMTF properties.
+    for name, state in ((RUNNING, "2"), (STOPPED, "3")):
+        status, _, body = get(env.daemon, "CIM_Service", {
+            "SystemCreationClassName": "CIM_ComputerSystem",
+            "SystemName": w32[name]["SystemName"],
+            "CreationClassName": "CIM_Service", "Name": name})
+        assert status == 200, body
+        item = props(ET.fromstring(body).find(
+            ".//{" + uri_of("CIM_Service") + "}CIM_Service"))
+        assert item["EnabledState"] == state
+        assert item["CreationClassName"] == "CIM_Service"
+        assert "PathName" not in item
 
 
 def test_get_by_name(env):
