@@ -19,7 +19,6 @@
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
-#include "server/endpoint_switch.h"
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
 #include "server/version.h"
@@ -299,16 +298,9 @@ int RunDaemon(Config config, const std::string& config_path,
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
 
-  // One endpoint per (envelope size, per-user quota): a reload that changes
-  // either stores a new one in the switch (server/endpoint_switch.h).
-  auto make_endpoint = [&](const Config& c,
-                           std::shared_ptr<auth::Authenticator> a) {
-    auto built = std::make_shared<WsmanEndpoint>(
-        EndpointSettingsFrom(c, machine), &dispatcher, std::move(a));
-    built->SetCertificateMap(cert_map);
-    return built;
-  };
-  EndpointSwitch endpoint(make_endpoint(config, authenticator));
+  WsmanEndpoint endpoint(EndpointSettingsFrom(config, machine), &dispatcher,
+                         authenticator);
+  endpoint.SetCertificateMap(cert_map);
 
   RaiseDescriptorLimit(config);
   http::HttpServer server(LimitsFrom(config), &endpoint);
@@ -355,16 +347,13 @@ int RunDaemon(Config config, const std::string& config_path,
     log::SetLevel(*log::ParseLevel(fresh.log_level));
     WarnRestartOnly(started, fresh);
     authenticator = std::move(reloaded.value());
-    std::shared_ptr<WsmanEndpoint> current = endpoint.Current();
-    if (fresh.max_envelope_size != config.max_envelope_size ||
-        fresh.max_operations_per_user != config.max_operations_per_user) {
-      endpoint.Store(make_endpoint(fresh, authenticator));
-    } else {
-      // [xml]: per-request parse limits, for requests from now on.
-      current->SetParseLimits(
-          EndpointSettingsFrom(fresh, machine).parse_limits);
-      current->SetAuthenticator(authenticator);
-    }
+    // For requests whose head arrives from now on; requests in flight
+    // finish with what they started with.
+    EndpointSettings settings = EndpointSettingsFrom(fresh, machine);
+    endpoint.SetParseLimits(settings.parse_limits);  // [xml]
+    endpoint.SetLimits(settings.max_envelope_size,
+                       settings.max_operations_per_user);
+    endpoint.SetAuthenticator(authenticator);
     // New certificate and key (a bad one is logged, the old one kept);
     // connections in progress keep the context they started with.
     if (tls) LoadTlsContext(tls.get(), fresh, "reload");

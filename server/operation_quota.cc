@@ -4,8 +4,9 @@ namespace wsman::server {
 
 OperationQuota::Slot OperationQuota::Begin(std::string_view user) {
   base::MutexLock lock(&mu_);
+  const size_t max = max_per_user();
   size_t& count = in_progress_[std::string(user)];
-  if (max_ > 0 && count >= max_) {
+  if (max > 0 && count >= max) {
     if (count == 0) in_progress_.erase(std::string(user));
     return Slot();
   }

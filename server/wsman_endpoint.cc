@@ -24,16 +24,16 @@ std::string_view FaultName(const soap::Fault& fault) {
 
 // The EncodingLimit fault for a body over the service's envelope size
 // ([MS-WSMV] 3.1.4.1.20: refused before it is processed).
-void WriteTooLarge(const EndpointSettings& settings, http::Response* res) {
+void WriteTooLarge(size_t max_envelope_size, std::string_view machine_name,
+                   http::Response* res) {
   soap::Fault fault(soap::FaultCode::kEncodingLimit,
                     soap::fault_detail::kServiceEnvelopeLimit,
                     "The request is larger than the service's maximum "
                     "envelope size (" +
-                        std::to_string(settings.max_envelope_size) +
-                        " bytes).");
+                        std::to_string(max_envelope_size) + " bytes).");
   res->status = soap::HttpStatusOf(fault);
   res->Set("Content-Type", SoapContentType(soap::Charset::kUtf8));
-  res->body = soap::RenderFault(fault, "", settings.machine_name);
+  res->body = soap::RenderFault(fault, "", machine_name);
 }
 
 }  // namespace
@@ -44,20 +44,19 @@ class WsmanEndpoint::PendingRequest : public http::Exchange {
  public:
   PendingRequest(const WsmanEndpoint* endpoint,
                  std::unique_ptr<server::Exchange> exchange, bool anonymous,
-                 OperationQuota::Slot slot)
+                 OperationQuota::Slot slot, size_t max_envelope_size)
       : endpoint_(endpoint),
         parse_limits_(endpoint->parse_limits_.Load()),
+        max_envelope_size_(max_envelope_size),
         exchange_(std::move(exchange)),
         anonymous_(anonymous),
         slot_(std::move(slot)) {}
 
-  size_t max_body() const override {
-    return endpoint_->settings_.max_envelope_size;
-  }
+  size_t max_body() const override { return max_envelope_size_; }
   bool authenticated() const override { return !anonymous_; }
 
   void TooLarge(http::Response* res) override {
-    WriteTooLarge(endpoint_->settings_, res);
+    WriteTooLarge(max_envelope_size_, endpoint_->settings_.machine_name, res);
     exchange_->Answered(res->status, "EncodingLimit");
   }
 
@@ -79,6 +78,8 @@ class WsmanEndpoint::PendingRequest : public http::Exchange {
 
   const WsmanEndpoint* endpoint_;
   const std::shared_ptr<const soap::ParseLimits> parse_limits_;
+  // The service's envelope size when the head arrived.
+  const size_t max_envelope_size_;
   std::unique_ptr<server::Exchange> exchange_;
   const bool anonymous_;
   OperationQuota::Slot slot_;  // held until the answer is written
@@ -88,6 +89,7 @@ WsmanEndpoint::WsmanEndpoint(EndpointSettings settings,
                              const Dispatcher* dispatcher,
                              std::shared_ptr<auth::Authenticator> authenticator)
     : settings_(std::move(settings)),
+      max_envelope_size_(settings_.max_envelope_size),
       dispatcher_(dispatcher),
       quota_(settings_.max_operations_per_user),
       authenticator_(std::move(authenticator)),
@@ -108,6 +110,12 @@ void WsmanEndpoint::SetParseLimits(const soap::ParseLimits& limits) {
   parse_limits_.Store(std::make_shared<const soap::ParseLimits>(limits));
 }
 
+void WsmanEndpoint::SetLimits(size_t max_envelope_size,
+                              size_t max_operations_per_user) {
+  max_envelope_size_.store(max_envelope_size, std::memory_order_relaxed);
+  quota_.set_max_per_user(max_operations_per_user);
+}
+
 std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     const http::Request& head, const http::ConnectionInfo& connection,
     http::Response* res) {
@@ -122,6 +130,9 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
   const EndpointPath endpoint = ClassifyPath(head.path);
   if (endpoint == EndpointPath::kNone) return refuse(404, "not-found");
   const bool anonymous_path = endpoint == EndpointPath::kAnonymous;
+  // One value for the whole request, whatever a reload does meanwhile.
+  const size_t max_envelope_size =
+      max_envelope_size_.load(std::memory_order_relaxed);
   if (head.method != "POST") {
     res->Set("Allow", "POST");
     return refuse(405, "method-not-allowed");
@@ -132,8 +143,8 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
   // A declared length over the limit is refused before anything else,
   // authentication included.
   if (head.framing == http::Framing::kLength &&
-      head.content_length > settings_.max_envelope_size) {
-    WriteTooLarge(settings_, res);
+      head.content_length > max_envelope_size) {
+    WriteTooLarge(max_envelope_size, settings_.machine_name, res);
     res->close = true;
     return refuse(res->status, "EncodingLimit");
   }
@@ -165,7 +176,7 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     }
   }
   return std::make_unique<PendingRequest>(this, std::move(exchange), anonymous,
-                                          std::move(slot));
+                                          std::move(slot), max_envelope_size);
 }
 
 bool WsmanEndpoint::Authenticate(const http::Request& head, Exchange& exchange,
@@ -259,7 +270,7 @@ bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
     exchange_->Answered(401, "anonymous-not-identify");
     return false;
   }
-  size_t limit = settings.max_envelope_size;
+  size_t limit = max_envelope_size_;  // PendingRequest's: the head's
   if (request.max_envelope_size && *request.max_envelope_size < limit) {
     limit = *request.max_envelope_size;
   }

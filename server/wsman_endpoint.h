@@ -6,11 +6,14 @@
 // Identify; then, per request, charset decoding, envelope parsing, dispatch,
 // the response (or fault) in the request's charset. Each request is one
 // server::Exchange (server/exchange.h), which writes its access log line.
-// Thread-safe: every worker calls Begin; the authenticator and certificate
-// map are swapped atomically on SIGHUP.
+// Thread-safe: every worker calls Begin; the authenticator, certificate
+// map, parse limits, envelope size and per-user quota are swapped
+// atomically on SIGHUP or a winrm/config Put (each request keeps what was
+// current when its head arrived).
 #ifndef WSMAND_SERVER_WSMAN_ENDPOINT_H_
 #define WSMAND_SERVER_WSMAN_ENDPOINT_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -30,10 +33,11 @@ using engine::OperationContext;
 
 struct EndpointSettings {
   std::string machine_name;
+  // At start; SetLimits replaces both.
   size_t max_envelope_size = 512000;
-  soap::ParseLimits parse_limits;  // at start; SetParseLimits replaces them
   // MaxConcurrentOperationsPerUser ([MS-WSMV] 3.1.4.1.19); 0 = no limit.
   size_t max_operations_per_user = 256;
+  soap::ParseLimits parse_limits;  // at start; SetParseLimits replaces them
 };
 
 class WsmanEndpoint : public http::Handler {
@@ -52,6 +56,10 @@ class WsmanEndpoint : public http::Handler {
   // Swaps in new XML parse limits (SIGHUP with changed [xml] settings);
   // each request parses with the limits current when its head arrived.
   void SetParseLimits(const soap::ParseLimits& limits);
+  // Swaps in a new service envelope size (MaxEnvelopeSizekb) and per-user
+  // operation quota (MaxConcurrentOperationsPerUser) for requests whose
+  // head arrives from now on; requests in flight keep their slots.
+  void SetLimits(size_t max_envelope_size, size_t max_operations_per_user);
 
   std::unique_ptr<http::Exchange> Begin(const http::Request& head,
                                         const http::ConnectionInfo& connection,
@@ -65,7 +73,8 @@ class WsmanEndpoint : public http::Handler {
   bool Authenticate(const http::Request& head, Exchange& exchange,
                     http::Response* response) const;
 
-  EndpointSettings settings_;
+  EndpointSettings settings_;  // max_envelope_size: see the atomic below
+  std::atomic<size_t> max_envelope_size_;
   const Dispatcher* dispatcher_;
   OperationQuota quota_;
   base::Snapshot<auth::Authenticator> authenticator_;

@@ -462,9 +462,11 @@ def test_basic_over_plain_http_is_refused_off_loopback(netns, tmp_path):
         text = open(log).read()
         assert "outcome=unencrypted-refused" in text
         assert "insecure-listener" not in text
-        # Anonymous Identify still answers, without advertising http/basic.
+        # Anonymous Identify still answers; it never lists security
+        # profiles ([MS-WSMV] 3.1.4.1.23), so it cannot advertise http/basic.
         r = curl_in(netns, "http://127.0.0.1:5985/wsman-anon")
         assert r.stdout == "200"
+        assert "IdentifyResponse" in r.stderr
         assert "secprofile/http/basic" not in r.stderr
     finally:
         proc.terminate()
@@ -480,7 +482,9 @@ def test_allow_unencrypted_enables_it_with_a_warning(netns, tmp_path):
         assert r.stdout == "200", (r.stdout, r.stderr)
         text = open(log).read()
         assert "event=insecure-listener" in text
-        r = curl_in(netns, "http://127.0.0.1:5985/wsman-anon")
+        # The authenticated Identify lists the profile that is now offered.
+        r = curl_in(netns, "-u", f"{USER}:{PASSWORD}",
+                    "http://127.0.0.1:5985/wsman")
         assert "secprofile/http/basic" in r.stderr
     finally:
         proc.terminate()

@@ -35,5 +35,25 @@ TEST(OperationQuota, ZeroMeansNoLimit) {
   EXPECT_EQ(quota.InProgress("alice"), 0u);
 }
 
+TEST(OperationQuota, ANewLimitAppliesToNewRequestsOnly) {
+  OperationQuota quota(3);
+  OperationQuota::Slot a1 = quota.Begin("alice");
+  OperationQuota::Slot a2 = quota.Begin("alice");
+  // Lowered below what is in progress: the slots held stay, nothing new.
+  quota.set_max_per_user(1);
+  EXPECT_EQ(quota.max_per_user(), 1u);
+  EXPECT_EQ(quota.InProgress("alice"), 2u);
+  EXPECT_FALSE(quota.Begin("alice"));
+  a1 = OperationQuota::Slot();
+  EXPECT_FALSE(quota.Begin("alice"));  // still one in progress
+  a2 = OperationQuota::Slot();
+  OperationQuota::Slot a3 = quota.Begin("alice");
+  EXPECT_TRUE(a3);
+  EXPECT_FALSE(quota.Begin("alice"));
+  // Raised: at once.
+  quota.set_max_per_user(2);
+  EXPECT_TRUE(quota.Begin("alice"));
+}
+
 }  // namespace
 }  // namespace wsman::server
