@@ -94,6 +94,11 @@ soap::Result<std::vector<const ClassDecl*>> SelectClasses(
   if (const soap::Selector* s = request.FindSelector("ClassName")) {
     wanted = std::string(soap::TrimXmlSpace(s->value));
   }
+  if (!registry.HasNamespace(ns)) {
+    return FaultFromMiResult(
+        providers::MiResult::kInvalidNamespace,
+        "The namespace \"" + std::string(ns) + "\" does not exist.");
+  }
   std::vector<const ClassDecl*> all = ClassesIn(registry, ns);
   if (wanted.empty()) return all;
   std::vector<const ClassDecl*> out;
