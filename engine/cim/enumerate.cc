@@ -53,12 +53,17 @@ struct ClassStep {
 // Runs each class's provider in turn, forwarding what it posts into `out`
 // (blocking there: the enumeration's queue keeps its back-pressure) and
 // ending `out` with the first failure or kOk. A provider posts into a
-// queue of its own, drained by this thread while it runs on another: a
-// provider may post synchronously more than a queue holds.
+// small queue of its own (kStepQueue: the enumeration holds at most that
+// many more instances than its queue), drained by this thread while the
+// provider runs on another: a provider may post synchronously more than a
+// queue holds. One extra thread per running multi-class enumeration,
+// joined before the next class starts.
+constexpr size_t kStepQueue = 64;
+
 void EnumerateEach(std::vector<ClassStep>& steps,
-                   const providers::ContextPtr& out, size_t capacity) {
+                   const providers::ContextPtr& out) {
   for (ClassStep& step : steps) {
-    auto mine = std::make_shared<Context>(capacity, /*blocking=*/true);
+    auto mine = std::make_shared<Context>(kStepQueue, /*blocking=*/true);
     std::jthread producer([&] {
       providers::CallProvider(mine, step.label, [&](providers::ContextPtr ctx) {
         step.provider->EnumerateInstances(step.call, ctx);
@@ -268,7 +273,7 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     work = [steps = std::move(steps), mi, label, identity, capacity]() mutable {
       for (ClassStep& s : steps) s.call.identity = identity.get();
       providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
-        EnumerateEach(steps, ctx, capacity);
+        EnumerateEach(steps, ctx);
       });
     };
   } else if (pq.association) {
