@@ -269,8 +269,7 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
                        reg->decl->name + "/EnumerateInstances"});
     }
     std::string label = target.class_name + "/EnumerateInstances";
-    size_t capacity = settings_.enumeration.queue_capacity;
-    work = [steps = std::move(steps), mi, label, identity, capacity]() mutable {
+    work = [steps = std::move(steps), mi, label, identity]() mutable {
       for (ClassStep& s : steps) s.call.identity = identity.get();
       providers::CallProvider(mi, label, [&](providers::ContextPtr ctx) {
         EnumerateEach(steps, ctx);
