@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import daemon, envelope  # noqa: F401
-from cim_util import (A, DMTF, ENUM, N, S, TRANSFER, W, WQL, drain, headers,
-                      parse_enum, props, pull)
+from cim_util import (A, DMTF, ENUM, S, SELECTOR, TRANSFER, W, WQL, drain,
+                      headers, parse_enum, props, pull)
 from faults import expect_fault
 from host_util import enum_all
 
@@ -187,6 +187,14 @@ def test_listing_variant_lists_the_namespace(daemon):  # noqa: F811
 def test_listing_by_pull_and_selectors(daemon):  # noqa: F811
     _, all_items, _ = parse_enum(listing(daemon))
     everything = class_names(all_items)
+    # No ClassName selector at all (Get-CimClass -Namespace root/cimv2).
+    _, items, _ = parse_enum(daemon.post(envelope(
+        ENUM + "Enumerate", SCHEMA + "*",
+        '<n:Enumerate xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
+        'enumeration"><w:OptimizeEnumeration/><w:MaxElements>32000'
+        "</w:MaxElements></n:Enumerate>",
+        extra=headers(selectors={"__cimnamespace": "root\\cimv2"}))))
+    assert class_names(items) == everything
     ctx, items, end = parse_enum(listing(daemon, optimize=False))
     assert ctx and not items and not end
     pulled = drain(daemon, ctx, max_elements=3, uri=SCHEMA + "*")
@@ -244,6 +252,12 @@ def test_wql_on_a_base_class_filters_derived_instances(daemon):  # noqa: F811
         f"SELECT Handle, Name FROM CIM_Process WHERE Handle = '{me}'"))
     assert len(items) == 1 and items[0].tag.endswith("}Win32_Process")
     assert set(props(items[0])) == {"Handle", "Name"}
+    # The selector filter too.
+    items = enum_all(daemon, "CIM_Process", filter_xml=(
+        f'<w:Filter Dialect="{SELECTOR}"><w:SelectorSet>'
+        f'<w:Selector Name="Handle">{me}</w:Selector></w:SelectorSet>'
+        "</w:Filter>"))
+    assert len(items) == 1 and items[0].tag.endswith("}Win32_Process")
     # An abstract base reaches several classes, each item its own.
     devices = enum_all(daemon, "x", uri=ALL,
                        filter_xml=wql("SELECT * FROM CIM_LogicalDevice"))
