@@ -235,8 +235,8 @@ def test_base_class_enumerates_derived_instances(daemon):  # noqa: F811
     # EPRs name the instance's own class.
     ctx, got, end = parse_enum(daemon.post(envelope(
         ENUM + "Enumerate", DMTF + "CIM_OperatingSystem",
-        f'<n:Enumerate xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
-        f'enumeration"><w:OptimizeEnumeration/><w:MaxElements>10'
+        '<n:Enumerate xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
+        'enumeration"><w:OptimizeEnumeration/><w:MaxElements>10'
         "</w:MaxElements><w:EnumerationMode>EnumerateObjectAndEPR"
         "</w:EnumerationMode></n:Enumerate>")))
     assert end and len(got) == 1
