@@ -173,8 +173,11 @@ std::vector<std::shared_ptr<const ClassDecl>> LinkHostHierarchy(
       if (a->is_association) d->is_association = true;
     }
   }
-  // A base's properties: those of its DMTF properties that every served
-  // class below it has, typed as they have it, a key where all key it.
+  // A base's properties: its parent's (inherited, as every class lists
+  // them) and those of its own DMTF properties, each only when every
+  // served class below it has it, typed as they have it, a key where all
+  // key it; likewise its parent's methods. Roots first, so a parent base
+  // is complete before its children.
   for (size_t i = 0; i < bases.size(); ++i) {
     ClassDecl& base = *bases[i];
     std::vector<const ClassDecl*> below;
@@ -182,7 +185,15 @@ std::vector<std::shared_ptr<const ClassDecl>> LinkHostHierarchy(
       if (Below(d.get(), base.name)) below.push_back(d.get());
     }
     if (below.empty()) continue;
-    for (const char* name : Bases()[i].properties) {
+    std::vector<std::string> names;
+    if (base.parent) {
+      for (const PropertyDecl& p : base.parent->properties) {
+        names.push_back(p.name);
+      }
+    }
+    for (const char* name : Bases()[i].properties) names.emplace_back(name);
+    for (const std::string& name : names) {
+      if (base.FindProperty(name)) continue;
       const PropertyDecl* first = nullptr;
       bool all = true;
       bool all_keys = true;
@@ -200,6 +211,12 @@ std::vector<std::shared_ptr<const ClassDecl>> LinkHostHierarchy(
       p.key = all_keys;
       if (p.type == CimType::kReference) p.ref_class = "CIM_ManagedElement";
       base.properties.push_back(std::move(p));
+    }
+    if (!base.parent) continue;
+    for (const MethodDecl& m : base.parent->methods) {
+      bool all = true;
+      for (const ClassDecl* d : below) all = all && d->FindMethod(m.name);
+      if (all) base.methods.push_back(m);
     }
   }
   return {bases.begin(), bases.end()};

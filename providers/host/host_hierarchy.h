@@ -3,10 +3,11 @@
 // Win32_Process : CIM_Process : CIM_EnabledLogicalElement : ...) and the
 // declarations of the parents nobody serves (CIM_ManagedElement,
 // CIM_LogicalDevice, CIM_Dependency, ...), with their Abstract and
-// Association qualifiers. A base declares the DMTF properties it owns that
-// every host class below it carries, so CLASSORIGIN names the class that
-// declares a property (DSP0201) and no class below a base lacks one of
-// the base's properties.
+// Association qualifiers. A base lists, as every class does, the
+// properties it inherits and those DMTF declares in it, each only when
+// every host class below it carries it: CLASSORIGIN then names the class
+// that declares a property (DSP0201), a WQL query on a base may use them,
+// and no class below a base lacks one of the base's properties.
 //
 // Thread rules: runs once, while HostClasses() builds its static list;
 // everything is immutable afterwards.

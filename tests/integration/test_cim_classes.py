@@ -5,12 +5,13 @@ enumeration ([MS-WSMV] 3.1.4.1.27): a base class answers its derived
 classes' instances, each as its own class."""
 import os
 import re
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import daemon, envelope  # noqa: F401
+from conftest import daemon, envelope, make_daemon  # noqa: F401
 from cim_util import (A, DMTF, ENUM, S, SELECTOR, TRANSFER, W, WQL, drain,
                       headers, parse_enum, props, pull)
 from faults import expect_fault
@@ -276,35 +277,48 @@ def threads(d):
                         if line.startswith("Threads:")).split()[1])
 
 
-def test_released_multi_class_enumerations_leave_no_threads(daemon):  # noqa
+def test_released_multi_class_enumerations_leave_no_threads(make_daemon):
     """A base class that reaches several classes runs their providers in
-    turn on one more thread; releasing it mid-way ends them all."""
-    enum_all(daemon, "Win32_Process")  # pool workers started
-    before = threads(daemon)
-    contexts = []
-    for _ in range(6):
-        ctx, _, _ = parse_enum(daemon.post(envelope(
-            ENUM + "Enumerate", ALL,
-            '<n:Enumerate xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
-            f'enumeration">{wql("SELECT * FROM CIM_LogicalElement")}'
-            "</n:Enumerate>")))
-        assert ctx
-        _, got, _ = parse_enum(pull(daemon, ctx, max_elements=1, uri=ALL))
-        assert len(got) == 1
-        contexts.append(ctx)
-    # Each open one holds a pool worker and its current class's producer.
-    during = threads(daemon)
-    assert during >= before + 6, (before, during)
-    for ctx in contexts:
-        daemon.post(envelope(
-            ENUM + "Release", ALL,
-            '<n:Release xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
-            f'enumeration"><n:EnumerationContext>{ctx}'
-            "</n:EnumerationContext></n:Release>"))
-    deadline = time.time() + 20
-    while threads(daemon) > before + 6 and time.time() < deadline:
-        time.sleep(0.2)
-    # Pool workers may stay (they are kept until shutdown); the per-class
-    # producer threads may not.
-    assert threads(daemon) <= before + 6, (before, threads(daemon))
-    assert enum_all(daemon, "Win32_OperatingSystem")
+    turn, each on one more thread; releasing the enumeration mid-class ends
+    that provider and its thread, and a legitimate client is still served."""
+    d = make_daemon("[enumeration]\nqueue_capacity = 4\n")
+    sleepers = [subprocess.Popen(["sleep", "120"]) for _ in range(150)]
+    try:
+        enum_all(d, "Win32_Process")  # a pool worker started
+        before = threads(d)
+        # Only processes match: the other classes' instances are dropped as
+        # they arrive, so each enumeration stops inside Win32_Process, its
+        # provider blocked on its own full queue behind the context's.
+        query = "SELECT Name FROM CIM_LogicalElement WHERE Name = 'sleep'"
+        contexts = []
+        for _ in range(6):
+            ctx, _, _ = parse_enum(d.post(envelope(
+                ENUM + "Enumerate", ALL,
+                '<n:Enumerate xmlns:n="http://schemas.xmlsoap.org/ws/2004/'
+                f'09/enumeration">{wql(query)}</n:Enumerate>')))
+            assert ctx
+            _, got, _ = parse_enum(pull(d, ctx, max_elements=1, uri=ALL))
+            assert len(got) == 1 and got[0].tag.endswith("}Win32_Process")
+            contexts.append(ctx)
+        # Each holds a pool worker and its producer: at least 5 more
+        # workers and 6 producers than before.
+        during = threads(d)
+        assert during >= before + 11, (before, during)
+        for ctx in contexts:
+            d.post(envelope(
+                ENUM + "Release", ALL,
+                '<n:Release xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/'
+                f'enumeration"><n:EnumerationContext>{ctx}'
+                "</n:EnumerationContext></n:Release>"))
+        # Pool workers stay (kept until shutdown), and so do HTTP workers
+        # for a minute; the six producers go.
+        deadline = time.time() + 20
+        while threads(d) > during - 6 and time.time() < deadline:
+            time.sleep(0.2)
+        assert threads(d) <= during - 6, (before, during, threads(d))
+        assert enum_all(d, "Win32_OperatingSystem")
+    finally:
+        for p in sleepers:
+            p.kill()
+        for p in sleepers:
+            p.wait()

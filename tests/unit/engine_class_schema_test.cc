@@ -218,6 +218,26 @@ TEST(ClassSchema, HostHierarchyAndQualifiers) {
       }
     }
   }
+  // A base lists what it inherits too.
+  const ClassDecl* logical = nullptr;
+  for (const auto& base : providers::host::HostBaseClasses()) {
+    if (base->name == "CIM_LogicalElement") logical = base.get();
+  }
+  ASSERT_NE(logical, nullptr);
+  std::string le = Write(*logical);
+  EXPECT_TRUE(Has(le,
+                  "<PROPERTY NAME=\"Caption\" TYPE=\"string\" "
+                  "CLASSORIGIN=\"CIM_ManagedElement\" PROPAGATED=\"true\"/>"))
+      << le;
+  EXPECT_TRUE(Has(le,
+                  "<PROPERTY NAME=\"Name\" TYPE=\"string\" "
+                  "CLASSORIGIN=\"CIM_ManagedSystemElement\" "
+                  "PROPAGATED=\"true\"/>"))
+      << le;
+  const ClassDecl& base_service = *FindHostClass("Win32_Service")->decl->parent;
+  EXPECT_EQ(base_service.name, "Win32_BaseService");
+  EXPECT_NE(base_service.FindMethod("StartService"), nullptr);
+  EXPECT_NE(base_service.FindProperty("State"), nullptr);
   const ClassDecl* managed = providers::host::HostBaseClasses().front().get();
   EXPECT_EQ(managed->name, "CIM_ManagedElement");
   EXPECT_TRUE(managed->is_abstract);
