@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "engine/cim/cim_xml.h"
 #include "soap/duration.h"
 #include "soap/envelope_parser.h"
 #include "soap/namespaces.h"
@@ -45,9 +46,58 @@ soap::Result<std::chrono::milliseconds> PositiveExpiry(
   return std::min(*d, max);
 }
 
+// ASSOCIATORS OF / REFERENCES OF as the association filter it means
+// (DSP0227 8.2: AssocClass = AssociationClassName, ResultClass =
+// ResultClassName, Role, ResultRole).
+soap::Result<Filter> AssociationFromWql(std::string_view text) {
+  auto q = ParseWqlAssociation(text);
+  if (!q.ok()) {
+    return CannotProcessFilter(
+        "The WQL query is not valid: " + q.status().message() + ".");
+  }
+  if (q->class_defs_only) {
+    // A WS-Enumeration item of the CIM binding is an instance or an EPR
+    // (DSP0227 8.2, [MS-WSMV] 3.1.4.8); class declarations are served by
+    // the cim-xml class resource (Get-CimClass), not by an enumeration.
+    return CannotProcessFilter(
+        "ClassDefsOnly is not supported: an enumeration returns instances "
+        "or endpoint references; get the class declarations from "
+        "http://schemas.dmtf.org/wbem/cim-xml/2/cim-schema/2/*.");
+  }
+  if (!q->required_qualifier.empty() || !q->required_assoc_qualifier.empty()) {
+    return CannotProcessFilter(
+        std::string(q->required_qualifier.empty() ? "RequiredAssocQualifier"
+                                                  : "RequiredQualifier") +
+        " is not supported: the providers' classes carry no qualifiers to "
+        "select on.");
+  }
+  AssociationFilter a;
+  a.associators = q->associators;
+  a.object_class = q->object.class_name;
+  for (auto& [name, value] : q->object.keys) {
+    soap::Selector s;
+    s.name = name;
+    s.value = value;
+    a.object_selectors.push_back(std::move(s));
+  }
+  if (!q->object.namespace_name.empty()) {
+    soap::Selector s;
+    s.name = std::string(kCimNamespaceSelector);
+    s.value = q->object.namespace_name;
+    a.object_selectors.push_back(std::move(s));
+  }
+  a.assoc_class = q->assoc_class;
+  a.result_class = q->result_class;
+  a.role = q->role;
+  a.result_role = q->result_role;
+  a.keys_only = q->keys_only;
+  return Filter(std::move(a));
+}
+
 soap::Result<Filter> ParseWqlFilter(const xmlNode* filter) {
   WqlFilter wql;
   wql.text = std::string(soap::TrimXmlSpace(soap::TextOf(filter)));
+  if (IsWqlAssociationQuery(wql.text)) return AssociationFromWql(wql.text);
   auto q = ParseWql(wql.text);
   if (!q.ok()) {
     return CannotProcessFilter(
@@ -176,8 +226,62 @@ soap::Result<EnumerateRequest> ParseEnumerate(
     auto parsed = ParseFilter(filter);
     if (!parsed.ok()) return std::move(parsed).fault();
     e.filter = std::move(parsed).value();
+    if (const auto* a = std::get_if<AssociationFilter>(&e.filter);
+        a && a->keys_only) {
+      e.mode = EnumerationMode::kEpr;
+    }
   }
   return e;
+}
+
+soap::Outcome CheckSelectorFilter(const SelectorFilter& filter,
+                                  const providers::ClassDecl& decl) {
+  auto refuse = [](std::string message) {
+    return soap::Fault(soap::FaultCode::kCannotProcessEnumerationFilter, {},
+                       std::move(message));
+  };
+  for (size_t i = 0; i < filter.selectors.size(); ++i) {
+    const soap::Selector& s = filter.selectors[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (providers::NameEquals(filter.selectors[j].name, s.name)) {
+        return refuse("The selector filter names \"" + s.name + "\" twice.");
+      }
+    }
+    const providers::PropertyDecl* p = decl.FindProperty(s.name);
+    if (!p) {
+      return refuse("The class " + decl.name + " has no property \"" + s.name +
+                    "\".");
+    }
+    if (p->is_array || p->type == providers::CimType::kDatetime ||
+        p->type == providers::CimType::kReference ||
+        p->type == providers::CimType::kInstance) {
+      return refuse("The selector filter cannot test the property \"" +
+                    p->name + "\": arrays, datetimes, references and " +
+                    "embedded objects are not selectable.");
+    }
+    if (s.is_reference || s.value.find_first_of("\"'") != std::string::npos) {
+      return refuse("The selector filter's value for \"" + s.name +
+                    "\" holds a quotation mark or a reference.");
+    }
+  }
+  return soap::Ok{};
+}
+
+soap::Outcome NameSingleKey(const providers::ClassDecl& decl,
+                            std::vector<soap::Selector>* selectors) {
+  for (soap::Selector& s : *selectors) {
+    if (!s.name.empty()) continue;
+    std::vector<const providers::PropertyDecl*> keys = decl.Keys();
+    if (keys.size() != 1) {
+      return soap::Fault(soap::FaultCode::kInvalidSelectors,
+                         fd::kInsufficientSelectors,
+                         "The object path names the key of " + decl.name +
+                             " without its name, but the class has " +
+                             std::to_string(keys.size()) + " keys.");
+    }
+    s.name = keys[0]->name;
+  }
+  return soap::Ok{};
 }
 
 std::string EnumerationContextOf(const soap::Request& request,

@@ -49,16 +49,35 @@ struct SelectorFilter {
 };
 
 // b:AssociatedInstances (associators) or b:AssociationInstances
-// (references) of the object the EPR names (DSP0227 8.2).
+// (references) of the object the EPR names (DSP0227 8.2). A WQL
+// ASSOCIATORS OF / REFERENCES OF query (wql.h) is parsed into this same
+// filter: its object path gives object_class (instead of object_uri) and
+// selectors, a namespace prefix a __cimnamespace selector; a key named ""
+// is the class's single key (NameSingleKey).
 struct AssociationFilter {
   bool associators = true;
   std::string object_uri;
+  std::string object_class;  // WQL: the object path's class
   std::vector<soap::Selector> object_selectors;
   std::string assoc_class;
   std::string result_class;
   std::string role;
   std::string result_role;
+  bool keys_only = false;  // WQL KeysOnly
 };
+
+// [MS-WSMV] 3.1.4.1.13: a selector filter names properties of `decl`
+// (case-insensitively), none twice, none an array, datetime, reference or
+// embedded object, and no value holds a quotation mark; otherwise
+// n:CannotProcessFilter, as Windows answers.
+soap::Outcome CheckSelectorFilter(const SelectorFilter& filter,
+                                  const providers::ClassDecl& decl);
+
+// Names the selector of an object path's unnamed key (WMI's Class="v")
+// after `decl`'s one key; InvalidSelectors when the class does not have
+// exactly one key.
+soap::Outcome NameSingleKey(const providers::ClassDecl& decl,
+                            std::vector<soap::Selector>* selectors);
 
 using Filter =
     std::variant<std::monostate, WqlFilter, SelectorFilter, AssociationFilter>;
@@ -71,7 +90,8 @@ struct EnumerateRequest {
   Filter filter;
 };
 
-// n:Enumerate (DSP0226 8.2). Expires is clamped to `max_expiry`.
+// n:Enumerate (DSP0226 8.2). Expires is clamped to `max_expiry`. A WQL
+// association query with KeysOnly answers EPRs (EnumerationMode kEpr).
 soap::Result<EnumerateRequest> ParseEnumerate(
     const soap::Request& request, std::chrono::milliseconds max_expiry);
 

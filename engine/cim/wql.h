@@ -9,6 +9,19 @@
 // NULL. String comparisons ignore case, as WMI's do. A hand-written
 // recursive-descent parser with limits on length, tokens and nesting.
 //
+// Also WMI's association queries (ParseWqlAssociation; DSP0227 8.2's
+// association filter in WQL form, see WMI's "ASSOCIATORS OF statement" and
+// "REFERENCES OF statement"):
+//   ASSOCIATORS OF {path} [WHERE AssocClass = A ResultClass = R Role = r
+//                          ResultRole = rr ClassDefsOnly KeysOnly ...]
+//   REFERENCES OF {path} [WHERE ResultClass = R Role = r ClassDefsOnly
+//                         KeysOnly ...]
+// where path is a WMI object path: [\\host\ns:]Class.Key="v"[,Key=v]*,
+// Class="v" (the class's one key) or Class=@ (a singleton).
+//
+// Every error message ends with "(at character offset N)", N counting the
+// query's bytes from 0.
+//
 // Cost of Matches per instance: a comparison stops at the first character
 // that differs, so all of them together read at most the query's literals;
 // each LIKE reads its value once (engine/cim/wql_like.h: linear time), and
@@ -21,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -84,6 +98,39 @@ class WqlQuery {
 // is wrong, when it is not valid WQL or exceeds `limits`.
 base::StatusOr<WqlQuery> ParseWql(std::string_view text,
                                   const WqlLimits& limits = {});
+
+// A WMI object path as an association query names it.
+struct WqlObjectPath {
+  std::string namespace_name;  // "" = the request's; "/" separated
+  std::string class_name;
+  // Name = value; an empty name is the class's single key (Class="v").
+  std::vector<std::pair<std::string, std::string>> keys;
+};
+
+// ASSOCIATORS OF / REFERENCES OF, parsed. Unsupported WMI clauses
+// (RequiredAssocQualifier, RequiredQualifier, ClassDefsOnly) are parsed and
+// flagged so that the caller refuses them by name.
+struct WqlAssociation {
+  bool associators = true;
+  WqlObjectPath object;
+  std::string assoc_class;  // ASSOCIATORS only
+  std::string result_class;
+  std::string role;
+  std::string result_role;  // ASSOCIATORS only
+  bool keys_only = false;
+  bool class_defs_only = false;
+  std::string required_qualifier;        // RequiredQualifier
+  std::string required_assoc_qualifier;  // RequiredAssocQualifier
+};
+
+// True when `text` starts (after white space) with ASSOCIATORS or
+// REFERENCES: ParseWqlAssociation, not ParseWql, reads it.
+bool IsWqlAssociationQuery(std::string_view text);
+
+// Parses an association query (wql_parser.cc); InvalidArgument with the
+// error and its offset otherwise.
+base::StatusOr<WqlAssociation> ParseWqlAssociation(
+    std::string_view text, const WqlLimits& limits = {});
 
 // WQL LIKE matching (case-insensitive for ASCII), compiling `pattern` each
 // time; a pattern LikePattern::Compile refuses matches nothing.

@@ -19,7 +19,12 @@ struct Token {
   enum class Kind { kIdent, kString, kNumber, kOp, kEnd };
   Kind kind = Kind::kEnd;
   std::string text;
+  size_t pos = 0;  // offset of its first character in the query
 };
+
+std::string At(size_t pos) {
+  return " (at character offset " + std::to_string(pos) + ")";
+}
 
 bool IsIdentStart(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
@@ -27,9 +32,10 @@ bool IsIdentStart(char c) {
 bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool Tokenize(std::string_view s, const WqlLimits& limits,
+// Tokens of s[begin, end); positions count from the start of `s`.
+bool Tokenize(std::string_view s, size_t begin, const WqlLimits& limits,
               std::vector<Token>* out, std::string* error) {
-  size_t i = 0;
+  size_t i = begin;
   while (i < s.size()) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -37,10 +43,11 @@ bool Tokenize(std::string_view s, const WqlLimits& limits,
       continue;
     }
     if (out->size() >= limits.max_tokens) {
-      *error = "the query has too many tokens";
+      *error = "the query has too many tokens" + At(i);
       return false;
     }
     Token t;
+    t.pos = i;
     if (IsIdentStart(c)) {
       size_t start = i;
       while (i < s.size() && IsIdentChar(s[i])) ++i;
@@ -63,7 +70,7 @@ bool Tokenize(std::string_view s, const WqlLimits& limits,
       std::string copy = t.text;
       std::strtod(copy.c_str(), &end);
       if (end != copy.c_str() + copy.size()) {
-        *error = "malformed number \"" + t.text + "\"";
+        *error = "malformed number \"" + t.text + "\"" + At(t.pos);
         return false;
       }
     } else if (c == '\'' || c == '"') {
@@ -84,7 +91,7 @@ bool Tokenize(std::string_view s, const WqlLimits& limits,
         t.text += s[i++];
       }
       if (!closed) {
-        *error = "unterminated string";
+        *error = "unterminated string" + At(t.pos);
         return false;
       }
       t.kind = Token::Kind::kString;
@@ -99,13 +106,15 @@ bool Tokenize(std::string_view s, const WqlLimits& limits,
         t.text = std::string(1, c);
         ++i;
       } else {
-        *error = std::string("unexpected character '") + c + "'";
+        *error = std::string("unexpected character '") + c + "'" + At(i);
         return false;
       }
     }
     out->push_back(std::move(t));
   }
-  out->push_back(Token{});
+  Token end;
+  end.pos = s.size();
+  out->push_back(std::move(end));
   return true;
 }
 
@@ -169,8 +178,9 @@ class WqlParser {
     if (t.kind != Token::Kind::kEnd) ++pos_;
     return t;
   }
+  // The first error wins; it names the offset of the token being read.
   std::nullopt_t Fail(std::string* error, std::string message) {
-    if (error->empty()) *error = std::move(message);
+    if (error->empty()) *error = std::move(message) + At(Peek().pos);
     return std::nullopt;
   }
   bool Expect(std::string_view kw, std::string* error) {
@@ -413,7 +423,7 @@ base::StatusOr<WqlQuery> ParseWql(std::string_view text,
   }
   std::string error;
   std::vector<Token> tokens;
-  if (!Tokenize(text, limits, &tokens, &error)) {
+  if (!Tokenize(text, 0, limits, &tokens, &error)) {
     return base::Status::InvalidArgument(std::move(error));
   }
   WqlParser parser(std::move(tokens), limits);

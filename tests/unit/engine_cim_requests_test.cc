@@ -163,6 +163,117 @@ TEST(CimRequests, AssociationFilter) {
   EXPECT_EQ(br.fault().code, soap::FaultCode::kCannotProcessFilter);
 }
 
+TEST(CimRequests, WqlAssociationQueryBecomesTheAssociationFilter) {
+  auto e = Parse(
+      Filter(kWqlDialect,
+             "ASSOCIATORS OF {\\\\.\\root\\cimv2:Win32_Service=\"ssh\"} "
+             "WHERE AssocClass = A ResultClass = R Role = r ResultRole = rr "
+             "KeysOnly"));
+  auto r = ParseEnumerate(e.request(), kMaxExpiry);
+  ASSERT_TRUE(r.ok()) << r.fault().message;
+  const auto* a = std::get_if<AssociationFilter>(&r->filter);
+  ASSERT_NE(a, nullptr);
+  EXPECT_TRUE(a->associators);
+  EXPECT_EQ(a->object_class, "Win32_Service");
+  EXPECT_EQ(a->object_uri, "");
+  ASSERT_EQ(a->object_selectors.size(), 2u);
+  EXPECT_EQ(a->object_selectors[0].name, "");  // the single key
+  EXPECT_EQ(a->object_selectors[0].value, "ssh");
+  EXPECT_EQ(a->object_selectors[1].name, "__cimnamespace");
+  EXPECT_EQ(a->object_selectors[1].value, "root/cimv2");
+  EXPECT_EQ(a->assoc_class, "A");
+  EXPECT_EQ(a->result_class, "R");
+  EXPECT_EQ(a->role, "r");
+  EXPECT_EQ(a->result_role, "rr");
+  EXPECT_TRUE(a->keys_only);
+  EXPECT_EQ(r->mode, EnumerationMode::kEpr);  // KeysOnly: EPRs
+
+  auto refs =
+      Parse(Filter(kWqlDialect, "references of {X.A=1} where resultclass = Y"));
+  auto rr = ParseEnumerate(refs.request(), kMaxExpiry);
+  ASSERT_TRUE(rr.ok()) << rr.fault().message;
+  a = std::get_if<AssociationFilter>(&rr->filter);
+  ASSERT_NE(a, nullptr);
+  EXPECT_FALSE(a->associators);
+  EXPECT_EQ(a->result_class, "Y");
+  EXPECT_EQ(rr->mode, EnumerationMode::kObject);
+
+  for (std::string q : {"ASSOCIATORS OF {X.A=1} WHERE ClassDefsOnly",
+                        "ASSOCIATORS OF {X.A=1} WHERE RequiredQualifier = Q",
+                        "ASSOCIATORS OF {X.A=1} WHERE "
+                        "RequiredAssocQualifier = Q",
+                        "ASSOCIATORS OF {X.A=1"}) {
+    auto bad = Parse(Filter(kWqlDialect, q));
+    auto br = ParseEnumerate(bad.request(), kMaxExpiry);
+    ASSERT_FALSE(br.ok()) << q;
+    EXPECT_EQ(br.fault().code, soap::FaultCode::kCannotProcessFilter) << q;
+  }
+  auto defs =
+      Parse(Filter(kWqlDialect, "ASSOCIATORS OF {X.A=1} WHERE ClassDefsOnly"));
+  EXPECT_NE(ParseEnumerate(defs.request(), kMaxExpiry)
+                .fault()
+                .message.find("ClassDefsOnly is not supported"),
+            std::string::npos);
+  auto open = Parse(Filter(kWqlDialect, "ASSOCIATORS OF {X.A=1"));
+  EXPECT_NE(ParseEnumerate(open.request(), kMaxExpiry)
+                .fault()
+                .message.find("at character offset 16"),
+            std::string::npos);
+}
+
+providers::ClassDecl FilterClass() {
+  providers::ClassDecl d;
+  d.name = "Thing";
+  d.properties = {{"Name", providers::CimType::kString, false, true, ""},
+                  {"Count", providers::CimType::kUint32, false, false, ""},
+                  {"Tags", providers::CimType::kString, true, false, ""},
+                  {"When", providers::CimType::kDatetime, false, false, ""},
+                  {"Ref", providers::CimType::kReference, false, false, ""},
+                  {"Obj", providers::CimType::kInstance, false, false, ""}};
+  return d;
+}
+
+SelectorFilter Selectors(
+    std::vector<std::pair<std::string, std::string>> pairs) {
+  SelectorFilter f;
+  for (auto& [n, v] : pairs) {
+    soap::Selector s;
+    s.name = n;
+    s.value = v;
+    f.selectors.push_back(std::move(s));
+  }
+  return f;
+}
+
+TEST(CimRequests, SelectorFilterRefusesWhatWindowsRefuses) {
+  providers::ClassDecl d = FilterClass();
+  EXPECT_TRUE(
+      CheckSelectorFilter(Selectors({{"name", "x"}, {"COUNT", "1"}}), d).ok());
+  for (auto f : {Selectors({{"Tags", "a"}}), Selectors({{"When", "x"}}),
+                 Selectors({{"Ref", "x"}}), Selectors({{"Obj", "x"}}),
+                 Selectors({{"Name", "a\"b"}}), Selectors({{"Name", "a'b"}}),
+                 Selectors({{"Name", "a"}, {"NAME", "b"}}),
+                 Selectors({{"Nope", "a"}})}) {
+    soap::Outcome o = CheckSelectorFilter(f, d);
+    ASSERT_FALSE(o.ok()) << f.selectors[0].name;
+    EXPECT_EQ(o.fault().code, soap::FaultCode::kCannotProcessEnumerationFilter)
+        << f.selectors[0].name;
+  }
+}
+
+TEST(CimRequests, NameSingleKey) {
+  providers::ClassDecl d = FilterClass();
+  auto f = Selectors({{"", "x"}, {"__cimnamespace", "root/cimv2"}});
+  ASSERT_TRUE(NameSingleKey(d, &f.selectors).ok());
+  EXPECT_EQ(f.selectors[0].name, "Name");
+  EXPECT_EQ(f.selectors[1].name, "__cimnamespace");
+  d.properties[1].key = true;  // two keys: the name cannot be left out
+  auto g = Selectors({{"", "x"}});
+  soap::Outcome o = NameSingleKey(d, &g.selectors);
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.fault().code, soap::FaultCode::kInvalidSelectors);
+}
+
 TEST(CimRequests, ContextOperations) {
   auto pull = Parse(
       "<n:Pull><n:EnumerationContext> uuid:abc </n:EnumerationContext>"
