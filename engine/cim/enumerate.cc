@@ -156,12 +156,8 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
       return CannotProcessFilter(
           "A selector filter needs a class resource URI.");
     }
-    for (const soap::Selector& s : sel->selectors) {
-      if (!target.reg->decl->FindProperty(s.name)) {
-        return CannotProcessFilter("The class " + target.reg->decl->name +
-                                   " has no property \"" + s.name + "\".");
-      }
-    }
+    soap::Outcome checked = CheckSelectorFilter(*sel, *target.reg->decl);
+    if (!checked.ok()) return checked;
     filter.selectors = sel->selectors;
   } else if (const auto* a = std::get_if<AssociationFilter>(&req->filter)) {
     std::string source_ns = target.ns;
@@ -170,15 +166,22 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
         source_ns = registry_->NormalizeNamespace(soap::TrimXmlSpace(s.value));
       }
     }
-    std::string source_class = registry_->ClassFromResourceUri(a->object_uri);
+    // A WQL ASSOCIATORS OF / REFERENCES OF names the class itself.
+    std::string source_class =
+        a->object_class.empty() ? registry_->ClassFromResourceUri(a->object_uri)
+                                : a->object_class;
     const ClassRegistration* source_reg =
         registry_->Find(source_ns, source_class);
     if (!source_reg) {
       return CannotProcessFilter(
           "The association filter's object names no known class (" +
-          a->object_uri + ").");
+          (a->object_class.empty() ? a->object_uri : a->object_class) +
+          " in " + source_ns + ").");
     }
-    auto keys = KeysFromSelectors(a->object_selectors, source_reg->decl.get(),
+    std::vector<soap::Selector> object_selectors = a->object_selectors;
+    soap::Outcome named = NameSingleKey(*source_reg->decl, &object_selectors);
+    if (!named.ok()) return named;
+    auto keys = KeysFromSelectors(object_selectors, source_reg->decl.get(),
                                   source_class, source_ns, &resolver_);
     if (!keys.ok()) return std::move(keys).fault();
     pq.association = a;

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "soap/duration.h"
 #include "soap/response_writer.h"
 
@@ -20,8 +21,9 @@ bool ItemFilter::Matches(const providers::Instance& instance) const {
       return false;
     }
     std::string text = providers::ScalarToText(v->type(), v->scalar());
+    // [MS-WSMV] 3.1.4.1.2: selector values compare case-insensitively.
     if (v->type() == providers::CimType::kString) {
-      if (text != s.value) return false;
+      if (!base::EqualsIgnoreCase(text, s.value)) return false;
     } else {
       auto parsed =
           providers::ScalarFromText(v->type(), soap::TrimXmlSpace(s.value));
