@@ -363,10 +363,13 @@ int RunDaemon(Config config, const std::string& config_path,
               {{"config", config_path.empty() ? "-" : config_path}});
     return base::Status::Ok();
   });
-  std::thread serving([&server] { server.Serve(); });
+  // Logged before the serving thread starts: from then on `config` belongs
+  // to the applier (a winrm/config Put runs it on a worker thread), and
+  // this thread reads it no more.
   log::Info("started", {{"version", WSMAND_VERSION},
                         {"machine", machine},
                         {"auth", config.UsePam() ? "pam" : "accounts-file"}});
+  std::thread serving([&server] { server.Serve(); });
 
   for (;;) {
     int sig = 0;
