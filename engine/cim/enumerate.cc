@@ -175,8 +175,8 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     if (!source_reg) {
       return CannotProcessFilter(
           "The association filter's object names no known class (" +
-          (a->object_class.empty() ? a->object_uri : a->object_class) +
-          " in " + source_ns + ").");
+          (a->object_class.empty() ? a->object_uri : a->object_class) + " in " +
+          source_ns + ").");
     }
     std::vector<soap::Selector> object_selectors = a->object_selectors;
     soap::Outcome named = NameSingleKey(*source_reg->decl, &object_selectors);

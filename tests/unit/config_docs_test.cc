@@ -173,14 +173,14 @@ TEST(ConfigDocsTest, KeysRenderAsToml) {
 
 TEST(ConfigDocsTest, ReloadAppliesLogLevelEndpointLimitsAuthXmlAndTlsOnly) {
   for (const ConfigKey& k : ConfigKeys()) {
-    bool expected = (k.section == "server" && k.key == "log_level") ||
-                    (k.section == "server" && k.key == "admin_group") ||
-                    (k.section == "http" && k.key == "max_envelope_size") ||
-                    (k.section == "http" &&
-                     k.key == "max_operations_per_user") ||
-                    k.section == "xml" ||
-                    (k.section == "auth" && k.key != "allow_unencrypted") ||
-                    (k.section == "tls" && k.key != "client_cert_map");
+    bool expected =
+        (k.section == "server" && k.key == "log_level") ||
+        (k.section == "server" && k.key == "admin_group") ||
+        (k.section == "http" && k.key == "max_envelope_size") ||
+        (k.section == "http" && k.key == "max_operations_per_user") ||
+        k.section == "xml" ||
+        (k.section == "auth" && k.key != "allow_unencrypted") ||
+        (k.section == "tls" && k.key != "client_cert_map");
     EXPECT_EQ(k.reloadable, expected) << k.section << "." << k.key;
   }
 }
