@@ -53,6 +53,21 @@ std::string SerializeItem(const EnumerationContext& ec, const Instance& inst,
 
 }  // namespace
 
+bool TakePending(EnumerationContext& ec, size_t max_chars, size_t budget,
+                 Batch* b) {
+  size_t size = ec.pending->size();
+  bool fits = b->items.size() + size <= budget &&
+              (max_chars == 0 || b->items.size() + size <= max_chars);
+  if (!fits) {
+    if (b->count == 0) b->too_big = true;
+    return false;
+  }
+  b->items += *ec.pending;
+  ec.pending.reset();
+  ++b->count;
+  return true;
+}
+
 Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
               const ClassResolver& resolver, size_t max_elements,
               size_t max_chars, size_t budget,
@@ -85,16 +100,8 @@ Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
       if (p->indication || !ec.filter.Matches(p->instance)) continue;
       ec.pending = SerializeItem(ec, p->instance, registry, resolver);
     }
-    size_t size = ec.pending->size();
-    bool fits = b.items.size() + size <= budget &&
-                (max_chars == 0 || b.items.size() + size <= max_chars);
-    if (!fits) {
-      if (b.count == 0) b.too_big = true;
-      break;
-    }
-    b.items += *ec.pending;
-    ec.pending.reset();
-    if (++b.count == 1) {
+    if (!TakePending(ec, max_chars, budget, &b)) break;
+    if (b.count == 1) {
       batch_deadline =
           std::min(deadline, std::chrono::steady_clock::now() + kBatchWindow);
     }

@@ -40,6 +40,13 @@ struct Batch {
 // A `cancel` request (the client left) ends the wait as the deadline
 // would, taking nothing more. An item that does not fit stays in
 // `ec.pending` for the next response.
+// Moves `ec.pending` into `b` when it fits `budget` bytes (and `max_chars`
+// when non-zero) and counts it; false when it does not (b->too_big when it
+// would have been the first item), leaving it pending. Collect and the
+// class listing's CollectClasses share it.
+bool TakePending(EnumerationContext& ec, size_t max_chars, size_t budget,
+                 Batch* b) REQUIRES(ec.pull_mu);
+
 Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
               const ClassResolver& resolver, size_t max_elements,
               size_t max_chars, size_t budget,

@@ -221,16 +221,7 @@ Batch CollectClasses(EnumerationContext& ec,
       if (item.empty()) continue;
       ec.pending = std::move(item);
     }
-    size_t size = ec.pending->size();
-    bool fits = b.items.size() + size <= budget &&
-                (max_chars == 0 || b.items.size() + size <= max_chars);
-    if (!fits) {
-      if (b.count == 0) b.too_big = true;
-      break;
-    }
-    b.items += *ec.pending;
-    ec.pending.reset();
-    ++b.count;
+    if (!TakePending(ec, max_chars, budget, &b)) break;
   }
   b.end = !ec.pending && ec.mi->Drained();
   return b;
