@@ -490,3 +490,22 @@ def test_get_one_listener_by_its_selectors(daemon_cfg):
     assert listener_fields(listener)["Port"] == str(daemon_cfg.port)
     status, _, data = daemon_cfg.post(envelope(GET, LISTENER))
     assert status == 500 and fault(data)[0] == "w:InvalidSelectors"
+
+
+def test_pywinrm_and_curl_read_the_config(daemon_cfg):
+    """The two real clients: pywinrm's Protocol (what pypsrp-style tools
+    and scripts build on) and curl, each reading MaxEnvelopeSizekb."""
+    from winrm.protocol import Protocol
+    from conftest import PASSWORD, USER
+    protocol = Protocol(endpoint=daemon_cfg.url, transport="plaintext",
+                        username=USER, password=PASSWORD)
+    answer = body_of(protocol.send_message(envelope(GET, CONFIG)))[0]
+    assert answer.findtext("cfg:MaxEnvelopeSizekb", namespaces=NS) == "500"
+    out = subprocess.run(
+        ["curl", "-sS", "-u", f"{USER}:{PASSWORD}", "-H",
+         "Content-Type: application/soap+xml;charset=UTF-8",
+         "--data-binary", envelope(GET, CONFIG), daemon_cfg.url],
+        capture_output=True, timeout=30, check=True).stdout
+    answer = body_of(out)[0]
+    assert answer.findtext("cfg:MaxEnvelopeSizekb", namespaces=NS) == "500"
+    assert answer.find("cfg:Service/cfg:Auth/cfg:Basic", NS).text == "true"
