@@ -18,8 +18,9 @@ bool IsResourceAction(std::string_view a) {
       action::kGet,       action::kPut,          action::kCreate,
       action::kDelete,    action::kEnumerate,    action::kPull,
       action::kRelease,   action::kRenew,        action::kGetStatus,
-      action::kSubscribe, action::kUnsubscribe,  action::kShellCommand,
-      action::kShellSend, action::kShellReceive, action::kShellSignal};
+      action::kSubscribe, action::kUnsubscribe,  action::kEventingRenew,
+      action::kShellCommand, action::kShellSend, action::kShellReceive,
+      action::kShellSignal};
   for (std::string_view known : kKnown) {
     if (a == known) return true;
   }

@@ -47,25 +47,9 @@ base::Status Registry::Register(ClassRegistration reg) {
   return base::Status::Ok();
 }
 
-bool Registry::IsAllClassesUri(std::string_view uri) {
-  return uri == kDmtfAllClasses || uri == kDmtfAllCimClasses;
-}
-
-std::string Registry::DmtfUri(std::string_view class_name) {
-  return std::string(kDmtfClassPrefix) + std::string(class_name);
-}
-
-std::string Registry::ClassFromResourceUri(std::string_view uri) const {
+std::string Registry::ClassOfExtraUri(std::string_view uri) const {
   auto extra = class_by_uri_.find(std::string(uri));
-  if (extra != class_by_uri_.end()) return extra->second;
-  for (std::string_view prefix : {kDmtfClassPrefix, kMicrosoftClassPrefix}) {
-    if (uri.size() > prefix.size() && uri.substr(0, prefix.size()) == prefix) {
-      std::string_view name = uri.substr(prefix.size());
-      if (name == "*" || name.find('/') != std::string_view::npos) return {};
-      return std::string(name);
-    }
-  }
-  return {};
+  return extra == class_by_uri_.end() ? std::string() : extra->second;
 }
 
 const ClassRegistration* Registry::Find(std::string_view ns,
@@ -82,15 +66,11 @@ bool Registry::HasClass(std::string_view class_name) const {
   return classes_.count(LowerAscii(class_name)) != 0;
 }
 
-std::string Registry::ResourceUriFor(std::string_view ns,
-                                     std::string_view class_name) const {
-  if (const ClassRegistration* reg = Find(ns, class_name)) {
-    if (!reg->extra_resource_uris.empty()) {
-      return reg->extra_resource_uris.front();
-    }
-    return DmtfUri(reg->decl->name);
-  }
-  return DmtfUri(class_name);
+std::string Registry::ExtraUriOf(std::string_view ns,
+                                 std::string_view class_name) const {
+  const ClassRegistration* reg = Find(ns, class_name);
+  if (!reg || reg->extra_resource_uris.empty()) return {};
+  return reg->extra_resource_uris.front();
 }
 
 std::vector<const ClassRegistration*> Registry::All() const {

@@ -1,9 +1,9 @@
 // The provider registry: namespace + class name -> the provider serving it,
-// and resource URI -> class name. A class is reachable through
-//   http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/<Class>
-//   http://schemas.microsoft.com/wbem/wscim/1/cim-schema/2/<Class>
-// and any extra URIs its registration lists. The namespace comes from the
-// request's __cimnamespace selector, else the configured default.
+// and a registration's own extra resource URIs -> its class. The URI
+// families every class is reachable through (DMTF, Microsoft, the WMI
+// plugin's) and where a request's namespace comes from are the CIM
+// engine's business (engine/cim/resource_uri.h): providers see only class
+// names and namespaces.
 //
 // Registration happens at start-up, before requests are served; lookups are
 // then read-only and need no locking.
@@ -21,16 +21,6 @@
 #include "providers/provider.h"
 
 namespace wsman::providers {
-
-inline constexpr std::string_view kDmtfClassPrefix =
-    "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/";
-inline constexpr std::string_view kMicrosoftClassPrefix =
-    "http://schemas.microsoft.com/wbem/wscim/1/cim-schema/2/";
-// "All classes" URIs (association filters, WQL naming the class).
-inline constexpr std::string_view kDmtfAllClasses =
-    "http://schemas.dmtf.org/wbem/wscim/1/*";
-inline constexpr std::string_view kDmtfAllCimClasses =
-    "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/*";
 
 struct ClassRegistration {
   std::string namespace_name = "root/cimv2";
@@ -51,12 +41,9 @@ class Registry {
   // InvalidArgument when the registration lacks a declaration or provider.
   base::Status Register(ClassRegistration registration);
 
-  // The class a resource URI names: "<prefix><Class>" for the DMTF and
-  // Microsoft prefixes, or a registered extra URI. "" when the URI names no
-  // class (including the "*" URIs).
-  std::string ClassFromResourceUri(std::string_view uri) const;
-  static bool IsAllClassesUri(std::string_view uri);
-  static std::string DmtfUri(std::string_view class_name);
+  // The class whose registration lists `uri` as an extra resource URI;
+  // "" when none does.
+  std::string ClassOfExtraUri(std::string_view uri) const;
 
   const ClassRegistration* Find(std::string_view namespace_name,
                                 std::string_view class_name) const;
@@ -64,10 +51,10 @@ class Registry {
   bool HasNamespace(std::string_view namespace_name) const;
   // True when the class is registered in some namespace.
   bool HasClass(std::string_view class_name) const;
-  // The resource URI that names `class_name` in EPRs: its first extra URI
-  // when it was registered with one, else the DMTF form.
-  std::string ResourceUriFor(std::string_view namespace_name,
-                             std::string_view class_name) const;
+  // The first extra resource URI `class_name` was registered with in that
+  // namespace; "" when none.
+  std::string ExtraUriOf(std::string_view namespace_name,
+                         std::string_view class_name) const;
 
   const std::string& default_namespace() const { return default_namespace_; }
   // "root\cimv2" -> "root/cimv2" (case kept); "" -> the default.

@@ -44,6 +44,9 @@ inline constexpr std::string_view kSubscribe =
     "http://schemas.xmlsoap.org/ws/2004/08/eventing/Subscribe";
 inline constexpr std::string_view kUnsubscribe =
     "http://schemas.xmlsoap.org/ws/2004/08/eventing/Unsubscribe";
+// WS-Eventing's Renew (not WS-Enumeration's kRenew).
+inline constexpr std::string_view kEventingRenew =
+    "http://schemas.xmlsoap.org/ws/2004/08/eventing/Renew";
 
 // Windows Remote Shell ([MS-WSMV] 3.1.4.1).
 inline constexpr std::string_view kShellCommand =

@@ -8,30 +8,32 @@ namespace {
 using providers::Instance;
 
 std::string SerializeItem(const EnumerationContext& ec, const Instance& inst,
-                          const providers::Registry& registry,
                           const ClassResolver& resolver) {
-  std::string uri = ec.resource_uri;
-  if (uri.empty()) {
-    uri = registry.ResourceUriFor(inst.namespace_name().empty()
-                                      ? std::string_view(ec.namespace_name)
-                                      : std::string_view(inst.namespace_name()),
-                                  inst.class_name());
-  }
   std::string ns =
       inst.namespace_name().empty() ? ec.namespace_name : inst.namespace_name();
+  // "" = each instance's own class URI, in the request's family.
+  std::string uri = ec.resource_uri.empty()
+                        ? resolver(inst.class_name(), ns).resource_uri
+                        : ec.resource_uri;
+  const bool wmi = ec.family == UriFamily::kWmi;
   std::string s;
   s.reserve(1024);
   soap::XmlWriter xml(&s);
   auto write_object = [&] {
+    const std::vector<std::string>* projection = ec.filter.projection();
+    if (wmi && projection) {
+      WriteProjectionFragment(xml, inst, *projection, &resolver);
+      return;
+    }
     WriteOptions o;
     o.class_uri = uri;
     o.resolver = &resolver;
-    o.property_list = ec.filter.projection();
+    o.property_list = projection;
     WriteInstance(xml, inst, o);
   };
   auto write_epr = [&] {
     xml.Open("a:EndpointReference");
-    WriteEprContent(xml, ec.address, uri, inst, ns, &resolver);
+    WriteEprContent(xml, ec.address, uri, inst, ns, &resolver, !wmi);
     xml.Close();
   };
   switch (ec.mode) {
@@ -68,9 +70,8 @@ bool TakePending(EnumerationContext& ec, size_t max_chars, size_t budget,
   return true;
 }
 
-Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
-              const ClassResolver& resolver, size_t max_elements,
-              size_t max_chars, size_t budget,
+Batch Collect(EnumerationContext& ec, const ClassResolver& resolver,
+              size_t max_elements, size_t max_chars, size_t budget,
               std::chrono::steady_clock::time_point deadline,
               const std::stop_token& cancel) {
   Batch b;
@@ -98,7 +99,7 @@ Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
         continue;
       }
       if (p->indication || !ec.filter.Matches(p->instance)) continue;
-      ec.pending = SerializeItem(ec, p->instance, registry, resolver);
+      ec.pending = SerializeItem(ec, p->instance, resolver);
     }
     if (!TakePending(ec, max_chars, budget, &b)) break;
     if (b.count == 1) {

@@ -15,7 +15,6 @@
 
 #include "engine/cim/cim_xml.h"
 #include "engine/cim/enumeration.h"
-#include "providers/registry.h"
 
 namespace wsman::engine::cim {
 
@@ -34,12 +33,6 @@ struct Batch {
   bool cancelled = false;  // released or expired meanwhile
 };
 
-// Moves items from the provider's queue into `budget` bytes: at most
-// `max_elements` (and `max_chars` characters when non-zero), waiting until
-// `deadline` only for the first one, then at most kBatchWindow for more.
-// A `cancel` request (the client left) ends the wait as the deadline
-// would, taking nothing more. An item that does not fit stays in
-// `ec.pending` for the next response.
 // Moves `ec.pending` into `b` when it fits `budget` bytes (and `max_chars`
 // when non-zero) and counts it; false when it does not (b->too_big when it
 // would have been the first item), leaving it pending. Collect and the
@@ -47,9 +40,15 @@ struct Batch {
 bool TakePending(EnumerationContext& ec, size_t max_chars, size_t budget,
                  Batch* b) REQUIRES(ec.pull_mu);
 
-Batch Collect(EnumerationContext& ec, const providers::Registry& registry,
-              const ClassResolver& resolver, size_t max_elements,
-              size_t max_chars, size_t budget,
+// Moves items from the provider's queue into `budget` bytes: at most
+// `max_elements` (and `max_chars` characters when non-zero), waiting until
+// `deadline` only for the first one, then at most kBatchWindow for more.
+// A `cancel` request (the client left) ends the wait as the deadline
+// would, taking nothing more. An item that does not fit stays in
+// `ec.pending` for the next response. `resolver` (the context's URI
+// family's) names classes and references.
+Batch Collect(EnumerationContext& ec, const ClassResolver& resolver,
+              size_t max_elements, size_t max_chars, size_t budget,
               std::chrono::steady_clock::time_point deadline,
               const std::stop_token& cancel) REQUIRES(ec.pull_mu);
 

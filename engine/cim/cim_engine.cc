@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "base/strings.h"
 #include "engine/cim/class_listing.h"
 #include "engine/cim/class_schema.h"
 #include "engine/cim/engine_internal.h"
@@ -22,13 +23,45 @@ using providers::Context;
 using providers::MiResult;
 namespace action = soap::action;
 
-std::string RequestNamespace(const soap::Request& r,
-                             const providers::Registry& registry) {
+// The namespace a request addresses ([MS-WSMV] 3.1.4.1.1): a WMI URI's
+// path, else the __cimnamespace selector (DSP0227 6.3), else the default.
+// A __cimnamespace beside a WMI URI is allowed when it names the same
+// namespace and refused with wsman:InternalError when it does not, as
+// Windows does (<45>, <46>).
+soap::Result<std::string> RequestNamespace(
+    const soap::Request& r, const std::optional<ResourceUri>& uri,
+    const providers::Registry& registry) {
   // FindSelector already ignores case.
-  if (const soap::Selector* s = r.FindSelector(kCimNamespaceSelector)) {
-    return registry.NormalizeNamespace(soap::TrimXmlSpace(s->value));
+  const soap::Selector* s = r.FindSelector(kCimNamespaceSelector);
+  std::string selected =
+      s ? registry.NormalizeNamespace(soap::TrimXmlSpace(s->value)) : "";
+  if (!uri || uri->family != UriFamily::kWmi) {
+    return s ? selected : registry.default_namespace();
   }
-  return registry.default_namespace();
+  std::string ns = registry.NormalizeNamespace(uri->namespace_name);
+  if (s && !providers::NameEquals(selected, ns)) {
+    return soap::Fault(soap::FaultCode::kInternalError, {},
+                       "The __cimnamespace selector \"" + selected +
+                           "\" does not match the namespace \"" + ns +
+                           "\" of the resource URI.");
+  }
+  return ns;
+}
+
+// WS-Eventing's requests (DSP0226 10).
+bool IsEventingAction(std::string_view a) {
+  return a == action::kSubscribe || a == action::kUnsubscribe ||
+         a == action::kEventingRenew;
+}
+
+// `action` is `uri` + "/" + a method name (URI compared ignoring case, as
+// class names are): the method name, else "".
+std::string_view MethodOf(std::string_view action, std::string_view uri) {
+  if (action.size() <= uri.size() + 1 || action[uri.size()] != '/' ||
+      !base::EqualsIgnoreCase(action.substr(0, uri.size()), uri)) {
+    return {};
+  }
+  return action.substr(uri.size() + 1);
 }
 
 }  // namespace
@@ -86,14 +119,43 @@ CimEngine::CimEngine(std::shared_ptr<const providers::Registry> registry,
     : registry_(std::move(registry)),
       settings_(settings),
       enumerations_(settings.enumeration) {
-  resolver_ = [this](std::string_view cls, std::string_view ns) {
-    ResolvedClass r;
-    const ClassRegistration* reg = registry_->Find(ns, cls);
-    if (!reg) reg = registry_->Find(registry_->default_namespace(), cls);
-    r.resource_uri = registry_->ResourceUriFor(ns, cls);
-    r.decl = reg ? reg->decl.get() : nullptr;
-    return r;
+  auto resolver_of = [this](UriFamily family) {
+    return [this, family](std::string_view cls, std::string_view ns) {
+      ResolvedClass r;
+      const ClassRegistration* reg = registry_->Find(ns, cls);
+      if (!reg) reg = registry_->Find(registry_->default_namespace(), cls);
+      r.resource_uri = UriFor(family, ns, cls);
+      r.decl = reg ? reg->decl.get() : nullptr;
+      r.namespace_in_uri = family == UriFamily::kWmi;
+      return r;
+    };
   };
+  resolver_ = resolver_of(UriFamily::kDmtf);
+  wmi_resolver_ = resolver_of(UriFamily::kWmi);
+}
+
+std::optional<ResourceUri> CimEngine::ResolveUri(std::string_view uri) const {
+  std::string extra = registry_->ClassOfExtraUri(uri);
+  if (!extra.empty()) {
+    ResourceUri out;
+    out.class_name = std::move(extra);
+    return out;
+  }
+  return ParseResourceUri(uri);
+}
+
+std::string CimEngine::UriFor(UriFamily family, std::string_view ns,
+                              std::string_view class_name) const {
+  const ClassRegistration* reg = registry_->Find(ns, class_name);
+  std::string_view name = reg ? std::string_view(reg->decl->name) : class_name;
+  if (family == UriFamily::kWmi) {
+    return BuildResourceUri(
+        family, reg ? reg->namespace_name : registry_->NormalizeNamespace(ns),
+        name);
+  }
+  std::string extra = registry_->ExtraUriOf(ns, class_name);
+  if (!extra.empty()) return extra;
+  return BuildResourceUri(UriFamily::kDmtf, {}, name);
 }
 
 CimEngine::~CimEngine() { Shutdown(); }
@@ -101,17 +163,33 @@ CimEngine::~CimEngine() { Shutdown(); }
 void CimEngine::Shutdown() { enumerations_.Shutdown(); }
 
 bool CimEngine::Serves(std::string_view resource_uri) const {
-  return providers::Registry::IsAllClassesUri(resource_uri) ||
-         IsClassSchemaUri(resource_uri) ||
-         registry_->HasClass(registry_->ClassFromResourceUri(resource_uri));
+  if (IsClassSchemaUri(resource_uri)) return true;
+  std::optional<ResourceUri> uri = ResolveUri(resource_uri);
+  return uri && (uri->all_classes || registry_->HasClass(uri->class_name));
 }
 
 soap::Outcome CimEngine::Handle(const OperationContext& c, std::string* out) {
   const soap::Request& r = c.request;
+  std::optional<ResourceUri> uri = ResolveUri(r.resource_uri);
   Target t;
   t.uri = r.resource_uri;
-  t.ns = RequestNamespace(r, *registry_);
-  if (providers::Registry::IsAllClassesUri(r.resource_uri)) {
+  if (uri) t.family = uri->family;
+  t.resolver = &ResolverFor(t.family);
+  auto ns = RequestNamespace(r, uri, *registry_);
+  if (!ns.ok()) return std::move(ns).fault();
+  t.ns = std::move(ns).value();
+  if (IsEventingAction(r.action)) {
+    // WS-Eventing (DSP0226 10) is not implemented yet: the resource exists,
+    // the operation does not. a:ActionNotSupported (WS-Addressing: the
+    // action is not supported here) rather than
+    // e:EventSourceUnableToProcess, which speaks of one subscription's
+    // filter or delivery.
+    return soap::Fault(soap::FaultCode::kActionNotSupported, {},
+                       "WS-Eventing (Subscribe, Renew, Unsubscribe) is not "
+                       "implemented by this service; the action \"" +
+                           r.action + "\" is not supported.");
+  }
+  if (uri && uri->all_classes) {
     if (r.action != action::kEnumerate) return Unanswered(r);
     if (!c.identity) return soap::Fault(soap::FaultCode::kAccessDenied);
     return Enumerate(c, t, out);
@@ -123,8 +201,8 @@ soap::Outcome CimEngine::Handle(const OperationContext& c, std::string* out) {
   if (r.action == action::kGet && IsClassSchemaUri(r.resource_uri)) {
     return AnswerClassSchemaGet(c, *registry_, t.ns, out);
   }
-  t.class_name = registry_->ClassFromResourceUri(r.resource_uri);
-  if (t.class_name.empty()) return Unanswered(r);
+  if (!uri || uri->class_name.empty()) return Unanswered(r);
+  t.class_name = uri->class_name;
   t.reg = registry_->Find(t.ns, t.class_name);
   if (!t.reg) {
     if (!registry_->HasClass(t.class_name)) return Unanswered(r);
@@ -144,11 +222,8 @@ soap::Outcome CimEngine::Handle(const OperationContext& c, std::string* out) {
   if (r.action == action::kCreate) return Create(c, t, out);
   if (r.action == action::kDelete) return Delete(c, t, out);
   if (r.action == action::kEnumerate) return Enumerate(c, t, out);
-  std::string prefix = r.resource_uri + "/";
-  if (r.action.size() > prefix.size() &&
-      r.action.compare(0, prefix.size(), prefix) == 0) {
-    return Invoke(c, t, std::string_view(r.action).substr(prefix.size()), out);
-  }
+  std::string_view method = MethodOf(r.action, r.resource_uri);
+  if (!method.empty()) return Invoke(c, t, method, out);
   return soap::Fault(soap::FaultCode::kActionNotSupported, {},
                      "The action \"" + r.action +
                          "\" is not supported for the class " +

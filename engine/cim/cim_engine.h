@@ -28,6 +28,7 @@
 #include "engine/cim/cim_requests.h"
 #include "engine/cim/cim_xml.h"
 #include "engine/cim/enumeration.h"
+#include "engine/cim/resource_uri.h"
 #include "engine/operation.h"
 #include "providers/registry.h"
 #include "soap/response_writer.h"
@@ -53,8 +54,9 @@ class CimEngine {
             CimEngineSettings settings);
   ~CimEngine();
 
-  // True when `resource_uri` names a registered class, the class-schema
-  // URIs or the all-classes URI "*".
+  // True when `resource_uri` names a registered class (in any of the three
+  // URI families, or by a registered extra URI), the class-schema URIs or
+  // an all-classes URI "*".
   bool Serves(std::string_view resource_uri) const;
   // Answers a request whose resource URI Serves() accepted.
   soap::Outcome Handle(const OperationContext& context, std::string* out);
@@ -91,8 +93,21 @@ class CimEngine {
                                                   providers::ContextPtr)>& call,
                          std::initializer_list<soap::NamespaceDecl> namespaces,
                          const BodyWriter& write_body, std::string* out);
-  // How an instance of `t` is written: its class URI, this resolver.
+  // How an instance of `t` is written: its class URI, its family's resolver.
   WriteOptions InstanceOptions(const Target& t) const;
+  // The class and family a resource URI names: a registered extra URI (as
+  // DMTF family), else the three families' forms; nullopt otherwise.
+  std::optional<ResourceUri> ResolveUri(std::string_view uri) const;
+  // The URI naming `class_name` of namespace `ns` in answers of `family`:
+  // a registered extra URI, else the DMTF form; the WMI form for the WMI
+  // family (requests in that family get answers in it, [MS-WSMV]
+  // 3.1.4.1.1).
+  std::string UriFor(UriFamily family, std::string_view ns,
+                     std::string_view class_name) const;
+  // The resolver writing references in `family`'s URIs.
+  const ClassResolver& ResolverFor(UriFamily family) const {
+    return family == UriFamily::kWmi ? wmi_resolver_ : resolver_;
+  }
   // enumerate.cc
   soap::Outcome Enumerate(const OperationContext& c, const Target& t,
                           std::string* out);
@@ -114,7 +129,8 @@ class CimEngine {
 
   std::shared_ptr<const providers::Registry> registry_;
   CimEngineSettings settings_;
-  ClassResolver resolver_;
+  ClassResolver resolver_;      // DMTF URIs, __cimnamespace in EPRs
+  ClassResolver wmi_resolver_;  // WMI plugin URIs, namespace in the URI
   EnumerationManager enumerations_;
 };
 

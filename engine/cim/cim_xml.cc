@@ -1,9 +1,11 @@
 #include "engine/cim/cim_xml.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
 #include "engine/cim/mi_faults.h"
+#include "engine/cim/resource_uri.h"
 #include "soap/namespaces.h"
 #include "soap/xml_doc.h"
 
@@ -29,14 +31,26 @@ bool Wanted(const WriteOptions& o, std::string_view name) {
   return false;
 }
 
-std::string UriFor(const ClassResolver* resolver, std::string_view cls,
-                   std::string_view ns) {
-  if (resolver && *resolver) {
-    ResolvedClass r = (*resolver)(cls, ns);
-    if (!r.resource_uri.empty()) return r.resource_uri;
+ResolvedClass Resolve(const ClassResolver* resolver, std::string_view cls,
+                      std::string_view ns) {
+  ResolvedClass r;
+  if (resolver && *resolver) r = (*resolver)(cls, ns);
+  if (r.resource_uri.empty()) {
+    r.resource_uri = BuildResourceUri(UriFamily::kDmtf, {}, cls);
   }
-  return std::string("http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/") +
-         std::string(cls);
+  return r;
+}
+
+// The EPR of a reference-valued property or selector, in the resolver's URI
+// family (no __cimnamespace when the URI holds the namespace).
+void WriteReference(soap::XmlWriter& xml, const Instance& ref,
+                    std::string_view ns, const ClassResolver* resolver) {
+  std::string_view rns = ref.namespace_name().empty()
+                             ? ns
+                             : std::string_view(ref.namespace_name());
+  ResolvedClass rc = Resolve(resolver, ref.class_name(), rns);
+  WriteEprContent(xml, soap::ns::kAnonymous, rc.resource_uri, ref, rns,
+                  resolver, !rc.namespace_in_uri);
 }
 
 void WriteInstanceBody(soap::XmlWriter& xml, const Instance& instance,
@@ -55,13 +69,7 @@ void WriteScalar(soap::XmlWriter& xml, std::string_view qname, CimType type,
     }
     case CimType::kReference: {
       const InstancePtr& ref = std::get<InstancePtr>(s);
-      if (ref) {
-        std::string_view rns =
-            ref->namespace_name().empty() ? ns : ref->namespace_name();
-        WriteEprContent(xml, soap::ns::kAnonymous,
-                        UriFor(resolver, ref->class_name(), rns), *ref, rns,
-                        resolver);
-      }
+      if (ref) WriteReference(xml, *ref, ns, resolver);
       break;
     }
     case CimType::kInstance: {
@@ -70,7 +78,8 @@ void WriteScalar(soap::XmlWriter& xml, std::string_view qname, CimType type,
         std::string prefix = "q" + std::to_string(depth + 1);
         std::string_view ins =
             inst->namespace_name().empty() ? ns : inst->namespace_name();
-        xml.Xmlns(prefix, UriFor(resolver, inst->class_name(), ins));
+        xml.Xmlns(prefix,
+                  Resolve(resolver, inst->class_name(), ins).resource_uri);
         xml.Attr("xsi:type", prefix + ":" + inst->class_name() + "_Type");
         WriteOptions inner;
         inner.resolver = resolver;
@@ -376,10 +385,47 @@ void WriteInstance(soap::XmlWriter& xml, const Instance& instance,
   xml.Close();
 }
 
+void WriteProjectionFragment(soap::XmlWriter& xml, const Instance& instance,
+                             const std::vector<std::string>& properties,
+                             const ClassResolver* resolver) {
+  std::vector<const Property*> selected;
+  for (const Property& p : instance.properties()) {
+    for (const std::string& want : properties) {
+      if (providers::NameEquals(want, p.name)) {
+        selected.push_back(&p);
+        break;
+      }
+    }
+  }
+  std::sort(selected.begin(), selected.end(),
+            [](const Property* a, const Property* b) {
+              return providers::LowerAscii(a->name) <
+                     providers::LowerAscii(b->name);
+            });
+  xml.Open("w:XmlFragment");
+  xml.Xmlns("cim", kCimCommonNs);
+  xml.Xmlns("xsi", soap::ns::kXsi);
+  for (const Property* p : selected) {
+    const Value& v = p->value;
+    if (v.is_null()) {
+      xml.Open(p->name).Attr("xsi:nil", "true").Close();
+    } else if (v.is_array()) {
+      for (const Scalar& e : v.elements()) {
+        WriteScalar(xml, p->name, v.type(), e, instance.namespace_name(),
+                    resolver, 0);
+      }
+    } else {
+      WriteScalar(xml, p->name, v.type(), v.scalar(), instance.namespace_name(),
+                  resolver, 0);
+    }
+  }
+  xml.Close();
+}
+
 void WriteEprContent(soap::XmlWriter& xml, std::string_view address,
                      std::string_view resource_uri, const Instance& instance,
                      std::string_view namespace_name,
-                     const ClassResolver* resolver) {
+                     const ClassResolver* resolver, bool namespace_selector) {
   xml.Element("a:Address", address);
   xml.Open("a:ReferenceParameters");
   xml.Element("w:ResourceURI", resource_uri);
@@ -389,13 +435,8 @@ void WriteEprContent(soap::XmlWriter& xml, std::string_view address,
     xml.Open("w:Selector").Attr("Name", p.name);
     if (p.value.type() == CimType::kReference) {
       if (InstancePtr ref = p.value.AsInstance()) {
-        std::string_view rns = ref->namespace_name().empty()
-                                   ? namespace_name
-                                   : std::string_view(ref->namespace_name());
         xml.Open("a:EndpointReference");
-        WriteEprContent(xml, soap::ns::kAnonymous,
-                        UriFor(resolver, ref->class_name(), rns), *ref, rns,
-                        resolver);
+        WriteReference(xml, *ref, namespace_name, resolver);
         xml.Close();
       }
     } else {
@@ -403,7 +444,7 @@ void WriteEprContent(soap::XmlWriter& xml, std::string_view address,
     }
     xml.Close();
   }
-  if (!namespace_name.empty()) {
+  if (namespace_selector && !namespace_name.empty()) {
     xml.Open("w:Selector").Attr("Name", kCimNamespaceSelector);
     xml.Text(namespace_name);
     xml.Close();
@@ -449,12 +490,16 @@ Instance InstanceFromReference(std::string_view resource_uri,
                                const std::vector<soap::Selector>& selectors,
                                std::string_view default_namespace,
                                const ClassResolver* resolver) {
+  // The namespace: a WMI URI's path, else __cimnamespace, else the
+  // referring instance's.
   std::string ns(default_namespace);
   for (const soap::Selector& s : selectors) {
     if (providers::NameEquals(s.name, kCimNamespaceSelector)) {
       ns = std::string(soap::TrimXmlSpace(s.value));
     }
   }
+  std::optional<ResourceUri> uri = ParseResourceUri(resource_uri);
+  if (uri && uri->family == UriFamily::kWmi) ns = uri->namespace_name;
   std::string cls = ClassNameFromUri(resource_uri);
   const ClassDecl* decl = nullptr;
   if (resolver && *resolver) decl = (*resolver)(cls, ns).decl;

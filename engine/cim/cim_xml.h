@@ -32,6 +32,9 @@ inline constexpr std::string_view kCimNamespaceSelector = "__cimnamespace";
 struct ResolvedClass {
   std::string resource_uri;
   const providers::ClassDecl* decl = nullptr;
+  // The URI holds the namespace (the WMI plugin's form): EPRs naming it
+  // carry no __cimnamespace selector ([MS-WSMV] 3.1.4.1.1 <45>).
+  bool namespace_in_uri = false;
 };
 using ClassResolver = std::function<ResolvedClass(std::string_view class_name,
                                                   std::string_view ns)>;
@@ -54,13 +57,26 @@ struct WriteOptions {
 void WriteInstance(soap::XmlWriter& xml, const providers::Instance& instance,
                    const WriteOptions& options);
 
+// Writes a WQL projection's result the way Windows answers one under a WMI
+// plugin URI ([MS-WSMV] 3.1.4.1.13 <58>, <59>; DSP0227 8.1): a
+// w:XmlFragment holding exactly the selected properties, in alphabetical
+// order, as elements in no namespace.
+void WriteProjectionFragment(soap::XmlWriter& xml,
+                             const providers::Instance& instance,
+                             const std::vector<std::string>& properties,
+                             const ClassResolver* resolver);
+
 // Writes a:Address + a:ReferenceParameters (w:ResourceURI, w:SelectorSet of
-// the key properties plus __cimnamespace) into the open element.
+// the key properties plus, when `namespace_selector`, __cimnamespace) into
+// the open element. `namespace_name` is also the default namespace of
+// reference-valued keys. Windows leaves __cimnamespace out of EPRs whose
+// URI holds the namespace (the WMI plugin's, [MS-WSMV] 3.1.4.1.1 <45>).
 void WriteEprContent(soap::XmlWriter& xml, std::string_view address,
                      std::string_view resource_uri,
                      const providers::Instance& instance,
                      std::string_view namespace_name,
-                     const ClassResolver* resolver);
+                     const ClassResolver* resolver,
+                     bool namespace_selector = true);
 
 // Parses a class element (Put/Create body) into an instance of `decl`
 // (untyped strings when `decl` is null). Faults: the MI mappings of

@@ -29,6 +29,11 @@ struct CimEngine::Target {
   std::string ns;
   std::string class_name;
   std::string uri;  // the request's resource URI
+  // The request URI's family: answers name classes in it, and EPRs carry
+  // __cimnamespace only in the selector families (a WMI URI holds the
+  // namespace in its path).
+  UriFamily family = UriFamily::kDmtf;
+  const ClassResolver* resolver = nullptr;  // the family's; set by Handle
   const providers::ClassRegistration* reg = nullptr;
 
   // The provider's view of the call: identity, namespace, class, options.

@@ -137,7 +137,7 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
                                    target.ns + ".");
       }
       target.class_name = decl->name;
-      target.uri = registry_->ResourceUriFor(target.ns, target.class_name);
+      target.uri = UriFor(target.family, target.ns, target.class_name);
     } else if (!providers::NameEquals(q.class_name(), target.reg->decl->name)) {
       return CannotProcessFilter("The query's class " + q.class_name() +
                                  " is not the resource's class " +
@@ -166,10 +166,18 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
         source_ns = registry_->NormalizeNamespace(soap::TrimXmlSpace(s.value));
       }
     }
-    // A WQL ASSOCIATORS OF / REFERENCES OF names the class itself.
-    std::string source_class =
-        a->object_class.empty() ? registry_->ClassFromResourceUri(a->object_uri)
-                                : a->object_class;
+    // A WQL ASSOCIATORS OF / REFERENCES OF names the class itself; an
+    // object EPR names it by URI (a WMI one with its namespace).
+    std::string source_class = a->object_class;
+    if (source_class.empty()) {
+      std::optional<ResourceUri> object = ResolveUri(a->object_uri);
+      if (object) {
+        source_class = object->class_name;
+        if (object->family == UriFamily::kWmi) {
+          source_ns = registry_->NormalizeNamespace(object->namespace_name);
+        }
+      }
+    }
     const ClassRegistration* source_reg =
         registry_->Find(source_ns, source_class);
     if (!source_reg) {
@@ -244,6 +252,7 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
   built->mode = req->mode;
   built->resource_uri = target.uri;
   built->namespace_name = target.ns;
+  built->family = target.family;
   built->address = std::string(soap::ns::kAnonymous);
   auto opened = enumerations_.Open(std::move(built));
   if (!opened.ok()) return std::move(opened).fault();
@@ -323,7 +332,7 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     Batch b;
     {
       base::MutexLock lock(&ec->pull_mu);
-      b = Collect(*ec, *registry_, resolver_, max, 0, budget, CallDeadline(r),
+      b = Collect(*ec, ResolverFor(ec->family), max, 0, budget, CallDeadline(r),
                   c.cancel);
     }
     if (b.end && b.count == 0 && ec->mi->result() != MiResult::kOk) {
@@ -356,9 +365,7 @@ soap::Outcome CimEngine::ContextOperation(const OperationContext& c,
   if (!ec) {
     // Not one of ours. A request for a resource another engine serves
     // (e.g. a shell) is answered as dispatch answers what nobody serves.
-    if (!r.resource_uri.empty() &&
-        registry_->ClassFromResourceUri(r.resource_uri).empty() &&
-        !providers::Registry::IsAllClassesUri(r.resource_uri) &&
+    if (!r.resource_uri.empty() && !ResolveUri(r.resource_uri) &&
         !IsClassSchemaUri(r.resource_uri)) {
       return Unanswered(r);
     }
@@ -440,7 +447,7 @@ soap::Outcome CimEngine::Pull(const OperationContext& c,
   Batch b = IsClassListing(*ec)
                 ? CollectClasses(*ec, *registry_, req->max_elements,
                                  req->max_characters, budget)
-                : Collect(*ec, *registry_, resolver_, req->max_elements,
+                : Collect(*ec, ResolverFor(ec->family), req->max_elements,
                           req->max_characters, budget,
                           soap::DeadlineAfter(timeout), c.cancel);
   if (b.cancelled) {

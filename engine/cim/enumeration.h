@@ -28,6 +28,7 @@
 
 #include "base/clock.h"
 #include "base/mutex.h"
+#include "engine/cim/resource_uri.h"
 #include "engine/cim/wql.h"
 #include "providers/context.h"
 #include "soap/request.h"
@@ -77,6 +78,9 @@ struct EnumerationContext {
                                // each instance's own class URI)
   std::string namespace_name;  // for EPRs
   std::string address;         // a:Address of EPRs
+  // The request URI's family: items and EPRs name classes in it (and in
+  // the WMI family, projections are w:XmlFragment items).
+  UriFamily family = UriFamily::kDmtf;
 
   // Guarded by the manager's mutex once published (the caller of Open sets
   // `lifetime` before). The analysis cannot name another object's mutex;

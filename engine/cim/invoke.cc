@@ -28,7 +28,7 @@ soap::Outcome CimEngine::Invoke(const OperationContext& c, const Target& t,
         soap::FaultCode::kInvalidParameter, {},
         "The body must be a " + method->name + "_INPUT element.");
   }
-  auto in = ParseMethodInput(body, method, t.ns, &resolver_);
+  auto in = ParseMethodInput(body, method, t.ns, t.resolver);
   if (!in.ok()) return std::move(in).fault();
   // The instance the method runs on: none for a static method called
   // without key selectors.
@@ -39,7 +39,7 @@ soap::Outcome CimEngine::Invoke(const OperationContext& c, const Target& t,
   }
   if (has_keys || (!method->is_static && !decl.Keys().empty())) {
     auto keys = KeysFromSelectors(c.request.selectors, &decl, t.class_name,
-                                  t.ns, &resolver_);
+                                  t.ns, t.resolver);
     if (!keys.ok()) return std::move(keys).fault();
     target = std::move(keys).value();
   }

@@ -59,14 +59,14 @@ soap::Outcome CimEngine::Transfer(
 WriteOptions CimEngine::InstanceOptions(const Target& t) const {
   WriteOptions o;
   o.class_uri = t.uri;
-  o.resolver = &resolver_;
+  o.resolver = t.resolver;
   return o;
 }
 
 soap::Outcome CimEngine::Get(const OperationContext& c, const Target& t,
                              std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
-                                t.class_name, t.ns, &resolver_);
+                                t.class_name, t.ns, t.resolver);
   if (!keys.ok()) return std::move(keys).fault();
   return Transfer(
       c, t, "GetInstance",
@@ -88,11 +88,11 @@ soap::Outcome CimEngine::Get(const OperationContext& c, const Target& t,
 soap::Outcome CimEngine::Put(const OperationContext& c, const Target& t,
                              std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
-                                t.class_name, t.ns, &resolver_);
+                                t.class_name, t.ns, t.resolver);
   if (!keys.ok()) return std::move(keys).fault();
   auto element = ClassElement(c.request, t.reg->decl->name);
   if (!element.ok()) return std::move(element).fault();
-  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
+  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, t.resolver);
   if (!instance.ok()) return std::move(instance).fault();
   // The selectors name the instance; they win over key values in the body.
   for (const providers::Property& k : keys->properties()) {
@@ -115,7 +115,7 @@ soap::Outcome CimEngine::Create(const OperationContext& c, const Target& t,
                                 std::string* out) {
   auto element = ClassElement(c.request, t.reg->decl->name);
   if (!element.ok()) return std::move(element).fault();
-  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, &resolver_);
+  auto instance = ParseInstance(*element, t.reg->decl.get(), t.ns, t.resolver);
   if (!instance.ok()) return std::move(instance).fault();
   return Transfer(
       c, t, "CreateInstance",
@@ -128,7 +128,7 @@ soap::Outcome CimEngine::Create(const OperationContext& c, const Target& t,
         const Instance& created = item ? *item : *instance;
         xml.Open("x:ResourceCreated");
         WriteEprContent(xml, AddressOf(c.request), t.uri, created, t.ns,
-                        &resolver_);
+                        t.resolver, t.family != UriFamily::kWmi);
         xml.Close();
         return soap::Ok{};
       },
@@ -138,7 +138,7 @@ soap::Outcome CimEngine::Create(const OperationContext& c, const Target& t,
 soap::Outcome CimEngine::Delete(const OperationContext& c, const Target& t,
                                 std::string* out) {
   auto keys = KeysFromSelectors(c.request.selectors, t.reg->decl.get(),
-                                t.class_name, t.ns, &resolver_);
+                                t.class_name, t.ns, t.resolver);
   if (!keys.ok()) return std::move(keys).fault();
   return Transfer(
       c, t, "DeleteInstance",

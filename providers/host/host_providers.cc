@@ -245,7 +245,8 @@ void HostProvider::ServiceMethod(const CallInfo& call,
     return;
   }
   uint32_t rv = 0;
-  r = services_->Control(who, *name, start, kServiceControlWait, &rv, &message);
+  r = services_->Control(who, unit->unit, start, kServiceControlWait, &rv,
+                         &message);
   if (r != MiResult::kOk) {
     ctx->PostResult(r, {}, message);
     return;

@@ -437,7 +437,19 @@ std::optional<ServiceUnit> ServiceManager::Find(const std::string& name,
   // as in the enumeration.
   if (u.load_state.empty() || u.load_state == "not-found" ||
       u.unit != ServiceUnitName(name)) {
-    return std::nullopt;
+    // Windows' service names ignore case (selector values compare
+    // case-insensitively, [MS-WSMV] 3.1.4.1.2); systemd's do not. The unit
+    // whose name matches ignoring case, when exactly one does.
+    std::string want = ServiceUnitName(name);
+    std::optional<ServiceUnit> found;
+    auto all = List(why);
+    if (!all) return std::nullopt;
+    for (ServiceUnit& unit : *all) {
+      if (!base::EqualsIgnoreCase(unit.unit, want)) continue;
+      if (found) return std::nullopt;  // ambiguous
+      found = std::move(unit);
+    }
+    return found;
   }
   return u;
 }

@@ -66,8 +66,9 @@ class ServiceManager {
   // missing). nullopt with `why` when systemd cannot be reached over the
   // system bus (logged once: the class then has no instances).
   std::optional<std::vector<ServiceUnit>> List(std::string* why);
-  // The service `name` ("ssh" or "ssh.service"): nullopt when there is no
-  // such unit or systemd cannot be reached.
+  // The service `name` ("ssh" or "ssh.service"; case ignored when exactly
+  // one unit matches that way): nullopt when there is no such unit or
+  // systemd cannot be reached.
   std::optional<ServiceUnit> Find(const std::string& name, std::string* why);
   // Starts or stops the service `name` as `who` and waits up to `wait` for
   // systemd's job to end. kOk with Windows' `return_value` (0 done, 5 stop
