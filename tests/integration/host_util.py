@@ -21,8 +21,8 @@ def uri_of(cls):
     return (MSFT if cls.startswith("Win32_") else DMTF) + cls
 
 
-def get(d, cls, selectors, user=(USER, PASSWORD)):
-    req = envelope(TRANSFER + "Get", uri_of(cls), "",
+def get(d, cls, selectors, user=(USER, PASSWORD), uri=None):
+    req = envelope(TRANSFER + "Get", uri or uri_of(cls), "",
                    extra=headers(selectors=selectors))
     return d.post(req, user=user[0], password=user[1])
 

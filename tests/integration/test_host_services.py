@@ -210,6 +210,24 @@ def test_get_by_name(env):
                      "DestinationUnreachable")
 
 
+def test_service_names_ignore_case(env):
+    """Windows' service names ignore case ([MS-WSMV] 3.1.4.1.2: selector
+    values compare case-insensitively); systemd's do not, so the one unit
+    matching ignoring case answers, also under the WMI plugin's URI."""
+    wmi = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/" + W32
+    for uri in (None, wmi):
+        status, _, body = get(env.daemon, W32, {"name": RUNNING.upper()},
+                              uri=uri)
+        assert status == 200, body
+        item = props(ET.fromstring(body).find(
+            ".//{" + (uri or uri_of(W32)) + "}" + W32))
+        assert item["Name"] == RUNNING
+    # A method on it acts on the real unit: stopping the stopped service
+    # by an upper-case name answers 5 (not running), not NotFound.
+    assert output(control(env, "StopService", STOPPED.upper())) == {
+        "ReturnValue": "5"}
+
+
 def test_wql_filter(env):
     wql = ('<w:Filter Dialect="http://schemas.microsoft.com/wbem/wsman/1/'
            'WQL">SELECT Name, State FROM Win32_Service WHERE StartMode = '
