@@ -151,6 +151,12 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     pq.query_language = "WQL";
     pq.query = wql->text;
     filter.wql = wql->query;
+    filter.is_a = [registry = registry_, ns = target.ns](
+                      std::string_view cls, std::string_view base) {
+      const providers::ClassDecl* d = FindClassDecl(*registry, ns, cls);
+      return d ? IsA(registry.get(), ns, *d, base)
+               : providers::NameEquals(cls, base);
+    };
   } else if (const auto* sel = std::get_if<SelectorFilter>(&req->filter)) {
     if (!target.reg) {
       return CannotProcessFilter(

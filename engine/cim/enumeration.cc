@@ -12,7 +12,7 @@ namespace wsman::engine::cim {
 
 bool ItemFilter::Matches(const providers::Instance& instance) const {
   if (!engine_filters) return true;
-  if (wql && !wql->Matches(instance)) return false;
+  if (wql && !wql->Matches(instance, &is_a)) return false;
   for (const soap::Selector& s : selectors) {
     const providers::Value* v = instance.Get(s.name);
     if (!v || v->is_null() || v->is_array()) return false;

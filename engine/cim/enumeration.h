@@ -56,6 +56,7 @@ struct EnumerationSettings {
 // What the engine filters and projects (when the provider does not).
 struct ItemFilter {
   std::shared_ptr<const WqlQuery> wql;
+  WqlClassTest is_a;                      // the class hierarchy, for WQL's ISA
   std::vector<soap::Selector> selectors;  // SelectorFilter dialect
   bool engine_filters = true;
 

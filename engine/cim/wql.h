@@ -5,6 +5,9 @@
 //   prop <op> literal | literal <op> prop   (op: = <> != < <= > >=)
 //   prop [NOT] LIKE 'pattern'               (% _ [set] [^set], no case)
 //   prop IS [NOT] NULL
+//   prop ISA 'Class'   (WMI's ISA for data queries: the embedded object,
+//                       or the instance a reference names, is of Class or
+//                       a class derived from it)
 // Literals: 'string' or "string" (backslash escapes), numbers, TRUE, FALSE,
 // NULL. String comparisons ignore case, as WMI's do. A hand-written
 // recursive-descent parser with limits on length, tokens and nesting.
@@ -30,6 +33,7 @@
 #ifndef WSMAND_ENGINE_CIM_WQL_H_
 #define WSMAND_ENGINE_CIM_WQL_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,7 +67,16 @@ struct WqlLiteral {
 };
 
 struct WqlExpr {
-  enum class Kind { kAnd, kOr, kNot, kCompare, kLike, kIsNull, kIsNotNull };
+  enum class Kind {
+    kAnd,
+    kOr,
+    kNot,
+    kCompare,
+    kLike,
+    kIsNull,
+    kIsNotNull,
+    kIsA  // literal.text: the class
+  };
   enum class Op { kEq, kNe, kLt, kLe, kGt, kGe };
   Kind kind = Kind::kCompare;
   std::unique_ptr<WqlExpr> left, right;  // kAnd/kOr: both; kNot: left
@@ -73,6 +86,11 @@ struct WqlExpr {
   std::shared_ptr<const LikePattern> like;  // kLike: literal.text compiled
 };
 
+// Whether class `cls` is `base` or derives from it (the engine's class
+// hierarchy); without one, ISA holds only for the class itself.
+using WqlClassTest =
+    std::function<bool(std::string_view cls, std::string_view base)>;
+
 class WqlQuery {
  public:
   // All properties when empty ("SELECT *").
@@ -81,10 +99,12 @@ class WqlQuery {
   const WqlExpr* where() const { return where_.get(); }
 
   // True when `instance` satisfies the WHERE clause (unknown, e.g. a
-  // comparison with a null, counts as false).
-  bool Matches(const providers::Instance& instance) const;
+  // comparison with a null, counts as false). `is_a` answers ISA.
+  bool Matches(const providers::Instance& instance,
+               const WqlClassTest* is_a = nullptr) const;
   // Checks every property the query names against `decl`; the message of
-  // the first unknown one, or "" when all are known.
+  // the first unknown one (or of an ISA on a property that holds no
+  // object), or "" when all are known.
   std::string CheckAgainst(const providers::ClassDecl& decl) const;
 
  private:

@@ -129,25 +129,26 @@ Tri Compare(const Value& v, WqlExpr::Op op, const WqlLiteral& lit) {
   return Tri::kUnknown;
 }
 
-Tri Eval(const WqlExpr& e, const providers::Instance& inst) {
+Tri Eval(const WqlExpr& e, const providers::Instance& inst,
+         const WqlClassTest* is_a) {
   switch (e.kind) {
     case WqlExpr::Kind::kAnd: {
-      Tri a = Eval(*e.left, inst);
+      Tri a = Eval(*e.left, inst, is_a);
       if (a == Tri::kFalse) return a;
-      Tri b = Eval(*e.right, inst);
+      Tri b = Eval(*e.right, inst, is_a);
       if (b == Tri::kFalse) return b;
       return (a == Tri::kTrue && b == Tri::kTrue) ? Tri::kTrue : Tri::kUnknown;
     }
     case WqlExpr::Kind::kOr: {
-      Tri a = Eval(*e.left, inst);
+      Tri a = Eval(*e.left, inst, is_a);
       if (a == Tri::kTrue) return a;
-      Tri b = Eval(*e.right, inst);
+      Tri b = Eval(*e.right, inst, is_a);
       if (b == Tri::kTrue) return b;
       return (a == Tri::kFalse && b == Tri::kFalse) ? Tri::kFalse
                                                     : Tri::kUnknown;
     }
     case WqlExpr::Kind::kNot: {
-      Tri a = Eval(*e.left, inst);
+      Tri a = Eval(*e.left, inst, is_a);
       if (a == Tri::kUnknown) return a;
       return a == Tri::kTrue ? Tri::kFalse : Tri::kTrue;
     }
@@ -172,6 +173,16 @@ Tri Eval(const WqlExpr& e, const providers::Instance& inst) {
                                providers::ScalarToText(v->type(), v->scalar()));
       return matched ? Tri::kTrue : Tri::kFalse;
     }
+    case WqlExpr::Kind::kIsA: {
+      const Value* v = inst.Get(e.property);
+      if (!v || v->is_null() || v->is_array()) return Tri::kUnknown;
+      providers::InstancePtr object = v->AsInstance();
+      if (!object) return Tri::kUnknown;
+      const std::string& cls = object->class_name();
+      bool is = is_a && *is_a ? (*is_a)(cls, e.literal.text)
+                              : providers::NameEquals(cls, e.literal.text);
+      return is ? Tri::kTrue : Tri::kFalse;
+    }
     case WqlExpr::Kind::kCompare: {
       const Value* v = inst.Get(e.property);
       if (!v) return Tri::kUnknown;
@@ -188,11 +199,19 @@ void CollectNames(const WqlExpr* e, std::vector<const std::string*>* out) {
   CollectNames(e->right.get(), out);
 }
 
+void CollectIsA(const WqlExpr* e, std::vector<const WqlExpr*>* out) {
+  if (!e) return;
+  if (e->kind == WqlExpr::Kind::kIsA) out->push_back(e);
+  CollectIsA(e->left.get(), out);
+  CollectIsA(e->right.get(), out);
+}
+
 }  // namespace
 
-bool WqlQuery::Matches(const providers::Instance& instance) const {
+bool WqlQuery::Matches(const providers::Instance& instance,
+                       const WqlClassTest* is_a) const {
   if (!where_) return true;
-  return Eval(*where_, instance) == Tri::kTrue;
+  return Eval(*where_, instance, is_a) == Tri::kTrue;
 }
 
 std::string WqlQuery::CheckAgainst(const providers::ClassDecl& decl) const {
@@ -202,6 +221,15 @@ std::string WqlQuery::CheckAgainst(const providers::ClassDecl& decl) const {
   for (const std::string* n : names) {
     if (!decl.FindProperty(*n)) {
       return "the class " + decl.name + " has no property \"" + *n + "\"";
+    }
+  }
+  std::vector<const WqlExpr*> isa;
+  CollectIsA(where_.get(), &isa);
+  for (const WqlExpr* e : isa) {
+    const providers::PropertyDecl* p = decl.FindProperty(e->property);
+    if (p->type != CimType::kInstance && p->type != CimType::kReference) {
+      return "ISA needs an embedded object or a reference, and \"" +
+             e->property + "\" of " + decl.name + " is neither";
     }
   }
   return {};

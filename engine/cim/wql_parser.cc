@@ -124,7 +124,7 @@ bool KeywordIs(const Token& t, std::string_view kw) {
 
 bool IsReserved(const Token& t) {
   for (std::string_view kw : {"select", "from", "where", "and", "or", "not",
-                              "like", "is", "null", "true", "false"}) {
+                              "like", "is", "isa", "null", "true", "false"}) {
     if (KeywordIs(t, kw)) return true;
   }
   return false;
@@ -352,6 +352,23 @@ class WqlParser {
       }
       Next();
       node->kind = negated ? WqlExpr::Kind::kIsNotNull : WqlExpr::Kind::kIsNull;
+      return node;
+    }
+    if (KeywordIs(Peek(), "isa")) {
+      Next();
+      // WMI writes the class quoted ("ClassZ"); a bare name is taken too.
+      if (Peek().kind != Token::Kind::kString &&
+          (Peek().kind != Token::Kind::kIdent || IsReserved(Peek()))) {
+        Fail(error, "ISA needs a class name");
+        return nullptr;
+      }
+      node->kind = WqlExpr::Kind::kIsA;
+      node->literal.kind = WqlLiteral::Kind::kString;
+      node->literal.text = Next().text;
+      if (node->literal.text.empty()) {
+        Fail(error, "ISA needs a class name");
+        return nullptr;
+      }
       return node;
     }
     bool negated_like = false;

@@ -82,3 +82,41 @@ def test_class_defs_only_is_refused_clearly(daemon):  # noqa: F811
                        "ClassDefsOnly")
     assert status == 500
     assert b"ClassDefsOnly is not supported" in body
+
+
+@pytest.mark.parametrize("where,count", [
+    ("Antecedent ISA 'CIM_OperatingSystem'", 1),
+    ("Antecedent ISA \"CIM_ManagedElement\"", 1),  # its root ancestor
+    ("Dependent ISA 'CIM_System'", 1),
+    ("Antecedent ISA 'CIM_Process'", 0),
+    ("NOT Antecedent ISA 'CIM_Process'", 1),
+])
+def test_isa_on_references(daemon, where, count):  # noqa: F811
+    """WMI's ISA for data queries: the referenced instance's class is the
+    named one or derives from it."""
+    status, body = run(daemon, ALL[0],
+                       f"SELECT * FROM CIM_RunningOS WHERE {where}")
+    assert status == 200, body
+    items = ET.fromstring(body).findall(f".//{W}Items/*")
+    assert len(items) == count, body
+
+
+def test_isa_on_a_scalar_property_is_refused(daemon):  # noqa: F811
+    status, body = run(daemon, ALL[0],
+                       "SELECT * FROM Win32_Process WHERE Name ISA 'X'")
+    assert status == 500
+    assert b"w:CannotProcessFilter" in body and b"ISA needs" in body
+
+
+@pytest.mark.parametrize("path", [
+    '\\\\.\\root\\cimv2:Win32_Process.Handle="{pid}"',
+    '\\\\localhost\\root/cimv2:Win32_Process.Handle="{pid}"',
+    'root\\cimv2:Win32_Process.Handle="{pid}"',
+])
+def test_namespace_prefixed_object_paths(daemon, path):  # noqa: F811
+    status, body = run(daemon, ALL[0],
+                       "ASSOCIATORS OF {" + path.format(pid=os.getpid()) +
+                       "} WHERE ResultClass = CIM_OperatingSystem")
+    assert status == 200, body
+    items = ET.fromstring(body).findall(f".//{W}Items/{W}Item")
+    assert len(items) == 1

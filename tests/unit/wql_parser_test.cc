@@ -176,5 +176,61 @@ TEST(WqlParser, CheckAgainstDeclaration) {
   EXPECT_NE(bad->CheckAgainst(decl).find("Nope"), std::string::npos);
 }
 
+TEST(WqlEval, IsAOnEmbeddedObjectsAndReferences) {
+  Instance i("Holder");
+  i.Set("Embedded", Value::EmbeddedInstance(std::make_shared<const Instance>(
+                        Instance("Win32_Process", "root/cimv2"))));
+  i.Set("Ref", Value::Reference(std::make_shared<const Instance>(
+                   Instance("CIM_OperatingSystem", "root/cimv2"))));
+  i.Set("Nothing", Value::Null(CimType::kInstance));
+  i.Set("Name", Value::String("x"));
+  std::string error;
+  auto q = [&](const std::string& where) {
+    auto parsed = Wql("SELECT * FROM Holder WHERE " + where, &error);
+    EXPECT_TRUE(parsed) << error;
+    return parsed;
+  };
+  // Without a hierarchy: the class itself only (any case, quoted or not).
+  EXPECT_TRUE(q("Embedded ISA \"win32_process\"")->Matches(i));
+  EXPECT_TRUE(q("Embedded ISA Win32_Process")->Matches(i));
+  EXPECT_FALSE(q("Embedded ISA 'CIM_Process'")->Matches(i));
+  EXPECT_TRUE(q("Ref ISA 'CIM_OperatingSystem'")->Matches(i));
+  // A null or scalar property is unknown: neither ISA nor NOT ISA holds.
+  EXPECT_FALSE(q("Nothing ISA 'X'")->Matches(i));
+  EXPECT_FALSE(q("NOT Nothing ISA 'X'")->Matches(i));
+  // With one: derived classes too.
+  WqlClassTest hierarchy = [](std::string_view cls, std::string_view base) {
+    return providers::NameEquals(cls, base) ||
+           (providers::NameEquals(cls, "Win32_Process") &&
+            providers::NameEquals(base, "CIM_Process"));
+  };
+  EXPECT_TRUE(q("Embedded ISA 'CIM_Process'")->Matches(i, &hierarchy));
+  EXPECT_FALSE(q("Embedded ISA 'CIM_Service'")->Matches(i, &hierarchy));
+  EXPECT_TRUE(
+      q("Embedded ISA 'CIM_Process' AND Name = 'X'")->Matches(i, &hierarchy));
+  // Malformed.
+  for (const char* bad : {"Embedded ISA", "Embedded ISA ''", "Embedded ISA 5",
+                          "Embedded ISA AND"}) {
+    EXPECT_FALSE(Wql(std::string("SELECT * FROM Holder WHERE ") + bad, &error))
+        << bad;
+    EXPECT_NE(error.find("offset"), std::string::npos) << error;
+  }
+}
+
+TEST(WqlParser, IsANeedsAnObjectProperty) {
+  providers::ClassDecl decl;
+  decl.name = "Holder";
+  decl.Key("Id", CimType::kUint32)
+      .Prop("Name", CimType::kString)
+      .Prop("Embedded", CimType::kInstance);
+  std::string error;
+  auto ok = Wql("SELECT * FROM Holder WHERE Embedded ISA 'X'", &error);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->CheckAgainst(decl), "");
+  auto bad = Wql("SELECT * FROM Holder WHERE Name ISA 'X'", &error);
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->CheckAgainst(decl).find("ISA needs"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wsman::engine::cim
