@@ -95,6 +95,7 @@ const KeySpec kKeys[] = {
     {"shell", "max_memory_per_shell_mb", &Config::shell_max_memory_per_shell_mb,
      0, 1L << 30},
     {"shell", "fallback_user", &Config::shell_fallback_user},
+    {"shell", "powershell", &Config::shell_powershell},
     {"shell", "max_output_per_shell_mb", &Config::shell_max_output_per_shell_mb,
      0, 1L << 20},
     {"shell", "isolation", &Config::shell_isolation, 0, 0,

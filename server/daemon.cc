@@ -81,6 +81,7 @@ providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
   options.quotas.idle_timeout = config.shell_idle_timeout;
   options.quotas.max_memory_per_shell_mb = config.shell_max_memory_per_shell_mb;
   options.fallback_user = config.shell_fallback_user;
+  options.powershell = config.shell_powershell;
   options.quotas.max_output_per_shell =
       static_cast<size_t>(config.shell_max_output_per_shell_mb) << 20;
   providers::shell::ParseIsolation(config.shell_isolation,

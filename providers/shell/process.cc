@@ -42,19 +42,8 @@ std::vector<std::pair<std::string, std::string>> BaseEnvironment(
 
 base::Status Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   // Everything the child needs, prepared before fork.
-  std::vector<std::string> args;
-  args.push_back("/bin/sh");
-  args.push_back("-c");
-  if (request.command.skip_shell) {
-    // Run the program with its arguments verbatim: the shell only searches
-    // PATH and replaces itself ("$0" is the program).
-    args.push_back("exec \"$0\" \"$@\"");
-    for (const std::string& a : request.command.argv) args.push_back(a);
-    if (request.command.argv.empty()) {
-      return ShellError(Errc::kInvalidArgument, "the command line is empty");
-    }
-  } else {
-    args.push_back(request.command.command_line);
+  if (request.exec.program.empty() || request.exec.argv.empty()) {
+    return ShellError(Errc::kInvalidArgument, "the command line is empty");
   }
   std::vector<std::pair<std::string, std::string>> env_pairs =
       BaseEnvironment(request.run_as);
@@ -73,7 +62,7 @@ base::Status Spawn(const SpawnRequest& request, SpawnedProcess* out) {
   for (const auto& [name, value] : env_pairs) {
     env_strings.push_back(name + "=" + value);
   }
-  const base::PreparedExec exec("/bin/sh", std::move(args),
+  const base::PreparedExec exec(request.exec.program, request.exec.argv,
                                 std::move(env_strings));
 
   base::Pipe in, outp, errp;

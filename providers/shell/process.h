@@ -16,6 +16,7 @@
 
 #include "base/unique_fd.h"
 #include "providers/shell/shell_types.h"
+#include "providers/shell/windows_command.h"
 
 namespace wsman::providers::shell {
 
@@ -24,7 +25,8 @@ struct SpawnRequest {
   std::string working_directory;  // "" = run_as.home (or "/" if none)
   // Added to the clean base environment, overriding it.
   std::vector<std::pair<std::string, std::string>> environment;
-  CommandSpec command;
+  // What to run (windows_command.h: PlanCommand of the CommandSpec).
+  ExecPlan exec;
   long memory_limit_mb = 0;  // 0 = no RLIMIT_AS
   // A cgroup's cgroup.procs open for writing: the child writes "0" to it
   // first, so it and everything it starts live in that cgroup. -1: none.

@@ -312,7 +312,7 @@ base::Status ShellHost::RunCommand(std::string_view user,
     request.working_directory = shell->working_directory;
     request.environment = shell->environment;
   }
-  request.command = command;
+  request.exec = PlanCommand(command, FindPowerShell(options_.powershell));
   request.memory_limit_mb = options_.quotas.max_memory_per_shell_mb;
   auto cmd = std::make_shared<Command>(base::NewUuid(), &loop_,
                                        options_.command_limits, shell->output);

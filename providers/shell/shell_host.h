@@ -48,6 +48,10 @@ struct HostOptions {
   // authenticated users without a system account of their own run as;
   // "" = such users are refused.
   std::string fallback_user;
+  // [shell] powershell: the pwsh that PowerShell command lines run with;
+  // "" = the first of kPowerShellSearchPath (windows_command.h), looked up
+  // for each command, so installing PowerShell needs no restart.
+  std::string powershell;
   CommandLimits command_limits;
   // How a shell's processes are kept together ([shell] isolation), and the
   // signal calls (tests watch them).
