@@ -15,11 +15,11 @@ namespace {
 bool IsResourceAction(std::string_view a) {
   namespace action = soap::action;
   static constexpr std::array kKnown = {
-      action::kGet,       action::kPut,          action::kCreate,
-      action::kDelete,    action::kEnumerate,    action::kPull,
-      action::kRelease,   action::kRenew,        action::kGetStatus,
-      action::kSubscribe, action::kUnsubscribe,  action::kEventingRenew,
-      action::kShellCommand, action::kShellSend, action::kShellReceive,
+      action::kGet,          action::kPut,         action::kCreate,
+      action::kDelete,       action::kEnumerate,   action::kPull,
+      action::kRelease,      action::kRenew,       action::kGetStatus,
+      action::kSubscribe,    action::kUnsubscribe, action::kEventingRenew,
+      action::kShellCommand, action::kShellSend,   action::kShellReceive,
       action::kShellSignal};
   for (std::string_view known : kKnown) {
     if (a == known) return true;
@@ -75,12 +75,16 @@ soap::Fault Unanswered(const soap::Request& request) {
       (!request.resource_uri.empty() &&
        request.action.rfind(request.resource_uri + "/", 0) == 0)) {
     // A known operation (or a method invocation) on a resource that no
-    // provider serves.
-    return soap::Fault(soap::FaultCode::kDestinationUnreachable,
-                       soap::fault_detail::kInvalidResourceURI,
-                       "The WS-Management service cannot process the request "
-                       "because the resource URI \"" +
-                           request.resource_uri + "\" is not served here.");
+    // provider serves. Windows answers ERROR_WSMAN_INVALID_RESOURCE_URI
+    // (2150858811) here, not the catalogue's RESOURCE_NOT_FOUND (pypsrp
+    // #192, pywinrm #273 show it); DSP0226 14.6 names the detail.
+    soap::Fault fault(soap::FaultCode::kDestinationUnreachable,
+                      soap::fault_detail::kInvalidResourceURI,
+                      "The WS-Management service cannot process the request "
+                      "because the resource URI \"" +
+                          request.resource_uri + "\" is not served here.");
+    fault.wsman_code = soap::wsman_code::kInvalidResourceUri;
+    return fault;
   }
   return soap::Fault(
       soap::FaultCode::kActionNotSupported, {},

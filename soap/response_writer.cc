@@ -83,6 +83,119 @@ std::string_view FaultPrefixFor(std::string_view ns) {
   return "";
 }
 
+// ---- CIM error instances in s:Detail ------------------------------------
+// DSP0227 7 renders an instance as an element named after its class in the
+// class's schema namespace, each property a child with an xsi:type from the
+// cim: common schema, and unset properties as xsi:nil. DSP0227 (and MS-WSMV
+// 2.2.4.x for Windows' MSFT_WmiError) mark a CIM error instance carried in a
+// fault with b:IsCIM_Error="true".
+
+constexpr std::string_view kCimCommon =
+    "http://schemas.dmtf.org/wbem/wscim/1/common";
+constexpr std::string_view kMsftWmiError =
+    "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_WmiError";
+constexpr std::string_view kOmiError =
+    "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/OMI_Error";
+
+std::string_view Decimal(uint32_t value, char (&buf)[16]) {
+  const auto res = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string_view(buf, res.ptr - buf);
+}
+
+void CimProperty(XmlWriter& x, std::string_view qname, std::string_view type,
+                 std::string_view text) {
+  x.Open(qname).Attr("xsi:type", type).Text(text).Close();
+}
+
+// A string property; "" is written as xsi:nil, as Windows does.
+void CimString(XmlWriter& x, std::string_view qname, std::string_view text) {
+  if (text.empty()) {
+    x.Open(qname)
+        .Attr("xsi:nil", "true")
+        .Attr("xsi:type", "cim:cimString")
+        .Close();
+  } else {
+    CimProperty(x, qname, "cim:cimString", text);
+  }
+}
+
+void CimUnsigned(XmlWriter& x, std::string_view qname, std::string_view type,
+                 uint32_t value) {
+  char buf[16];
+  CimProperty(x, qname, type, Decimal(value, buf));
+}
+
+void OpenCimErrorInstance(XmlWriter& x, std::string_view qname,
+                          std::string_view class_ns, std::string_view type) {
+  x.Open(qname)
+      .Attr("b:IsCIM_Error", "true")
+      .Xmlns("b", ns::kCimBinding)
+      .Xmlns("cim", kCimCommon)
+      .Xmlns("p", class_ns)
+      .Attr("xsi:type", type)
+      .Xmlns("xsi", ns::kXsi);
+}
+
+// Windows' MSFT_WmiError (the properties of CIM_Error plus error_*), in the
+// order and with the types a Windows server writes them (recorded in
+// WinRb/WinRM's test data, wmi_error_v2.xml): alphabetical, CIM_Error's
+// uint16 properties as cimUnsignedShort, error_Category as cimUnsignedInt.
+void WriteMsftWmiError(XmlWriter& x, const CimError& e) {
+  OpenCimErrorInstance(x, "p:MSFT_WmiError", kMsftWmiError,
+                       "p:MSFT_WmiError_Type");
+  CimUnsigned(x, "p:CIMStatusCode", "cim:cimUnsignedInt", e.cim_status_code);
+  CimString(x, "p:CIMStatusCodeDescription", e.cim_status_code_description);
+  CimString(x, "p:ErrorSource", {});
+  CimUnsigned(x, "p:ErrorSourceFormat", "cim:cimUnsignedShort", 0);
+  CimUnsigned(x, "p:ErrorType", "cim:cimUnsignedShort", e.error_type);
+  CimString(x, "p:Message", e.message);
+  CimString(x, "p:MessageID", e.message_id);
+  CimString(x, "p:OtherErrorSourceFormat", {});
+  CimString(x, "p:OtherErrorType", {});
+  CimString(x, "p:OwningEntity", e.owning_entity);
+  CimUnsigned(x, "p:PerceivedSeverity", "cim:cimUnsignedShort",
+              e.perceived_severity);
+  CimUnsigned(x, "p:ProbableCause", "cim:cimUnsignedShort", e.probable_cause);
+  CimString(x, "p:ProbableCauseDescription", e.probable_cause_description);
+  CimUnsigned(x, "p:error_Category", "cim:cimUnsignedInt", e.error_category);
+  CimUnsigned(x, "p:error_Code", "cim:cimUnsignedInt", e.error_code);
+  CimString(x, "p:error_Type", e.error_type_name);
+  CimString(x, "p:error_WindowsErrorMessage", e.windows_error_message);
+  x.Close();
+}
+
+// The same error as OMI's server writes it (OMI_Error : CIM_Error). OMI's MI
+// client (Unix/wsman/wsmanparser.c, WS_ParseFaultBody) reads only this class:
+// MessageID "OMI:MI_Result:<n>" gives the MI result it reports, Message its
+// text (which must not be empty, or the client fails to parse the fault).
+// The client resets the result to MI_RESULT_FAILED at f:WSManFault, so this
+// instance must come after it.
+void WriteOmiError(XmlWriter& x, const CimError& e) {
+  char buf[16];
+  OpenCimErrorInstance(x, "p:OMI_Error", kOmiError, "p:OMI_Error_Type");
+  CimString(x, "p:OwningEntity", e.owning_entity);
+  std::string message_id = "OMI:MI_Result:";
+  message_id += Decimal(e.cim_status_code, buf);
+  CimString(x, "p:MessageID", message_id);
+  const std::string_view message =
+      !e.message.empty() ? std::string_view(e.message)
+      : !e.windows_error_message.empty()
+          ? std::string_view(e.windows_error_message)
+          : std::string_view("Error");
+  CimString(x, "p:Message", message);
+  CimUnsigned(x, "p:PerceivedSeverity", "cim:cimUnsignedShort",
+              e.perceived_severity);
+  CimUnsigned(x, "p:ProbableCause", "cim:cimUnsignedShort", e.probable_cause);
+  CimString(x, "p:ProbableCauseDescription", e.probable_cause_description);
+  CimUnsigned(x, "p:CIMStatusCode", "cim:cimUnsignedInt", e.cim_status_code);
+  CimString(x, "p:CIMStatusCodeDescription", e.cim_status_code_description);
+  CimUnsigned(x, "p:OMI_Code", "cim:cimUnsignedInt", e.cim_status_code);
+  CimUnsigned(x, "p:OMI_Category", "cim:cimUnsignedShort", e.error_category);
+  CimString(x, "p:OMI_Type", "MI");
+  CimString(x, "p:OMI_ErrorMessage", e.windows_error_message);
+  x.Close();
+}
+
 }  // namespace
 
 std::string NewMessageId() {
@@ -209,6 +322,10 @@ std::string RenderFault(const Fault& fault, std::string_view relates_to,
                              ? info.reason
                              : std::string_view(fault.message));
   x.Close();  // f:WSManFault
+  if (fault.cim_error) {
+    WriteMsftWmiError(x, *fault.cim_error);
+    WriteOmiError(x, *fault.cim_error);
+  }
   x.Close();  // s:Detail
 
   w.Finish();

@@ -48,7 +48,9 @@ std::string NewMessageId();
 
 // The complete fault envelope for `fault`, as Windows shapes it: s:Code with
 // s:Subcode, s:Reason/s:Text xml:lang, s:Detail with wsman:FaultDetail (when
-// any) and f:WSManFault (Code, Machine, f:Message).
+// any) and f:WSManFault (Code, Machine, f:Message), followed, when the fault
+// has a CimError, by the p:MSFT_WmiError and p:OMI_Error instances
+// (docs/faults.md, "CIM error detail").
 std::string RenderFault(const Fault& fault, std::string_view relates_to,
                         std::string_view machine);
 
