@@ -73,8 +73,9 @@ constexpr std::array<FaultInfo, static_cast<size_t>(FaultCode::kCount)>
          "", 2150858771u /* winrm 0x80338013 */, 500},
         // Windows answers a missing instance / unknown resource this way
         // (reason = ERROR_WSMAN_RESOURCE_NOT_FOUND's text, seen in a recorded
-        // Windows fault). An unknown resource URI passes
-        // detail InvalidResourceURI and 2150858811 (0x8033803B).
+        // Windows fault). An unknown resource URI passes detail
+        // InvalidResourceURI and wsman_code::kInvalidResourceUri (2150858811,
+        // 0x8033803B; engine::Unanswered).
         {FC::kDestinationUnreachable, kSender, kA, "DestinationUnreachable",
          kAddressingFault,
          "The WS-Management service cannot process the request. The service "
