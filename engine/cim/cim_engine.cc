@@ -107,7 +107,8 @@ soap::Result<std::optional<providers::Instance>> RunProviderCall(
     return TimedOut();
   }
   if (mi->result() != MiResult::kOk) {
-    return FaultFromMiResult(mi->result(), mi->result_message());
+    return FaultFromMiResult(mi->result(), mi->result_message(),
+                             mi->error_instance());
   }
   std::optional<providers::Posted> item = mi->TryTake();
   if (!item) return std::optional<providers::Instance>();

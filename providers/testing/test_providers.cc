@@ -97,7 +97,12 @@ class FailingProvider : public Provider {
                    ContextPtr ctx) override {
     auto r =
         MiResultFromInt(static_cast<uint32_t>(OptionNumber(call, "Result", 1)));
-    ctx->PostResult(r.value_or(MiResult::kFailed));
+    // A CIM error instance of its own, as MI_Context_PostCimError gives.
+    Instance error("CIM_Error", call.namespace_name);
+    error.Set("MessageID", Value::String("WSMAN_TEST_0042"));
+    error.Set("OwningEntity", Value::String("wsmand test provider"));
+    error.Set("Message", Value::String("The test row is locked."));
+    ctx->PostResult(r.value_or(MiResult::kFailed), std::move(error));
   }
 };
 

@@ -195,3 +195,26 @@ def test_unserved_resource_uri_is_windows_code_without_cim_error(
     assert b"MSFT_WmiError" not in body and b"OMI_Error" not in body
     # pypsrp's code is the WSManFault's, as Windows sends it.
     assert pypsrp_read(body)[0] == 2150858811
+
+
+def test_a_providers_own_cim_error_reaches_the_client():
+    """A provider's PostResult with its own CIM_Error instance (MI's
+    PostCimError): its MessageID, OwningEntity and Message are what the
+    client reads; CIMStatusCode follows the result."""
+    import shutil
+    import tempfile
+    from cim_util import TEST_CONFIG, get as cim_get
+    from conftest import Daemon
+    workdir = tempfile.mkdtemp(prefix="wsmand-cimerr-")
+    d = Daemon(workdir, TEST_CONFIG)
+    try:
+        body = fault_body(cim_get(d, "WSMAN_TestFailing", {"Id": "1"}))
+        p = {c.tag[len(WMI):]: c.text for c in wmi_error(body)}
+        assert p["MessageID"] == "WSMAN_TEST_0042"
+        assert p["OwningEntity"] == "wsmand test provider"
+        assert p["Message"] == "The test row is locked."
+        assert p["CIMStatusCode"] == "1"  # MI_RESULT_FAILED
+        assert "The test row is locked." in pypsrp_read(body)[2]
+    finally:
+        assert d.stop() == 0
+        shutil.rmtree(workdir, ignore_errors=True)
