@@ -344,7 +344,8 @@ soap::Outcome CimEngine::Enumerate(const OperationContext& c, const Target& t,
     if (b.end && b.count == 0 && ec->mi->result() != MiResult::kOk) {
       enumerations_.Close(ec->id);
       out->clear();
-      return FaultFromMiResult(ec->mi->result(), ec->mi->result_message());
+      return FaultFromMiResult(ec->mi->result(), ec->mi->result_message(),
+                               ec->mi->error_instance());
     }
     xml.Raw(b.items);
     xml.Close();  // w:Items
@@ -469,10 +470,11 @@ soap::Outcome CimEngine::Pull(const OperationContext& c,
   MiResult result = b.end ? ec->mi->result() : MiResult::kOk;
   if (b.end && result != MiResult::kOk && b.count == 0) {
     std::string message = ec->mi->result_message();
+    std::optional<providers::Instance> error = ec->mi->error_instance();
     pull_lock.Unlock();
     enumerations_.Close(ec->id);
     out->clear();
-    return FaultFromMiResult(result, message);
+    return FaultFromMiResult(result, message, error);
   }
   if (b.count == 0 && !b.end) {
     out->clear();
