@@ -23,6 +23,16 @@ if [ ! -s "$state/accounts" ]; then
 
 MSG
 fi
+# As root, commands run as the authenticated user's system account: the
+# default account is also an unprivileged system account (no password, so
+# no password login; a home for its commands). docs/authentication.md says
+# why this and not [shell] fallback_user.
+if [ "$(id -u)" -eq 0 ] && ! getent passwd wsman >/dev/null; then
+  useradd --system --create-home --home-dir /var/lib/wsman \
+    --shell /bin/sh --comment "wsmand default account" wsman
+  echo "  Created the system account 'wsman' (no password; home /var/lib/wsman):"
+  echo "  commands of the 'wsman' login run as it."
+fi
 tls="$state/tls"
 if [ ! -s "$tls/server.pem" ] || [ ! -s "$tls/server-key.pem" ]; then
   build/wsmand cert create --out-dir "$tls" --force
