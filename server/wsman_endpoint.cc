@@ -1,5 +1,6 @@
 #include "server/wsman_endpoint.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "base/log.h"
@@ -16,16 +17,11 @@ namespace {
 
 constexpr const char* kChallenge = "Basic realm=\"WSMAN\"";
 
-std::string_view FaultName(const soap::Fault& fault) {
-  return soap::Describe(fault.code).subcode_local.empty()
-             ? std::string_view("fault")
-             : soap::Describe(fault.code).subcode_local;
-}
-
 // The EncodingLimit fault for a body over the service's envelope size
-// ([MS-WSMV] 3.1.4.1.20: refused before it is processed).
-void WriteTooLarge(size_t max_envelope_size, std::string_view machine_name,
-                   http::Response* res) {
+// ([MS-WSMV] 3.1.4.1.20: refused before it is processed); returns it for
+// the access line.
+soap::Fault WriteTooLarge(size_t max_envelope_size,
+                          std::string_view machine_name, http::Response* res) {
   soap::Fault fault(soap::FaultCode::kEncodingLimit,
                     soap::fault_detail::kServiceEnvelopeLimit,
                     "The request is larger than the service's maximum "
@@ -34,6 +30,21 @@ void WriteTooLarge(size_t max_envelope_size, std::string_view machine_name,
   res->status = soap::HttpStatusOf(fault);
   res->Set("Content-Type", SoapContentType(soap::Charset::kUtf8));
   res->body = soap::RenderFault(fault, "", machine_name);
+  return fault;
+}
+
+// The scheme an Authorization header names, for the debug log: its first
+// token if it is a short run of letters, else "other" ("none" when absent).
+// Never anything after the scheme.
+std::string_view AuthScheme(std::string_view authorization) {
+  if (authorization.empty()) return "none";
+  size_t end = authorization.find(' ');
+  std::string_view scheme = authorization.substr(0, end);
+  if (scheme.size() > 16) return "other";
+  for (char c : scheme) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return "other";
+  }
+  return scheme;
 }
 
 }  // namespace
@@ -56,8 +67,9 @@ class WsmanEndpoint::PendingRequest : public http::Exchange {
   bool authenticated() const override { return !anonymous_; }
 
   void TooLarge(http::Response* res) override {
-    WriteTooLarge(max_envelope_size_, endpoint_->settings_.machine_name, res);
-    exchange_->Answered(res->status, "EncodingLimit");
+    exchange_->AnsweredFault(
+        res->status, WriteTooLarge(max_envelope_size_,
+                                   endpoint_->settings_.machine_name, res));
   }
 
   void Refused(int status, std::string_view outcome,
@@ -119,7 +131,8 @@ void WsmanEndpoint::SetLimits(size_t max_envelope_size,
 std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
     const http::Request& head, const http::ConnectionInfo& connection,
     http::Response* res) {
-  auto exchange = std::make_unique<Exchange>(connection);
+  auto exchange =
+      std::make_unique<Exchange>(connection, settings_.metrics.get());
   // A refusal from the head: the exchange ends on return, logging it.
   auto refuse = [&](int status, std::string_view outcome,
                     std::string_view detail = {}) {
@@ -144,9 +157,11 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
   // authentication included.
   if (head.framing == http::Framing::kLength &&
       head.content_length > max_envelope_size) {
-    WriteTooLarge(max_envelope_size, settings_.machine_name, res);
+    soap::Fault fault =
+        WriteTooLarge(max_envelope_size, settings_.machine_name, res);
     res->close = true;
-    return refuse(res->status, "EncodingLimit");
+    exchange->AnsweredFault(res->status, fault);
+    return nullptr;
   }
 
   // Authentication, from the head: nothing of an unauthenticated body is
@@ -171,8 +186,9 @@ std::unique_ptr<http::Exchange> WsmanEndpoint::Begin(
               "raise the quota for this user.");
       res->Set("Content-Type", SoapContentType(soap::Charset::kUtf8));
       res->body = soap::RenderFault(fault, "", settings_.machine_name);
-      return refuse(soap::HttpStatusOf(fault), "max-operations-per-user",
-                    fault.message);
+      res->status = soap::HttpStatusOf(fault);
+      exchange->AnsweredFault(res->status, fault, "max-operations-per-user");
+      return nullptr;
     }
   }
   return std::make_unique<PendingRequest>(this, std::move(exchange), anonymous,
@@ -187,6 +203,10 @@ bool WsmanEndpoint::Authenticate(const http::Request& head, Exchange& exchange,
     res->status = 401;
     res->Set("WWW-Authenticate", kChallenge);
     exchange.Answered(401, outcome, detail);
+    if (settings_.metrics) settings_.metrics->CountAuthFailure(outcome);
+    log::Debug("auth", {{"peer", connection.peer},
+                        {"scheme", AuthScheme(authorization)},
+                        {"outcome", outcome}});
     return false;
   };
   // A client certificate login (HTTPS, docs/https.md) or Basic. Every
@@ -220,6 +240,12 @@ bool WsmanEndpoint::Authenticate(const http::Request& head, Exchange& exchange,
                                                               : "denied",
         cert_login.detail);
   }
+  log::Debug("auth", {{"peer", connection.peer},
+                      {"scheme", cert_login.outcome == certs::CertLogin::kOk
+                                     ? std::string_view("certificate")
+                                     : AuthScheme(authorization)},
+                      {"user", auth_result.identity.user},
+                      {"outcome", "ok"}});
   exchange.Authenticated(std::move(auth_result.identity));
   return true;
 }
@@ -251,7 +277,7 @@ bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
   auto answer_fault = [&](const soap::Fault& fault) {
     *response = soap::RenderFault(fault, message_id, settings.machine_name);
     res->status = soap::HttpStatusOf(fault);
-    exchange_->Answered(res->status, FaultName(fault));
+    exchange_->AnsweredFault(res->status, fault);
     return true;
   };
 
@@ -262,7 +288,8 @@ bool WsmanEndpoint::PendingRequest::Answer(const http::Request& req,
       soap::ParseEnvelope(*utf8, *parse_limits_, &message_id);
   if (!envelope.ok()) return answer_fault(envelope.fault());
   const soap::Request& request = envelope->request();
-  exchange_->Addressed(request.action, request.resource_uri);
+  exchange_->Addressed(request.action, request.resource_uri,
+                       metrics::ActionLabel(request));
   if (anonymous_ && !Dispatcher::IsIdentify(request)) {
     // Only Identify may go unauthenticated, as on Windows.
     res->status = 401;

@@ -23,6 +23,7 @@
 #include "server/auth/authenticator.h"
 #include "server/exchange.h"
 #include "server/http/handler.h"
+#include "server/metrics/registry.h"
 #include "server/operation_quota.h"
 #include "soap/envelope_parser.h"
 
@@ -38,6 +39,8 @@ struct EndpointSettings {
   // MaxConcurrentOperationsPerUser ([MS-WSMV] 3.1.4.1.19); 0 = no limit.
   size_t max_operations_per_user = 256;
   soap::ParseLimits parse_limits;  // at start; SetParseLimits replaces them
+  // Where requests and refused logins are counted (null: nowhere).
+  std::shared_ptr<metrics::Registry> metrics;
 };
 
 class WsmanEndpoint : public http::Handler {

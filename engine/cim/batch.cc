@@ -67,6 +67,7 @@ bool TakePending(EnumerationContext& ec, size_t max_chars, size_t budget,
   b->items += *ec.pending;
   ec.pending.reset();
   ++b->count;
+  ec.items_sent.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 

@@ -76,6 +76,9 @@ soap::Result<std::shared_ptr<EnumerationContext>> EnumerationManager::Open(
   }
   ++count;
   contexts_[context->id] = context;
+  log::Debug("enumeration-open", {{"context", context->id},
+                                  {"user", owner},
+                                  {"resource", context->resource_uri}});
   return context;
 }
 
@@ -121,6 +124,12 @@ void EnumerationManager::Close(const std::string& id) {
     if (user != per_user_.end() && --user->second == 0) per_user_.erase(user);
   }
   closed->mi->Cancel();
+  log::Debug(
+      "enumeration-close",
+      {{"context", id},
+       {"user", closed->owner},
+       {"items",
+        std::to_string(closed->items_sent.load(std::memory_order_relaxed))}});
 }
 
 size_t EnumerationManager::OpenCount(const std::string& user) const {

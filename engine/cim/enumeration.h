@@ -16,6 +16,7 @@
 #ifndef WSMAND_ENGINE_CIM_ENUMERATION_H_
 #define WSMAND_ENGINE_CIM_ENUMERATION_H_
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <list>
@@ -89,6 +90,9 @@ struct EnumerationContext {
   std::chrono::milliseconds lifetime{0};
   base::MonotonicTime expires_at;
   int pulls_in_progress = 0;
+  // Items handed to responses so far (batch.cc's TakePending), for the
+  // enumeration-close debug line.
+  std::atomic<uint64_t> items_sent{0};
 
   // One Pull at a time. A context with a Pull in progress does not expire.
   base::Mutex pull_mu;

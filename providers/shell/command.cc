@@ -7,7 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string>
 #include <utility>
+
+#include "base/log.h"
+#include "base/metrics.h"
 
 namespace wsman::providers::shell {
 namespace {
@@ -60,6 +64,7 @@ Command::~Command() {
       WaitLeader(pidfd_.get(), 0, &info);  // it was sent SIGKILL
       reaped_ = true;
     }
+    if (started_ && !exited_) base::metrics::CommandsRunning().Add(-1);
     wake = UnbufferLocked(AvailLocked(0) + AvailLocked(1));
   }
   RunAll(std::move(wake));
@@ -73,8 +78,20 @@ base::Status Command::Start(SpawnRequest request,
   if (!err.ok()) return err;
   group->SetLeader(p.pid);
   std::shared_ptr<Command> self = shared_from_this();
+  // The lifecycle at debug: the program and how many arguments, never the
+  // arguments themselves (they may hold secrets).
+  log::Debug("command-start",
+             {{"command", id_},
+              {"user", request.run_as.user},
+              {"executable", request.exec.program},
+              {"pid", std::to_string(p.pid)},
+              {"args", std::to_string(request.exec.argv.empty()
+                                          ? 0
+                                          : request.exec.argv.size() - 1)}});
+  base::metrics::CommandsRunning().Add(1);
   base::MutexLock lock(&mu_);
   started_ = true;
+  start_time_ = std::chrono::steady_clock::now();
   group_ = std::move(group);
   pid_ = p.pid;
   pidfd_ = std::move(p.pidfd);
@@ -189,6 +206,15 @@ void Command::OnExit() {
   exited_ = true;
   exit_code_ = ExitCodeOf(info);
   exit_time_ = std::chrono::steady_clock::now();
+  base::metrics::CommandsRunning().Add(-1);
+  log::Debug(
+      "command-exit",
+      {{"command", id_},
+       {"exit_code", std::to_string(exit_code_)},
+       {"duration_ms",
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           exit_time_ - start_time_)
+                           .count())}});
   if (pid_watched_) {
     loop_->Unwatch(pidfd_.get(), pid_token_);
     pid_watched_ = false;

@@ -168,6 +168,7 @@ class Command : public std::enable_shared_from_this<Command> {
   bool exited_ GUARDED_BY(mu_) = false;
   int exit_code_ GUARDED_BY(mu_) = 0;
   base::MonotonicTime exit_time_ GUARDED_BY(mu_) = {};
+  base::MonotonicTime start_time_ GUARDED_BY(mu_) = {};  // for the exit log
   bool killed_ GUARDED_BY(mu_) = false;
 };
 

@@ -20,6 +20,8 @@ void AccessRecord::Log() const {
       {"peer", peer},         {"user", user},          {"action", action},
       {"resource", resource}, {"status", status_text}, {"outcome", outcome}};
   if (!detail.empty()) fields.emplace_back("detail", detail);
+  if (!fault.empty()) fields.emplace_back("fault", fault);
+  if (!message.empty()) fields.emplace_back("message", message);
   fields.emplace_back("duration", duration);
   log::Write(level, "access", fields);
 }
