@@ -125,6 +125,8 @@ const KeySpec kKeys[] = {
     {"tls", "min_version", &Config::tls_min_version},
     {"tls", "client_ca", &Config::tls_client_ca},
     {"tls", "client_cert_map", &Config::tls_client_cert_map},
+
+    {"metrics", "listen", &Config::metrics_listen},
 };
 
 // What a SIGHUP reload (and a winrm/config Put) applies to the running
@@ -414,6 +416,25 @@ base::Status ValidateConfig(const Config& config) {
     return invalid(
         "client certificate authentication needs both tls.client_ca and "
         "tls.client_cert_map");
+  }
+  if (!config.metrics_listen.empty()) {
+    // Unauthenticated: never on a WS-Man listener (docs/security.md).
+    ListenAddress metrics = ParseListenUrl(config.metrics_listen);
+    if (!metrics.ok || metrics.tls) {
+      return invalid("metrics.listen \"" + config.metrics_listen + "\": " +
+                     (metrics.ok ? "must be an http:// URL" : metrics.error));
+    }
+    for (const std::string& url : config.listen) {
+      ListenAddress wsman = ParseListenUrl(url);
+      if (metrics.port != 0 && wsman.port == metrics.port &&
+          (wsman.host == metrics.host || wsman.host == "0.0.0.0" ||
+           wsman.host == "::" || metrics.host == "0.0.0.0" ||
+           metrics.host == "::")) {
+        return invalid("metrics.listen \"" + config.metrics_listen +
+                       "\" is the address of the WS-Man listener " + url +
+                       "; the metrics endpoint needs an address of its own");
+      }
+    }
   }
   return base::Status::Ok();
 }

@@ -104,6 +104,10 @@ struct Config {
   std::string tls_client_ca;
   std::string tls_client_cert_map;
 
+  // [metrics] The Prometheus endpoint, an http:// URL on an address no
+  // WS-Man listener uses (docs/configuration.md); "" = off.
+  std::string metrics_listen;
+
   // Where the configuration came from ("" = built-in defaults only).
   std::string source_file;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "certs/client_cert_map.h"
 #include "certs/tls_context.h"
 #include "engine/config/config_routes.h"
@@ -21,6 +22,7 @@
 #include "server/cim_setup.h"
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
+#include "server/metrics/metrics_listener.h"
 #include "server/version.h"
 #include "server/winrm_config_store.h"
 #include "server/wsman_endpoint.h"
@@ -187,6 +189,32 @@ EndpointSettings EndpointSettingsFrom(const Config& config,
   return settings;
 }
 
+// The gauges a scrape reads; every object named outlives the metrics
+// listener (RunDaemon stops it first).
+void AddGauges(metrics::Registry* registry, const http::HttpServer* server,
+               const providers::shell::ShellHost* shells,
+               engine::cim::CimEngine* cim) {
+  registry->AddGauge(
+      "wsmand_open_connections", "Open connections on the WS-Man listeners.",
+      [server] { return static_cast<double>(server->connection_count()); });
+  registry->AddGauge("wsmand_shells", "Open WinRS shells.", [shells] {
+    return static_cast<double>(shells->shell_count());
+  });
+  registry->AddGauge(
+      "wsmand_commands", "WinRS commands whose process is running.", [] {
+        return static_cast<double>(base::metrics::CommandsRunning().Value());
+      });
+  registry->AddGauge(
+      "wsmand_enumeration_contexts", "Open WS-Enumeration contexts.",
+      [cim] { return static_cast<double>(cim->enumerations().OpenCount()); });
+  registry->AddGauge("wsmand_subscriptions",
+                     "Active WS-Eventing subscriptions (no eventing yet).",
+                     [] { return 0.0; });
+  registry->AddGauge("wsmand_resident_memory_bytes",
+                     "Resident memory of the daemon (VmRSS).",
+                     [] { return metrics::ResidentMemoryBytes(); });
+}
+
 }  // namespace
 
 int RunDaemon(Config config, const std::string& config_path,
@@ -299,7 +327,14 @@ int RunDaemon(Config config, const std::string& config_path,
   std::shared_ptr<engine::cim::CimEngine> cim = MakeCimEngine(config);
   if (!cim) return 2;
 
-  WsmanEndpoint endpoint(EndpointSettingsFrom(config, machine), &dispatcher,
+  // [metrics]: counted only when the endpoint is on.
+  std::shared_ptr<metrics::Registry> registry;
+  if (!config.metrics_listen.empty()) {
+    registry = std::make_shared<metrics::Registry>();
+  }
+  EndpointSettings endpoint_settings = EndpointSettingsFrom(config, machine);
+  endpoint_settings.metrics = registry;
+  WsmanEndpoint endpoint(std::move(endpoint_settings), &dispatcher,
                          authenticator);
   endpoint.SetCertificateMap(cert_map);
 
@@ -326,6 +361,20 @@ int RunDaemon(Config config, const std::string& config_path,
       listener.certificate_subject = certificate.subject;
     }
     listener_facts.push_back(listener);
+  }
+  std::unique_ptr<metrics::MetricsListener> metrics_listener;
+  if (registry) {
+    AddGauges(registry.get(), &server, shell_host.get(), cim.get());
+    metrics_listener =
+        std::make_unique<metrics::MetricsListener>(registry.get());
+    ListenAddress address = ParseListenUrl(config.metrics_listen);
+    base::StatusOr<int> port = metrics_listener->Start(address);
+    if (!port.ok()) {
+      log::Error("startup", {{"error", "metrics: " + port.message()}});
+      return 1;
+    }
+    address.port = *port;
+    log::Info("metrics-listening", {{"url", address.ToUrl() + "/metrics"}});
   }
   auto store =
       std::make_shared<WinrmConfigStore>(config, config_path, overrides, facts);
@@ -385,6 +434,7 @@ int RunDaemon(Config config, const std::string& config_path,
     log::Info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
+  if (metrics_listener) metrics_listener->Stop();  // its gauges read the rest
   shell_host->Shutdown();  // ends commands, wakes Receive long-polls
   server.Shutdown();
   serving.join();

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <fstream>
 
 namespace wsman::server::metrics {
@@ -25,10 +25,13 @@ void AppendLabelValue(std::string* out, std::string_view v) {
   }
 }
 
+// The shortest text that reads back as `v` ("0.005", not
+// "0.0050000000000000001").
 std::string Number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec != std::errc()) return "NaN";
+  return std::string(buf, end);
 }
 
 void Header(std::string* out, std::string_view name, std::string_view help,
