@@ -12,6 +12,7 @@
 //                      --subject PATTERN (--issuer HEX | --issuer-cert PEM))
 //   wsmand cert map del USER --map FILE [--thumbprint HEX | --subject PAT]
 //   wsmand cert map list --map FILE
+//   wsmand config check [--config FILE]
 //   wsmand --version
 //
 // Exit codes: 0 clean stop, 1 runtime failure, 2 bad usage or config.
@@ -23,6 +24,7 @@
 #include "certs/client_cert_map.h"
 #include "server/auth/accounts_file.h"
 #include "server/config.h"
+#include "server/config_check.h"
 #include "server/daemon.h"
 #include "server/version.h"
 
@@ -161,6 +163,21 @@ int main(int argc, char** argv) {
       cert_map->add_subcommand("list", "List the mappings");
   map_list_cmd->add_option("--map", map_file, "Map file")->required();
 
+  CLI::App* config_cmd =
+      app.add_subcommand("config", "Check a configuration file");
+  config_cmd->require_subcommand(1);
+  std::string check_path;
+  CLI::App* config_check = config_cmd->add_subcommand(
+      "check",
+      "Validate a config file and the files it names (accounts file, TLS "
+      "certificate, key and client CA, certificate map, provider "
+      "directory: that they parse, and their ownership and modes) without "
+      "starting the daemon. Exit 0 when the daemon would start with it, 2 "
+      "otherwise, with one line per problem");
+  config_check->add_option("--config", check_path,
+                           "TOML config file (default: the --config before "
+                           "the subcommand, else the built-in defaults)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -180,6 +197,11 @@ int main(int argc, char** argv) {
   }
   if (*list) {
     return wsman::auth::RunUserList(user_accounts, std::cout, std::cerr);
+  }
+
+  if (*config_check) {
+    return wsman::server::RunConfigCheck(
+        check_path.empty() ? config_path : check_path, std::cout, std::cerr);
   }
 
   if (*cert_create) {
