@@ -171,12 +171,13 @@ class Installed:
         shutil.copytree("/etc/pam.d", pamd, symlinks=True)
         shutil.copy(os.path.join(root, "etc/pam.d/wsmand"), pamd)
         self.log_path = os.path.join(self.host_dir, "wsmand.log")
-        binds = [f"{self.inner_dir}/pam.d:/etc/pam.d"]
-        if prefix not in ("/usr", "/"):
-            binds.append(f"{self.inner_dir}/root{prefix}:{prefix}")
-        else:  # a /usr package: the files one by one over the host's own
-            binds += [f"{self.inner_dir}/root{p}:{p}"
-                      for p in (binary, "/etc/wsmand")]
+        # The package's prefix (/usr/local in the CI trees) over the host's
+        # for the unit only. A /usr package would need its files bound one
+        # by one onto paths the host lacks, and systemd would create those
+        # mount points on the host's /: not done.
+        self.prefix = prefix
+        binds = [f"{self.inner_dir}/pam.d:/etc/pam.d",
+                 f"{self.inner_dir}/root{prefix}:{prefix}"]
         units = os.path.join(self.systemd.run_dir, "systemd", "system")
         with open(os.path.join(units, UNIT), "w") as f:
             f.write(self.unit_text)
@@ -192,22 +193,13 @@ class Installed:
                     "StandardError=inherit\n")
 
     def inside(self, *cmd):
-        """Runs `cmd` in the private systemd's mount namespace (its /run,
-        so systemctl talks to it)."""
+        """Runs `cmd` in the private systemd's mount and PID namespaces
+        (its /run, so systemctl talks to it; from outside its PID
+        namespace, systemd drops systemctl's connection mid-call)."""
         init = self.systemd.outer_pid_of_init()
-        return subprocess.run(["nsenter", "-t", str(init), "-m", "--", *cmd],
+        return subprocess.run(["nsenter", "-t", str(init), "-m", "-p", "--",
+                               *cmd],
                               capture_output=True, text=True, timeout=60)
-
-    def systemctl(self, *args):
-        """systemctl inside; a call that meets systemd mid-reload (the
-        maintainer scripts' daemon-reload) loses its connection and is
-        retried."""
-        for _ in range(50):
-            result = self.inside("systemctl", *args)
-            if "Transport endpoint is not connected" not in result.stderr:
-                return result
-            time.sleep(0.1)
-        return result
 
     def script(self, name, *args):
         return self.inside("sh", f"{self.inner_dir}/control/{name}", *args)
@@ -247,6 +239,12 @@ def test_installed_unit_starts_serves_and_stops(package):
     reason = systemd_util.available()
     if reason:
         pytest.skip(reason)
+    _files, unit = packaged_paths(package)
+    if not unit.startswith("/usr/local/"):
+        pytest.skip("the unit is started only from a package with a "
+                    "prefix of its own (/usr/local, the default): binding "
+                    "a /usr package's files would create mount points on "
+                    "the host's /")
     _make_user()
     installed = Installed(package)
     try:
@@ -259,7 +257,7 @@ def test_installed_unit_starts_serves_and_stops(package):
         assert sd.active_state(UNIT) == "inactive"
         assert sd.unit_property(UNIT, "Unit", "UnitFileState") != "enabled"
 
-        result = installed.systemctl("start", UNIT)
+        result = installed.inside("systemctl", "start", UNIT)
         assert result.returncode == 0, result.stderr + sd.log()
         assert sd.wait_state(UNIT, "active"), installed.log() + sd.log()
         deadline = time.monotonic() + 20
@@ -285,9 +283,17 @@ def test_installed_unit_starts_serves_and_stops(package):
         # command inherits the unit's sandbox and still runs as the user.
         got = _in_thread(winrm_round, pid, USER, PASSWORD,
                          "id -un && grep -E '^(Seccomp|NoNewPrivs):' "
-                         "/proc/self/status")
+                         "/proc/self/status && echo MOUNTS && "
+                         "grep -E ' /(etc|usr|home) ' /proc/self/mountinfo;"
+                         " true")
         assert got["status"] == 0, got
-        lines = got["stdout"].split()
+        ids, mounts = got["stdout"].split("MOUNTS")
+        # No ProtectSystem/ProtectHome: /etc, /usr and /home are what they
+        # are on the host (root's commands install packages, winrm/config
+        # Put rewrites /etc/wsmand), not read-only binds of the sandbox.
+        for line in filter(str.strip, mounts.splitlines()):
+            assert not line.split()[5].startswith("ro"), mounts
+        lines = ids.split()
         assert lines[0] == USER, got
         assert "Seccomp:" in lines and lines[lines.index("Seccomp:") + 1] \
             == "2", got
