@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -146,8 +147,14 @@ def test_open_connections_gauge(env):
                                       timeout=10)
     conn.connect()
     try:
-        samples, _ = scrape(env)
-        assert samples["wsmand_open_connections"] >= 1
+        # The poller accepts the connection a moment after connect().
+        deadline = time.monotonic() + 5
+        while True:
+            samples, _ = scrape(env)
+            if samples["wsmand_open_connections"] >= 1:
+                break
+            assert time.monotonic() < deadline, samples
+            time.sleep(0.02)
     finally:
         conn.close()
 
