@@ -26,14 +26,7 @@ bool AnyHttps(const Config& config) {
 // The TLS files, read and parsed as the daemon's start-up does.
 void CheckTls(const Config& config, std::vector<std::string>* problems,
               std::vector<std::string>* warnings) {
-  certs::TlsSettings tls;
-  tls.certificate = config.tls_certificate;
-  tls.private_key = config.tls_private_key;
-  tls.chain = config.tls_chain;
-  tls.ciphers = config.tls_ciphers;
-  tls.ciphersuites = config.tls_ciphersuites;
-  tls.min_version = config.tls_min_version;
-  tls.client_ca = config.tls_client_ca;
+  certs::TlsSettings tls = TlsSettingsFrom(config);
   certs::ServerCertificateInfo info;
   base::StatusOr<std::shared_ptr<SSL_CTX>> built =
       certs::BuildServerContext(tls, &info);
@@ -73,6 +66,18 @@ void CheckProviderDirectory(const std::string& directory,
 }
 
 }  // namespace
+
+certs::TlsSettings TlsSettingsFrom(const Config& config) {
+  certs::TlsSettings tls;
+  tls.certificate = config.tls_certificate;
+  tls.private_key = config.tls_private_key;
+  tls.chain = config.tls_chain;
+  tls.ciphers = config.tls_ciphers;
+  tls.ciphersuites = config.tls_ciphersuites;
+  tls.min_version = config.tls_min_version;
+  tls.client_ca = config.tls_client_ca;
+  return tls;
+}
 
 std::vector<std::string> CheckNamedFiles(const Config& config,
                                          std::vector<std::string>* warnings) {

@@ -15,9 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "certs/tls_context.h"
 #include "server/config.h"
 
 namespace wsman::server {
+
+// The [tls] settings as certs/ takes them (the daemon's start-up and
+// reload, and the check).
+certs::TlsSettings TlsSettingsFrom(const Config& config);
 
 // The problems of `config` (already loaded and validated) that only reading
 // the files it names shows; one message each, none when it is fine.

@@ -20,6 +20,7 @@
 #include "providers/shell/shell_host.h"
 #include "server/auth/authenticator.h"
 #include "server/cim_setup.h"
+#include "server/config_check.h"
 #include "server/http/http_server.h"
 #include "server/http/listen_address.h"
 #include "server/metrics/metrics_listener.h"
@@ -96,14 +97,7 @@ providers::shell::HostOptions ShellHostOptionsFrom(const Config& config) {
 bool LoadTlsContext(certs::TlsContextHolder* holder, const Config& config,
                     std::string_view event,
                     certs::ServerCertificateInfo* loaded_info = nullptr) {
-  certs::TlsSettings tls;
-  tls.certificate = config.tls_certificate;
-  tls.private_key = config.tls_private_key;
-  tls.chain = config.tls_chain;
-  tls.ciphers = config.tls_ciphers;
-  tls.ciphersuites = config.tls_ciphersuites;
-  tls.min_version = config.tls_min_version;
-  tls.client_ca = config.tls_client_ca;
+  certs::TlsSettings tls = TlsSettingsFrom(config);
   certs::ServerCertificateInfo info;
   if (base::Status loaded = holder->Load(tls, &info); !loaded.ok()) {
     log::Error(event, {{"error", loaded.message()},
