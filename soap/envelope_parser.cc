@@ -33,8 +33,14 @@
 //    (MS-WSMV 3.1.4.1.3 and 3.1.4.1.4). An absent ReplyTo means anonymous.
 //  - Locale/DataLocale with mustUnderstand="true": wsman:UnsupportedFeature +
 //    Locale / DataLocale (MS-WSMV 3.1.4.1.8, 3.1.4.1.9).
-//  - FragmentTransfer with mustUnderstand="true": wsman:UnsupportedFeature +
-//    FragmentLevelAccess; without it the header is ignored.
+//  - FragmentTransfer (DSP0226 7.7, [MS-WSMV] 3.1.4.1.18) is understood
+//    and kept as Request::fragment for the engine, with mustUnderstand
+//    "true" or absent (OMI's sample sends none; absent is honoured, not
+//    ignored). Explicit mustUnderstand="false" answers
+//    wsa:InvalidMessageInformationHeader, as [MS-WSMV] 3.1.4.1.18 has
+//    Windows do. On any action but WS-Transfer Get and Put (the operations
+//    [MS-WSMV] allows it on): wsman:UnsupportedFeature + FragmentLevelAccess
+//    (DSP0226 7.7).
 //  - Unknown header with mustUnderstand="true"|"1" (s:mustUnderstand, or the
 //    unprefixed attribute Go winrm writes): env:MustUnderstand naming it.
 //  - Selectors: duplicate names (case-insensitive, MS-WSMV 3.1.4.1.2) give
@@ -56,6 +62,7 @@
 #include <utility>
 
 #include "base/strings.h"
+#include "soap/actions.h"
 #include "soap/charset.h"
 #include "soap/duration.h"
 #include "soap/namespaces.h"
@@ -710,13 +717,21 @@ Outcome ProcessHeader(const xmlNode* h, Header kind, const ParseLimits& limits,
         return InvalidHeader("The ActivityId is too long.");
       }
       return Ok{};
-    case Header::kFragmentTransfer:
-      if (MustUnderstand(h)) {
-        return Fault(FaultCode::kUnsupportedFeature,
-                     fault_detail::kFragmentLevelAccess,
-                     "The service does not support fragment transfer.");
+    case Header::kFragmentTransfer: {
+      std::string mu;
+      if ((GetAttr(h, ns::kSoap12, "mustUnderstand", &mu) ||
+           GetAttr(h, "", "mustUnderstand", &mu)) &&
+          !IsTrue(mu)) {
+        return InvalidHeader(
+            "The FragmentTransfer header must be mustUnderstand=\"true\".");
       }
+      FragmentTransfer f;
+      f.expression = Trimmed(h);
+      GetAttr(h, "", "Dialect", &f.dialect);
+      f.dialect = std::string(TrimXmlSpace(f.dialect));
+      req->fragment = std::move(f);
       return Ok{};
+    }
     case Header::kFrom:
     case Header::kRequestEpr:
     case Header::kRequestTotalItemsCountEstimate:
@@ -776,6 +791,15 @@ Outcome ParseHeaders(const xmlNode* header, bool is_identify,
     }
     Outcome st = ProcessHeader(h, kind, limits, req);
     if (!st.ok()) return st;
+  }
+  // Fragment transfer is served on Get and Put only ([MS-WSMV]
+  // 3.1.4.1.18); DSP0226 7.7's fault for the other operations.
+  if (req->fragment && req->action != action::kGet &&
+      req->action != action::kPut) {
+    return Fault(FaultCode::kUnsupportedFeature,
+                 fault_detail::kFragmentLevelAccess,
+                 "The service supports fragment transfer on Get and Put "
+                 "only.");
   }
   // wsmid:Identify may come with no headers at all (DSP0226 11).
   if (!is_identify) {

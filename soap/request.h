@@ -34,6 +34,13 @@ struct Option {
   bool must_comply = false;
 };
 
+// The w:FragmentTransfer header (DSP0226 7.7, [MS-WSMV] 3.1.4.1.18): the
+// fragment expression and its dialect, as sent. The engine interprets them.
+struct FragmentTransfer {
+  std::string expression;  // the header's text, XML white space trimmed
+  std::string dialect;     // @Dialect; empty when absent (XPath 1.0)
+};
+
 struct Request {
   // WS-Addressing
   std::string action;
@@ -53,6 +60,9 @@ struct Request {
   std::string session_id;                     // p:SessionId
   std::string operation_id;                   // p:OperationID
   std::optional<uint64_t> sequence_id;        // p:SequenceId
+  // w:FragmentTransfer; set only on WS-Transfer Get and Put (the parser
+  // refuses it elsewhere).
+  std::optional<FragmentTransfer> fragment;
 
   // The first element child of s:Body, or nullptr for an empty body. Valid
   // while the owning Envelope lives.

@@ -625,12 +625,53 @@ TEST(EnvelopeHeaders, MustUnderstandComesFirst) {
   EXPECT_FAULT(r, FaultCode::kMustUnderstand);
 }
 
+// DSP0226 7.7, [MS-WSMV] 3.1.4.1.18: FragmentTransfer is understood on Get
+// and Put (the engine interprets it), refused elsewhere, and an explicit
+// mustUnderstand="false" is an invalid header.
+TEST(EnvelopeHeaders, FragmentTransfer) {
+  auto r =
+      Parse(Env("<w:FragmentTransfer s:mustUnderstand=\"true\" Dialect=\" "
+                "http://www.w3.org/TR/1999/REC-xpath-19991116 \"> State/text() "
+                "</w:FragmentTransfer>"));
+  ASSERT_TRUE(r.ok()) << r.fault().message;
+  ASSERT_TRUE(r->request().fragment.has_value());
+  EXPECT_EQ(r->request().fragment->expression, "State/text()");
+  EXPECT_EQ(r->request().fragment->dialect,
+            "http://www.w3.org/TR/1999/REC-xpath-19991116");
+  // OMI's sample sends no mustUnderstand and no Dialect: honoured.
+  r = Parse(Env("<w:FragmentTransfer>xpath expression</w:FragmentTransfer>"));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->request().fragment.has_value());
+  EXPECT_EQ(r->request().fragment->expression, "xpath expression");
+  EXPECT_EQ(r->request().fragment->dialect, "");
+  EXPECT_FALSE(Parse(Env("")).value().request().fragment.has_value());
+  EXPECT_FAULT(Parse(Env("<w:FragmentTransfer s:mustUnderstand=\"false\">x"
+                         "</w:FragmentTransfer>")),
+               FaultCode::kInvalidMessageInformationHeader);
+  EXPECT_FAULT(Parse(Env("<w:FragmentTransfer mustUnderstand=\"0\">x"
+                         "</w:FragmentTransfer>")),
+               FaultCode::kInvalidMessageInformationHeader);
+  EXPECT_FAULT(Parse(Env("<w:FragmentTransfer>a</w:FragmentTransfer>"
+                         "<w:FragmentTransfer>b</w:FragmentTransfer>")),
+               FaultCode::kInvalidMessageInformationHeader);
+  // Put is served too; Delete (any other action) is not.
+  std::string put = Bare(
+      std::string("<a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/"
+                  "Put</a:Action>") +
+      kMessageId +
+      "<w:FragmentTransfer s:mustUnderstand=\"true\">x"
+      "</w:FragmentTransfer>");
+  EXPECT_TRUE(Parse(put).ok());
+  std::string del = Bare(
+      std::string("<w:FragmentTransfer s:mustUnderstand=\"true\">x"
+                  "</w:FragmentTransfer><a:Action>http://schemas.xmlsoap.org/"
+                  "ws/2004/09/transfer/Delete</a:Action>") +
+      kMessageId);
+  EXPECT_FAULT_DETAIL(Parse(del), FaultCode::kUnsupportedFeature,
+                      fault_detail::kFragmentLevelAccess);
+}
+
 TEST(EnvelopeHeaders, KnownButUnsupported) {
-  EXPECT_FAULT_DETAIL(
-      Parse(Env("<w:FragmentTransfer s:mustUnderstand=\"true\">x"
-                "</w:FragmentTransfer>")),
-      FaultCode::kUnsupportedFeature, fault_detail::kFragmentLevelAccess);
-  EXPECT_TRUE(Parse(Env("<w:FragmentTransfer>x</w:FragmentTransfer>")).ok());
   EXPECT_FAULT_DETAIL(
       Parse(Env("<w:Locale xml:lang=\"en-US\" s:mustUnderstand=\"true\"/>")),
       FaultCode::kUnsupportedFeature, fault_detail::kLocale);
