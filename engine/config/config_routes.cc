@@ -1,6 +1,7 @@
 #include "engine/config/config_routes.h"
 
 #include <charconv>
+#include <optional>
 #include <string>
 
 #include "base/strings.h"
@@ -105,9 +106,19 @@ struct Ops {
                      " and Transport=" + transport->value + ".");
   }
 
+  // Fragment transfer is served for CIM instances only: a fragment of the
+  // config resource is refused rather than answered whole (DSP0226 7.7).
+  static std::optional<soap::Fault> NoFragments(const soap::Request& r) {
+    if (!r.fragment) return std::nullopt;
+    return Fault(FaultCode::kUnsupportedFeature, fd::kFragmentLevelAccess,
+                 "The winrm/config resource does not support fragment "
+                 "transfer; Get or Put the whole resource.");
+  }
+
   // [MS-WSMV] 3.1.4.2: Get of winrm/config or one of its sub-resources.
   soap::Outcome Get(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NeedsLogin();
+    if (auto f = NoFragments(c.request)) return *f;
     const std::string path = PathOf(c.request);
     if (path == kListenerPath) {
       soap::Result<Node> listener = SelectedListener(c.request);
@@ -127,6 +138,7 @@ struct Ops {
   // resource as it is now (WS-Transfer PutResponse, DSP0226 7.5).
   soap::Outcome Put(const OperationContext& c, std::string* out) const {
     if (c.identity == nullptr) return NeedsLogin();
+    if (auto f = NoFragments(c.request)) return *f;
     const std::string path = PathOf(c.request);
     if (path == kListenerPath) {
       return Fault(FaultCode::kInvalidParameter, fd::kInvalidValue,

@@ -509,3 +509,16 @@ def test_pywinrm_and_curl_read_the_config(daemon_cfg):
     answer = body_of(out)[0]
     assert answer.findtext("cfg:MaxEnvelopeSizekb", namespaces=NS) == "500"
     assert answer.find("cfg:Service/cfg:Auth/cfg:Basic", NS).text == "true"
+
+
+def test_fragment_transfer_is_refused_not_ignored(daemon_cfg):
+    """A fragment Get of winrm/config (winrm get winrm/config
+    -fragment:MaxEnvelopeSizekb) is refused: answering the whole resource
+    would give the client something it did not ask for."""
+    header = ('<w:FragmentTransfer s:mustUnderstand="true">'
+              "MaxEnvelopeSizekb</w:FragmentTransfer>")
+    status, _, data = daemon_cfg.post(envelope(GET, CONFIG, extra=header))
+    assert status == 500
+    code, text = fault(data)[:2]
+    assert code == "w:UnsupportedFeature", data
+    assert b"FragmentLevelAccess" in data
