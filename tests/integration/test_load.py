@@ -40,8 +40,13 @@ def daemon_env():
 
 @pytest.fixture(scope="module")
 def env():
+    # Every client may hold an enumeration at once: a provider thread each,
+    # so that the pool's QuotaLimit (test_enumeration_pool.py) is not what
+    # this test measures.
     e = ShellEnv(TEST_CONFIG + "[http]\nmax_connections = 400\n"
-                 "[shell]\nmax_shells_per_user = 200\n", env=daemon_env())
+                 "[shell]\nmax_shells_per_user = 200\n"
+                 f"[enumeration]\nprovider_threads = {CLIENTS + 8}\n",
+                 env=daemon_env())
     yield e
     assert e.close() == 0
 
