@@ -71,8 +71,9 @@ struct Config {
   int shell_max_concurrent_users = 10;
   std::chrono::seconds shell_idle_timeout{7200};
   long shell_max_memory_per_shell_mb = 1024;
-  std::string shell_fallback_user;          // "" = none
-  std::string shell_powershell;  // pwsh for PowerShell command lines; "" = search
+  std::string shell_fallback_user;  // "" = none
+  std::string
+      shell_powershell;  // pwsh for PowerShell command lines; "" = search
   long shell_max_output_per_shell_mb = 16;  // unreceived output; 0 = any
   std::string shell_isolation = "auto";     // "auto" | "cgroup" | "session"
 

@@ -2,23 +2,10 @@
 
 #include <utility>
 
-#include "soap/namespaces.h"
+#include "soap/response_writer.h"
 
 namespace wsman::server {
 namespace {
-
-// The prefix wsmand's fault envelopes give a subcode's namespace, so the
-// log reads as the wire does ("w:AccessDenied", "a:ActionNotSupported").
-std::string_view SubcodePrefix(std::string_view ns) {
-  if (ns == soap::ns::kWsman) return "w:";
-  if (ns == soap::ns::kAddressing) return "a:";
-  if (ns == soap::ns::kEnumeration) return "n:";
-  if (ns == soap::ns::kEventing) return "e:";
-  if (ns == soap::ns::kTransfer) return "x:";
-  if (ns == soap::ns::kSoap12) return "s:";
-  if (ns == soap::ns::kMsWsman) return "p:";
-  return "";
-}
 
 // At most `max` bytes of `text`, cut on a UTF-8 character boundary, "..."
 // marking a cut.
@@ -80,8 +67,10 @@ void Exchange::AnsweredFault(int status, const soap::Fault& fault,
                                                      : info.subcode_local;
   Answered(status, outcome.empty() ? name : outcome);
   if (!info.subcode_local.empty()) {
-    record_.fault = std::string(SubcodePrefix(info.subcode_ns)) +
-                    std::string(info.subcode_local);
+    std::string_view prefix = soap::FaultPrefixFor(info.subcode_ns);
+    record_.fault = prefix.empty() ? std::string(info.subcode_local)
+                                   : std::string(prefix) + ":" +
+                                         std::string(info.subcode_local);
   }
   // The text the client was sent: f:Message, else the s:Reason. Fault
   // messages name users, resources and limits, never a password or the

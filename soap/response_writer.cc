@@ -71,18 +71,6 @@ std::string_view SoapCodeQName(SoapCodeValue v) {
   return "s:Receiver";
 }
 
-// The prefix fault envelopes bind `ns` to ("" if none).
-std::string_view FaultPrefixFor(std::string_view ns) {
-  if (ns == ns::kWsman) return "w";
-  if (ns == ns::kAddressing) return "a";
-  if (ns == ns::kEnumeration) return "n";
-  if (ns == ns::kEventing) return "e";
-  if (ns == ns::kTransfer) return "x";
-  if (ns == ns::kSoap12) return "s";
-  if (ns == ns::kMsWsman) return "p";
-  return "";
-}
-
 // ---- CIM error instances in s:Detail ------------------------------------
 // DSP0227 7 renders an instance as an element named after its class in the
 // class's schema namespace, each property a child with an xsi:type from the
@@ -245,6 +233,17 @@ void ResponseWriter::StartBody() {
 }
 
 void ResponseWriter::Finish() { xml_.CloseAll(); }
+
+std::string_view FaultPrefixFor(std::string_view ns) {
+  if (ns == ns::kWsman) return "w";
+  if (ns == ns::kAddressing) return "a";
+  if (ns == ns::kEnumeration) return "n";
+  if (ns == ns::kEventing) return "e";
+  if (ns == ns::kTransfer) return "x";
+  if (ns == ns::kSoap12) return "s";
+  if (ns == ns::kMsWsman) return "p";
+  return "";
+}
 
 std::string RenderFault(const Fault& fault, std::string_view relates_to,
                         std::string_view machine) {

@@ -46,6 +46,10 @@ class ResponseWriter {
 // A fresh "uuid:XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX" (upper-case, random).
 std::string NewMessageId();
 
+// The prefix fault envelopes bind a subcode's namespace `ns` to ("w", "a",
+// ...; "" if none): the log quotes subcodes as the wire spells them.
+std::string_view FaultPrefixFor(std::string_view ns);
+
 // The complete fault envelope for `fault`, as Windows shapes it: s:Code with
 // s:Subcode, s:Reason/s:Text xml:lang, s:Detail with wsman:FaultDetail (when
 // any) and f:WSManFault (Code, Machine, f:Message), followed, when the fault
